@@ -1,0 +1,50 @@
+# The two set-up commands of the README, and a few helpers.
+#   make conform   the main job: build, then run the reference backend and play a seeded episode
+#   make test      build and pass every test, then the unit tests again under ASan+UBSan
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+# Debian's interpreter: python3-numpy is installed for it, not for any other python3 on PATH.
+PYTHON ?= /usr/bin/python3
+
+.PHONY: all deps build test test-main test-asan conform bench fixtures format clean
+
+all: build
+
+deps:
+	@tools/install-deps.sh build
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: test-main test-asan
+
+test-main: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Sanitizers on the fast, in-process tests (label `unit`): memory and UB errors
+# in the core show up here even when the release build happens to survive them.
+test-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMCPGYM_SANITIZE=ON \
+	  -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+conform: build
+	@tools/play-episode.sh $(BUILD)/bin
+
+bench: build
+	@tools/install-deps.sh bench
+	@tools/bench-backend.sh $(BUILD)/bin
+
+fixtures:
+	@tools/install-deps.sh fixtures
+	@$(PYTHON) tools/gen_model_fixtures.py fixtures/model
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

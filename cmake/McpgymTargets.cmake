@@ -1,0 +1,39 @@
+# Project-wide conventions for our own targets (never applied to third-party code).
+
+function(mcpgym_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_definitions(${target} PUBLIC BOOST_PROCESS_USE_STD_FS)
+  if(MCPGYM_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+function(mcpgym_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  mcpgym_target_defaults(${name})
+  target_link_libraries(${name} PUBLIC ${ARG_LIBS})
+endfunction()
+
+function(mcpgym_add_program name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  mcpgym_target_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+endfunction()
+
+# A GoogleTest executable whose tests ctest discovers one by one, with labels
+# so `ctest -L unit` (the sanitizer pass) and `ctest -L server` select areas.
+function(mcpgym_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS;DEFINITIONS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  mcpgym_target_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
+                                        rapidcheck)
+  target_compile_definitions(${name} PRIVATE MCPGYM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                             ${ARG_DEFINITIONS})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 120)
+endfunction()

@@ -1,0 +1,147 @@
+#include "reference/common/cli.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace mcpgym::cli {
+
+bool Args::has(std::string_view name) const { return values_.find(name) != values_.end(); }
+
+std::optional<std::string> Args::get(std::string_view name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+Parser::Parser(std::string program, std::string synopsis, std::string description)
+    : program_(std::move(program)),
+      synopsis_(std::move(synopsis)),
+      description_(std::move(description)) {
+  flag("help", "print this help and exit");
+}
+
+Parser& Parser::option(std::string name, std::string value_name, std::string help) {
+  specs_.push_back({std::move(name), std::move(value_name), std::move(help)});
+  return *this;
+}
+
+Parser& Parser::flag(std::string name, std::string help) {
+  specs_.push_back({std::move(name), "", std::move(help)});
+  return *this;
+}
+
+Parser& Parser::allow_positional(std::string what) {
+  positional_ = std::move(what);
+  return *this;
+}
+
+const Spec* Parser::find(std::string_view name) const {
+  for (const auto& spec : specs_) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+Expected<Args, std::string> Parser::parse(int argc, const char* const* argv) const {
+  Args args;
+  const std::string hint = "; run '" + program_ + " --help' for usage";
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word.size() < 3 || word.substr(0, 2) != "--") {
+      if (positional_.empty() || (word.size() > 1 && word[0] == '-')) {
+        return unexpected("[mcpgym.cli.unexpected_argument] unexpected argument '" +
+                          std::string(word) + "'" + hint);
+      }
+      args.positional_.emplace_back(word);
+      continue;
+    }
+    word.remove_prefix(2);
+    std::optional<std::string> inline_value;
+    if (auto eq = word.find('='); eq != std::string_view::npos) {
+      inline_value = std::string(word.substr(eq + 1));
+      word = word.substr(0, eq);
+    }
+    const Spec* spec = find(word);
+    if (spec == nullptr) {
+      return unexpected("[mcpgym.cli.unknown_flag] unknown flag --" + std::string(word) + hint);
+    }
+    if (spec->value_name.empty()) {
+      if (inline_value) {
+        return unexpected("[mcpgym.cli.unexpected_value] flag --" + spec->name +
+                          " takes no value" + hint);
+      }
+      args.values_[spec->name] = "";
+      continue;
+    }
+    if (!inline_value) {
+      if (i + 1 >= argc) {
+        return unexpected("[mcpgym.cli.missing_value] flag --" + spec->name + " needs a value (" +
+                          spec->value_name + ")" + hint);
+      }
+      inline_value = argv[++i];
+    }
+    args.values_[spec->name] = *inline_value;
+  }
+  return args;
+}
+
+std::string Parser::usage() const {
+  std::string out = "usage: " + program_ + " " + synopsis_ + "\n\n" + description_ + "\n\nflags:\n";
+  for (const auto& spec : specs_) {
+    std::string left = "  --" + spec.name;
+    if (!spec.value_name.empty()) left += " " + spec.value_name;
+    if (left.size() < 30) left.resize(30, ' ');
+    else left += "\n" + std::string(30, ' ');
+    out += left + spec.help + "\n";
+  }
+  return out;
+}
+
+namespace {
+std::string invalid(std::string_view flag, std::string_view text, std::string_view expected) {
+  return "[mcpgym.cli.invalid_value] --" + std::string(flag) + " expects " +
+         std::string(expected) + "; got '" + std::string(text) + "'";
+}
+}  // namespace
+
+Expected<long long, std::string> to_integer(std::string_view flag, std::string_view text,
+                                            long long min, long long max) {
+  const std::string expected =
+      "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  std::string copy(text);
+  if (copy.empty()) return unexpected(invalid(flag, text, expected));
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(copy.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || value < min || value > max) {
+    return unexpected(invalid(flag, text, expected));
+  }
+  return value;
+}
+
+Expected<double, std::string> to_number(std::string_view flag, std::string_view text, double min,
+                                        double max) {
+  const std::string expected = "a number from " + std::to_string(min) + " to " + std::to_string(max);
+  std::string copy(text);
+  if (copy.empty()) return unexpected(invalid(flag, text, expected));
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(copy.c_str(), &end);
+  if (errno != 0 || *end != '\0' || !std::isfinite(value) || value < min || value > max) {
+    return unexpected(invalid(flag, text, expected));
+  }
+  return value;
+}
+
+Expected<std::string, std::string> to_choice(std::string_view flag, std::string_view text,
+                                             const std::vector<std::string>& choices) {
+  std::string expected = "one of";
+  for (const auto& choice : choices) {
+    if (choice == text) return choice;
+    expected += (&choice == &choices.front() ? " " : ", ") + choice;
+  }
+  return unexpected(invalid(flag, text, expected));
+}
+
+}  // namespace mcpgym::cli

@@ -1,0 +1,61 @@
+#pragma once
+// A small command-line parser shared by every program: `--name value`,
+// `--name=value` and boolean `--name`. Failures are values whose message
+// starts with a stable identifier and says what to do; programs print it and
+// exit with status 2.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reference/common/expected.hpp"
+
+namespace mcpgym::cli {
+
+inline constexpr int kExitUsage = 2;
+
+struct Spec {
+  std::string name;        // without the leading dashes
+  std::string value_name;  // empty for a boolean flag
+  std::string help;
+};
+
+class Args {
+ public:
+  bool has(std::string_view name) const;
+  std::optional<std::string> get(std::string_view name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  friend class Parser;
+  std::map<std::string, std::string, std::less<>> values_;
+  std::vector<std::string> positional_;
+};
+
+class Parser {
+ public:
+  Parser(std::string program, std::string synopsis, std::string description);
+  Parser& option(std::string name, std::string value_name, std::string help);
+  Parser& flag(std::string name, std::string help);
+  Parser& allow_positional(std::string what);
+
+  // --help is always accepted; the caller checks args.has("help").
+  Expected<Args, std::string> parse(int argc, const char* const* argv) const;
+  std::string usage() const;
+
+ private:
+  const Spec* find(std::string_view name) const;
+  std::string program_, synopsis_, description_, positional_;
+  std::vector<Spec> specs_;
+};
+
+// Typed conversions that name the flag in their error message.
+Expected<long long, std::string> to_integer(std::string_view flag, std::string_view text,
+                                            long long min, long long max);
+Expected<double, std::string> to_number(std::string_view flag, std::string_view text, double min,
+                                        double max);
+Expected<std::string, std::string> to_choice(std::string_view flag, std::string_view text,
+                                             const std::vector<std::string>& choices);
+
+}  // namespace mcpgym::cli

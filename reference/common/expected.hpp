@@ -1,0 +1,59 @@
+#pragma once
+// A value or an error, for code paths where failure is an ordinary outcome
+// (untrusted input, a peer that misbehaves) rather than a bug. std::expected
+// is C++23; this is the subset the project needs.
+#include <cassert>
+#include <utility>
+#include <variant>
+
+namespace mcpgym {
+
+template <class E>
+struct Unexpected {
+  E error;
+};
+template <class E>
+Unexpected<std::decay_t<E>> unexpected(E&& error) {
+  return {std::forward<E>(error)};
+}
+
+template <class T, class E>
+class [[nodiscard]] Expected {
+ public:
+  Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  template <class G>
+  Expected(Unexpected<G> u) : v_(std::in_place_index<1>, E(std::move(u.error))) {}  // NOLINT
+
+  bool has_value() const { return v_.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+
+  T& value() & {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::get<0>(std::move(v_));
+  }
+  const E& error() const& {
+    assert(!has_value());
+    return std::get<1>(v_);
+  }
+  E&& error() && {
+    assert(!has_value());
+    return std::get<1>(std::move(v_));
+  }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, E> v_;
+};
+
+}  // namespace mcpgym

@@ -1,0 +1,207 @@
+#include "reference/gym/frozen_lake_app.hpp"
+
+#include "reference/gym/env_config.hpp"
+#include "reference/gym/payloads.hpp"
+#include "reference/mcp/errors.hpp"
+#include "reference/mcp/protocol.hpp"
+
+namespace mcpgym::gym {
+
+namespace {
+
+using mcp::json;
+using mcp::Outcome;
+
+constexpr std::string_view kToolName = "lake_move";
+constexpr std::string_view kInitialStateUri = "game://initial_state";
+
+const json& tool_list() {
+  static const json kTools = {
+      {"tools",
+       json::array({{
+           {"name", kToolName},
+           {"description",
+            "Move the agent one cell on the FrozenLake grid: LEFT, DOWN, RIGHT or UP. Returns "
+            "the new position and grid. Reward and termination are not in this result: read "
+            "control://reward and control://status."},
+           {"inputSchema",
+            {{"type", "object"},
+             {"properties",
+              {{"action", {{"type", "string"}, {"enum", {"LEFT", "DOWN", "RIGHT", "UP"}}}}}},
+             {"required", {"action"}}}},
+           {"outputSchema",
+            {{"type", "object"},
+             {"properties",
+              {{"position", {{"type", "integer"}}},
+               {"grid", {{"type", "string"}}},
+               {"action", {{"type", "string"}}}}},
+             {"required", {"position", "grid", "action"}}}},
+       }})}};
+  return kTools;
+}
+
+json resource(std::string_view uri, std::string_view name, std::string_view description) {
+  return {{"uri", uri},
+          {"name", name},
+          {"description", description},
+          {"mimeType", mcp::kJsonMediaType}};
+}
+
+json resource_list(bool control_resources) {
+  json list = json::array();
+  list.push_back(resource(kInitialStateUri, "initial_state",
+                          "The episode's start: position, grid, map rows, seed, size, slipperiness"));
+  if (control_resources) {
+    list.push_back(resource("control://reward", "reward",
+                            "Control plane: the last step's reward and the step count"));
+    list.push_back(resource("control://status", "status",
+                            "Control plane: terminated, truncated, step count, total reward"));
+    list.push_back(resource("control://info", "info",
+                            "Control plane: the last step's info ({\"prob\": p}), {} before it"));
+  }
+  return {{"resources", std::move(list)}};
+}
+
+json tool_error(std::string text) {
+  return {{"content", json::array({{{"type", "text"}, {"text", std::move(text)}}})},
+          {"isError", true}};
+}
+
+mcp::RpcError invalid_params(const std::string& text) {
+  return mcp::rpc_error(mcp::code::kInvalidParams, err::kInvalidParams, "Invalid params: " + text);
+}
+
+class FrozenLakeSession final : public mcp::Session {
+ public:
+  FrozenLakeSession(EnvSpec spec, bool control_resources)
+      : env_(std::move(spec.map), spec.is_slippery, spec.max_episode_steps, spec.seed),
+        control_resources_(control_resources) {}
+
+  Outcome handle(std::string_view method, const json& params) override {
+    if (method == "tools/call") return call_tool(params);
+    if (method == "resources/read") return read_resource(params);
+    if (method == "tools/list") return tool_list();
+    if (method == "resources/list") return resource_list(control_resources_);
+    if (method == "resources/templates/list") return json{{"resourceTemplates", json::array()}};
+    if (method == "ping") return json::object();
+    return unexpected(mcp::rpc_error(mcp::code::kMethodNotFound, err::kMethodNotFound,
+                                     "Method not found: " + mcp::excerpt(method),
+                                     json{{"method", method}}));
+  }
+
+  Outcome read_control(std::string_view name) override {
+    if (auto payload = payload_for(name)) return *std::move(payload);
+    return unexpected(not_found("/control/" + std::string(name)));
+  }
+
+ private:
+  Outcome call_tool(const json& params) {
+    const auto name = params.find("name");
+    if (name == params.end() || !name->is_string()) {
+      return unexpected(invalid_params("tools/call needs a string \"name\""));
+    }
+    if (*name != kToolName) {
+      return unexpected(mcp::rpc_error(
+          mcp::code::kInvalidParams, err::kUnknownTool,
+          "Unknown tool \"" + mcp::excerpt(name->get<std::string>()) +
+              "\"; this server has one tool, lake_move",
+          json{{"tool", *name}}));
+    }
+    static const json kNoArguments = json::object();
+    const auto args_it = params.find("arguments");
+    const json& args = args_it == params.end() || args_it->is_null() ? kNoArguments : *args_it;
+    if (!args.is_object()) {
+      return unexpected(invalid_params("tools/call \"arguments\" must be an object"));
+    }
+    return move(args);
+  }
+
+  json move(const json& args) {
+    const auto action_it = args.find("action");
+    if (action_it == args.end() || !action_it->is_string()) {
+      return tool_error(err::message(
+          err::kInvalidAction,
+          std::string(action_it == args.end() ? "Missing argument \"action\""
+                                              : "Argument \"action\" must be a string") +
+              "; expected one of LEFT, DOWN, RIGHT, UP"));
+    }
+    const auto action = model::parse_action(action_it->get<std::string>());
+    if (!action) {
+      return tool_error(err::message(err::kInvalidAction,
+                                     "Invalid action \"" +
+                                         mcp::excerpt(action_it->get<std::string>()) +
+                                         "\"; expected one of LEFT, DOWN, RIGHT, UP"));
+    }
+    if (env_.ended()) {
+      return tool_error(err::message(
+          err::kEpisodeOver, std::string("The episode has ended (") +
+                                 (env_.terminated() ? "terminated" : "truncated") + " at step " +
+                                 std::to_string(env_.step_count()) +
+                                 "); moves change nothing now. Start a new session to play "
+                                 "again"));
+    }
+    env_.step(*action);
+    json observation = observation_payload(env_, *action);
+    return {{"content", json::array({{{"type", "text"}, {"text", observation.dump()}}})},
+            {"structuredContent", std::move(observation)},
+            {"isError", false}};
+  }
+
+  Outcome read_resource(const json& params) {
+    const auto uri = params.find("uri");
+    if (uri == params.end() || !uri->is_string()) {
+      return unexpected(invalid_params("resources/read needs a string \"uri\""));
+    }
+    const std::string& text = uri->get_ref<const std::string&>();
+    std::optional<json> payload;
+    if (text == kInitialStateUri) {
+      payload = initial_state_payload(env_);
+    } else if (control_resources_ && text.starts_with("control://") &&
+               text != "control://initial_state") {
+      payload = payload_for(std::string_view(text).substr(10));
+    }
+    if (!payload) return unexpected(not_found(text));
+    return json{{"contents", json::array({{{"uri", text},
+                                            {"mimeType", mcp::kJsonMediaType},
+                                            {"text", payload->dump()}}})}};
+  }
+
+  std::optional<json> payload_for(std::string_view name) const {
+    if (name == "reward") return reward_payload(env_);
+    if (name == "status") return status_payload(env_);
+    if (name == "info") return info_payload(env_);
+    if (name == "initial_state") return initial_state_payload(env_);
+    return std::nullopt;
+  }
+
+  static mcp::RpcError not_found(const std::string& uri) {
+    return mcp::rpc_error(mcp::code::kResourceNotFound, err::kResourceNotFound,
+                          "Resource not found: " + mcp::excerpt(uri), json{{"uri", uri}});
+  }
+
+  model::FrozenLake env_;
+  bool control_resources_;
+};
+
+}  // namespace
+
+mcp::ServerInfo FrozenLakeApp::server_info() const {
+  return {"mcpgym-frozenlake", "0.1.0",
+          "FrozenLake as an MCP-Gym environment: move with the lake_move tool; read reward and "
+          "termination from control://reward and control://status."};
+}
+
+json FrozenLakeApp::capabilities() const {
+  return {{"tools", {{"listChanged", false}}},
+          {"resources", {{"subscribe", false}, {"listChanged", false}}}};
+}
+
+Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> FrozenLakeApp::create_session(
+    const json& params, std::string_view /*negotiated*/) {
+  auto spec = env_spec_from_initialize(params, options_.default_seed);
+  if (!spec) return unexpected(spec.error());
+  return std::unique_ptr<mcp::Session>(
+      std::make_unique<FrozenLakeSession>(*std::move(spec), options_.control_resources));
+}
+
+}  // namespace mcpgym::gym

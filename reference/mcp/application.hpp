@@ -1,0 +1,50 @@
+#pragma once
+// The seam between the MCP server core and what it serves. The core owns
+// transports, JSON-RPC, lifecycle and sessions; an Application owns what a
+// session is. The FrozenLake backend implements it with an environment per
+// session; the multi-environment proxy implements it with a backend process
+// per session, and reuses the rest of the core unchanged.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "reference/common/expected.hpp"
+#include "reference/mcp/json_rpc.hpp"
+
+namespace mcpgym::mcp {
+
+struct ServerInfo {
+  std::string name;
+  std::string version;
+  std::string instructions;  // empty: none sent
+};
+
+// The server side of one MCP session. The core serializes every call into one
+// session, so implementations need no locking of their own.
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Every request other than initialize: ping, tools/*, resources/*, ...
+  // `params` is always an object. Unknown methods answer -32601.
+  virtual Outcome handle(std::string_view method, const json& params) = 0;
+  // The eval-protocol HTTP control plane, GET /control/<name>: the payload, or
+  // -32002 for a name this session does not know.
+  virtual Outcome read_control(std::string_view name) = 0;
+  // Client notifications (notifications/initialized, cancellations, ...).
+  virtual void notify(std::string_view /*method*/, const json& /*params*/) {}
+};
+
+class Application {
+ public:
+  virtual ~Application() = default;
+  virtual ServerInfo server_info() const = 0;
+  virtual json capabilities() const = 0;
+  // Builds a session from an initialize request. `params` is an object with a
+  // string protocolVersion; `negotiated` is the version the server will answer.
+  // An error refuses the session: nothing is created and the error is returned
+  // to the client.
+  virtual Expected<std::unique_ptr<Session>, RpcError> create_session(
+      const json& params, std::string_view negotiated) = 0;
+};
+
+}  // namespace mcpgym::mcp

@@ -1,0 +1,110 @@
+#include "reference/mcp/http_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace mcpgym::mcp {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// "type/subtype; q=0.9" -> "type/subtype"
+std::string_view media_type(std::string_view value) {
+  return trim(value.substr(0, value.find(';')));
+}
+
+bool is_ipv4_loopback(std::string_view host) {
+  int octets = 0;
+  std::size_t pos = 0;
+  while (pos <= host.size()) {
+    const std::size_t dot = std::min(host.find('.', pos), host.size());
+    const std::string_view part = host.substr(pos, dot - pos);
+    if (part.empty() || part.size() > 3) return false;
+    int value = 0;
+    for (char c : part) {
+      if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 255 || (octets == 0 && value != 127)) return false;
+    ++octets;
+    pos = dot + 1;
+  }
+  return octets == 4;
+}
+
+bool is_loopback_name(std::string_view host) {
+  return iequals(host, "localhost") || is_ipv4_loopback(host) || host == "::1";
+}
+
+bool is_port(std::string_view s) {
+  return !s.empty() && s.size() <= 5 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
+bool accept_lists_json_and_sse(std::string_view accept) {
+  bool json = false;
+  bool sse = false;
+  std::size_t pos = 0;
+  while (pos <= accept.size()) {
+    const std::size_t comma = std::min(accept.find(',', pos), accept.size());
+    const std::string_view type = media_type(accept.substr(pos, comma - pos));
+    json = json || iequals(type, "application/json");
+    sse = sse || iequals(type, "text/event-stream");
+    pos = comma + 1;
+  }
+  return json && sse;
+}
+
+bool is_json_content_type(std::string_view content_type) {
+  return iequals(media_type(content_type), "application/json");
+}
+
+bool is_loopback_host(std::string_view host) {
+  host = trim(host);
+  if (!host.empty() && host.front() == '[') {
+    const std::size_t close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    const std::string_view rest = host.substr(close + 1);
+    if (!rest.empty() && !(rest.front() == ':' && is_port(rest.substr(1)))) return false;
+    return host.substr(1, close - 1) == "::1";
+  }
+  const std::size_t colon = host.find(':');
+  if (colon != std::string_view::npos && !is_port(host.substr(colon + 1))) return false;
+  return is_loopback_name(host.substr(0, colon));
+}
+
+bool is_loopback_origin(std::string_view origin) {
+  origin = trim(origin);
+  std::string_view rest;
+  if (origin.substr(0, 7) == "http://") {
+    rest = origin.substr(7);
+  } else if (origin.substr(0, 8) == "https://") {
+    rest = origin.substr(8);
+  } else {
+    return false;  // includes the opaque origin "null"
+  }
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  if (rest.find('/') != std::string_view::npos || rest.find('@') != std::string_view::npos) {
+    return false;
+  }
+  return is_loopback_host(rest);
+}
+
+bool is_loopback_bind_address(std::string_view address) { return is_loopback_name(address); }
+
+}  // namespace mcpgym::mcp

@@ -1,0 +1,339 @@
+#include "reference/mcp/http_server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+
+#include "reference/common/log.hpp"
+#include "reference/mcp/errors.hpp"
+#include "reference/mcp/http_rules.hpp"
+#include "reference/mcp/protocol.hpp"
+
+namespace mcpgym::mcp {
+
+namespace {
+
+const std::string kSessionHeaderName(kSessionHeader);
+const std::string kProtocolHeaderName(kProtocolVersionHeader);
+const std::string kJson(kJsonMediaType);
+
+void reply_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson.c_str());
+}
+
+// HTTP-015: every rejection carries a JSON-RPC error saying why.
+void reply_error(httplib::Response& res, int status, const RpcError& error,
+                 const json& id = nullptr) {
+  reply_json(res, status, make_error(id, error));
+}
+
+void reply_transport_error(httplib::Response& res, int status, std::string_view error_id,
+                           std::string_view text) {
+  reply_error(res, status, rpc_error(code::kTransportError, error_id, text));
+}
+
+std::string in_quotes(std::string_view value) { return "\"" + excerpt(value) + "\""; }
+
+}  // namespace
+
+HttpServer::HttpServer(Application& app, HttpServerOptions options)
+    : options_(std::move(options)),
+      store_(options_.session_idle_timeout),
+      dispatcher_(app, store_),
+      server_(std::make_unique<httplib::Server>()),
+      host_check_(is_loopback_bind_address(options_.host)) {
+  install_routes();
+}
+
+HttpServer::~HttpServer() {
+  stop();
+  if (reaper_.joinable()) reaper_.join();
+}
+
+void HttpServer::install_routes() {
+  auto& s = *server_;
+  const int threads = std::max(1, options_.worker_threads);
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Without TCP_NODELAY, delayed ACKs cap a keep-alive connection at ~25 requests/s.
+  s.set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after 5 requests by default;
+  // a rollout sends thousands over one connection.
+  s.set_keep_alive_max_count(1'000'000);
+  s.set_payload_max_length(options_.max_body_bytes);
+
+  const std::string endpoint(kEndpointPath);
+  s.Post(endpoint, [this](const httplib::Request& q, httplib::Response& r) { handle_post(q, r); });
+  s.Delete(endpoint,
+           [this](const httplib::Request& q, httplib::Response& r) { handle_delete(q, r); });
+  auto not_allowed = [this](const httplib::Request& q, httplib::Response& r) {
+    if (!admit(q, r)) return;
+    r.set_header("Allow", "POST, DELETE");
+    reply_transport_error(r, 405, err::kMethodNotAllowed,
+                          "Method Not Allowed: " + q.method + " " + std::string(kEndpointPath) +
+                              "; this server offers no server-to-client SSE stream, use POST "
+                              "(and DELETE to end a session)");
+  };
+  s.Get(endpoint, not_allowed);
+  s.Put(endpoint, not_allowed);
+  s.Patch(endpoint, not_allowed);
+  if (options_.control_http) {
+    s.Get(std::string(kControlPathPrefix) + "(.*)",
+          [this](const httplib::Request& q, httplib::Response& r) { handle_control(q, r); });
+  }
+
+  const std::size_t max_body = options_.max_body_bytes;
+  s.set_error_handler(httplib::Server::HandlerWithResponse([max_body](const httplib::Request& q,
+                                                                      httplib::Response& r) {
+    if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (r.status == 413) {
+      reply_transport_error(r, 413, err::kPayloadTooLarge,
+                            "Payload Too Large: the request body exceeds " +
+                                std::to_string(max_body) + " bytes (the server's --max-body)");
+    } else if (r.status == 404) {
+      reply_transport_error(r, 404, err::kNotFound,
+                            "Not Found: no endpoint at " + q.method + " " + excerpt(q.path) +
+                                "; MCP is served at POST " + std::string(kEndpointPath));
+    } else {
+      reply_transport_error(r, r.status, err::kInvalidRequest,
+                            "HTTP " + std::to_string(r.status) + " for " + q.method + " " +
+                                excerpt(q.path));
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+// HTTP-010 and HTTP-011, before anything else looks at the request.
+bool HttpServer::admit(const httplib::Request& req, httplib::Response& res) const {
+  if (req.has_header("Origin")) {
+    const std::string origin = req.get_header_value("Origin");
+    if (!is_loopback_origin(origin)) {
+      reply_transport_error(res, 403, err::kForbiddenOrigin,
+                            "Forbidden: Origin " + in_quotes(origin) +
+                                " is not a loopback origin; only local pages may call this server");
+      return false;
+    }
+  }
+  if (host_check_ && req.has_header("Host")) {
+    const std::string host = req.get_header_value("Host");
+    if (!is_loopback_host(host)) {
+      reply_transport_error(res, 403, err::kForbiddenHost,
+                            "Forbidden: Host " + in_quotes(host) +
+                                " is not a loopback host while the server listens on " +
+                                options_.host + " (DNS-rebinding protection)");
+      return false;
+    }
+  }
+  return true;
+}
+
+std::shared_ptr<SessionSlot> HttpServer::resolve_session(const httplib::Request& req,
+                                                         httplib::Response& res) {
+  if (!req.has_header(kSessionHeaderName.c_str())) {
+    reply_transport_error(res, 400, err::kMissingSession,
+                          "Bad Request: missing " + kSessionHeaderName +
+                              " header; send the id returned by initialize, or initialize first");
+    return nullptr;
+  }
+  const std::string id = req.get_header_value(kSessionHeaderName.c_str());
+  auto slot = store_.find(id);
+  if (!slot) {
+    reply_transport_error(res, 404, err::kUnknownSession,
+                          "Not Found: session " + in_quotes(id) +
+                              " does not exist (never created, deleted or expired); initialize a "
+                              "new session");
+    return nullptr;
+  }
+  if (req.has_header(kProtocolHeaderName.c_str())) {
+    const std::string version = req.get_header_value(kProtocolHeaderName.c_str());
+    if (!is_supported_version(version)) {
+      reply_transport_error(res, 400, err::kUnsupportedProtocolVersion,
+                            "Bad Request: unsupported " + kProtocolHeaderName + " " +
+                                in_quotes(version) + "; this session negotiated " +
+                                slot->protocol_version);
+      return nullptr;
+    }
+  }
+  return slot;
+}
+
+void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res) {
+  if (!admit(req, res)) return;
+  const std::string accept = req.get_header_value("Accept");
+  if (!accept_lists_json_and_sse(accept)) {
+    reply_transport_error(res, 406, err::kNotAcceptable,
+                          "Not Acceptable: the Accept header must list both application/json and "
+                          "text/event-stream; got " +
+                              in_quotes(accept));
+    return;
+  }
+  const std::string content_type = req.get_header_value("Content-Type");
+  if (!is_json_content_type(content_type)) {
+    reply_transport_error(res, 415, err::kUnsupportedMediaType,
+                          "Unsupported Media Type: Content-Type must be application/json; got " +
+                              in_quotes(content_type));
+    return;
+  }
+  const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) {
+    reply_error(res, 400,
+                rpc_error(code::kParseError, err::kParseError,
+                          "Parse error: the body is not valid JSON: " + in_quotes(req.body)));
+    return;
+  }
+  if (body.is_array()) {
+    handle_batch(req, res, body);
+    return;
+  }
+  auto message = classify(body);
+  if (!message) {
+    reply_error(res, 400, message.error().error, message.error().id);
+    return;
+  }
+  if (message->kind == MessageKind::kRequest && message->method == "initialize") {
+    if (req.has_header(kSessionHeaderName.c_str())) {
+      reply_error(res, 400,
+                  rpc_error(code::kInvalidRequest, err::kSessionOnInitialize,
+                            "Invalid Request: initialize must not carry an " + kSessionHeaderName +
+                                " header; a session is initialized once, so start a new one "
+                                "without the header"),
+                  message->id);
+      return;
+    }
+    auto initialized = dispatcher_.initialize(*message);
+    if (initialized.session_id) {
+      res.set_header(kSessionHeaderName.c_str(), *initialized.session_id);
+      log_debug("session " + *initialized.session_id + " created");
+    }
+    reply_json(res, 200, initialized.response);
+    return;
+  }
+  auto slot = resolve_session(req, res);
+  if (!slot) return;
+  auto answer = dispatcher_.handle(*slot, *message);
+  if (!answer) {
+    res.status = 202;  // HTTP-007: accepted, no body
+    return;
+  }
+  reply_json(res, 200, *answer);
+}
+
+void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& res,
+                              const json& batch) {
+  auto slot = resolve_session(req, res);
+  if (!slot) return;
+  if (!allows_batches(slot->protocol_version)) {
+    reply_error(res, 400, batch_rejected(slot->protocol_version));
+    return;
+  }
+  if (batch.empty()) {
+    reply_error(res, 400,
+                rpc_error(code::kInvalidRequest, err::kInvalidRequest,
+                          "Invalid Request: an empty batch"));
+    return;
+  }
+  json answers = json::array();
+  for (const auto& element : batch) {
+    auto message = classify(element);
+    if (!message) {
+      answers.push_back(make_error(message.error().id, message.error().error));
+    } else if (message->kind == MessageKind::kRequest && message->method == "initialize") {
+      answers.push_back(make_error(
+          message->id, rpc_error(code::kInvalidRequest, err::kInvalidRequest,
+                                 "Invalid Request: initialize must not be part of a batch")));
+    } else if (auto answer = dispatcher_.handle(*slot, *message)) {
+      answers.push_back(std::move(*answer));
+    }
+  }
+  if (answers.empty()) {
+    res.status = 202;
+    return;
+  }
+  reply_json(res, 200, answers);
+}
+
+void HttpServer::handle_delete(const httplib::Request& req, httplib::Response& res) {
+  if (!admit(req, res)) return;
+  if (!req.has_header(kSessionHeaderName.c_str())) {
+    reply_transport_error(res, 400, err::kMissingSession,
+                          "Bad Request: DELETE needs the " + kSessionHeaderName +
+                              " header of the session to end");
+    return;
+  }
+  const std::string id = req.get_header_value(kSessionHeaderName.c_str());
+  if (!store_.erase(id)) {
+    reply_transport_error(res, 404, err::kUnknownSession,
+                          "Not Found: session " + in_quotes(id) +
+                              " does not exist (never created, deleted or expired)");
+    return;
+  }
+  log_debug("session " + id + " deleted");
+  res.status = 200;
+}
+
+void HttpServer::handle_control(const httplib::Request& req, httplib::Response& res) {
+  if (!admit(req, res)) return;
+  auto slot = resolve_session(req, res);
+  if (!slot) return;
+  const std::string name = req.matches[1];
+  Outcome outcome = unexpected(RpcError{});
+  {
+    std::lock_guard lock(slot->mutex);
+    outcome = slot->session->read_control(name);
+  }
+  if (outcome) {
+    reply_json(res, 200, *outcome);
+  } else if (outcome.error().code == code::kResourceNotFound) {
+    reply_transport_error(res, 404, err::kUnknownControl,
+                          "Not Found: no control " + in_quotes(name) +
+                              "; expected one of reward, status, info, initial_state");
+  } else {
+    reply_error(res, 502, outcome.error());
+  }
+}
+
+Expected<int, std::string> HttpServer::bind() {
+  const int port = options_.port == 0 ? server_->bind_to_any_port(options_.host)
+                                      : (server_->bind_to_port(options_.host, options_.port)
+                                             ? options_.port
+                                             : -1);
+  if (port < 0) {
+    return unexpected("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                      " (address in use, or not an address of this machine)");
+  }
+  port_ = port;
+  return port;
+}
+
+void HttpServer::serve() {
+  if (store_.idle_timeout().count() > 0) {
+    reaper_ = std::thread([this] { reap_idle_sessions(); });
+  }
+  server_->listen_after_bind();
+}
+
+void HttpServer::stop() {
+  {
+    std::lock_guard lock(reaper_mutex_);
+    stopping_ = true;
+  }
+  reaper_wake_.notify_all();
+  server_->stop();
+}
+
+// Expiry itself is exact (find() refuses an idle session); the sweep only
+// frees the memory of sessions nobody asks for again.
+void HttpServer::reap_idle_sessions() {
+  const auto period = std::clamp(store_.idle_timeout() / 4, std::chrono::milliseconds(10),
+                                 std::chrono::milliseconds(30'000));
+  std::unique_lock lock(reaper_mutex_);
+  while (!reaper_wake_.wait_for(lock, period, [this] { return stopping_; })) {
+    lock.unlock();
+    if (const auto n = store_.expire_idle(); n > 0) {
+      log_info(std::to_string(n) + " idle session(s) expired");
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace mcpgym::mcp

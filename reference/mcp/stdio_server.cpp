@@ -1,0 +1,131 @@
+#include "reference/mcp/stdio_server.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "reference/mcp/errors.hpp"
+#include "reference/mcp/protocol.hpp"
+
+namespace mcpgym::mcp {
+
+namespace {
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+}  // namespace
+
+StdioServer::StdioServer(Application& app)
+    : store_(std::chrono::milliseconds(0)), dispatcher_(app, store_) {
+  if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) {
+    throw std::system_error(errno, std::generic_category(), "pipe2");
+  }
+}
+
+StdioServer::~StdioServer() {
+  ::close(wake_pipe_[0]);
+  ::close(wake_pipe_[1]);
+}
+
+void StdioServer::stop() {
+  const char byte = 1;
+  [[maybe_unused]] auto n = ::write(wake_pipe_[1], &byte, 1);
+}
+
+bool StdioServer::serve(int in_fd, int out_fd) {
+  std::string pending;
+  char buffer[64 * 1024];
+  for (;;) {
+    pollfd fds[2] = {{in_fd, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (fds[1].revents != 0) return true;
+    const ssize_t n = ::read(in_fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return false;
+    }
+    if (n == 0) {
+      // End of input: a final line without a newline still counts.
+      if (!pending.empty()) {
+        if (auto answer = handle_line(pending)) {
+          return write_all(out_fd, answer->dump() + "\n");
+        }
+      }
+      return true;
+    }
+    pending.append(buffer, static_cast<std::size_t>(n));
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+      if (auto answer = handle_line(std::string_view(pending).substr(start, nl - start))) {
+        // dump() escapes control characters, so the line holds no raw newline (STDIO-001).
+        if (!write_all(out_fd, answer->dump() + "\n")) return false;
+      }
+    }
+    pending.erase(0, start);
+  }
+}
+
+std::optional<json> StdioServer::handle_line(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.find_first_not_of(" \t") == std::string_view::npos) return std::nullopt;
+  const json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (message.is_discarded()) {
+    return make_error(nullptr, rpc_error(code::kParseError, err::kParseError,
+                                         "Parse error: the line is not valid JSON: \"" +
+                                             excerpt(line) + "\""));
+  }
+  if (!message.is_array()) return handle_message(message);
+  if (!session_) {
+    return make_error(nullptr, rpc_error(code::kInvalidRequest, err::kNotInitialized,
+                                         "Invalid Request: a batch before initialize; send "
+                                         "initialize first, on its own"));
+  }
+  if (!allows_batches(session_->protocol_version)) {
+    return make_error(nullptr, batch_rejected(session_->protocol_version));
+  }
+  if (message.empty()) {
+    return make_error(nullptr, rpc_error(code::kInvalidRequest, err::kInvalidRequest,
+                                         "Invalid Request: an empty batch"));
+  }
+  json answers = json::array();
+  for (const auto& element : message) {
+    if (element.is_object() && element.value("method", "") == "initialize") {
+      answers.push_back(make_error(element.value("id", json()),
+                                   rpc_error(code::kInvalidRequest, err::kInvalidRequest,
+                                             "Invalid Request: initialize must not be part of a "
+                                             "batch")));
+    } else if (auto answer = handle_message(element)) {
+      answers.push_back(std::move(*answer));
+    }
+  }
+  if (answers.empty()) return std::nullopt;
+  return answers;
+}
+
+std::optional<json> StdioServer::handle_message(const json& raw) {
+  auto message = classify(raw);
+  if (!message) return make_error(message.error().id, message.error().error);
+  if (session_) return dispatcher_.handle(*session_, *message);
+  if (message->kind == MessageKind::kRequest && message->method == "initialize") {
+    auto initialized = dispatcher_.initialize(*message);
+    if (initialized.session_id) session_ = store_.find(*initialized.session_id);
+    return initialized.response;
+  }
+  return dispatcher_.handle_uninitialized(*message);
+}
+
+}  // namespace mcpgym::mcp
