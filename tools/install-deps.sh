@@ -13,7 +13,7 @@ build_pkgs=(
   libssl-dev zlib1g-dev libbrotli-dev
 )
 fixtures_pkgs=(python3 python3-numpy)
-bench_pkgs=(wrk curl)
+bench_pkgs=(wrk curl bc)
 
 wanted=()
 for profile in "${@:-build}"; do
