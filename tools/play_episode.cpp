@@ -47,7 +47,9 @@ class Session {
   json call(const std::string& method, json params) {
     harness::HttpRequest req{"POST", endpoint_.path,
                              harness::mcp_post_headers(session_id_, version_),
-                             json{{"jsonrpc", "2.0"}, {"id", ++next_id_}, {"method", method},
+                             json{{"jsonrpc", "2.0"},
+                                  {"id", ++next_id_},
+                                  {"method", method},
                                   {"params", std::move(params)}}
                                  .dump()};
     auto exchange = client_.send(req);
@@ -100,10 +102,14 @@ class Session {
 
 std::string action_for(char c) {
   switch (c) {
-    case 'L': return "LEFT";
-    case 'D': return "DOWN";
-    case 'R': return "RIGHT";
-    case 'U': return "UP";
+    case 'L':
+      return "LEFT";
+    case 'D':
+      return "DOWN";
+    case 'R':
+      return "RIGHT";
+    case 'U':
+      return "UP";
   }
   return {};
 }
@@ -130,31 +136,31 @@ int main(int argc, char** argv) {
   const auto url = args->get("url");
   const auto endpoint = url ? parse_url(*url) : std::nullopt;
   if (!endpoint) {
-    std::cerr << "mcpgym-play: [mcpgym.cli.invalid_value] --url expects http://HOST:PORT/PATH; got '"
-              << url.value_or("") << "'\n";
+    std::cerr
+        << "mcpgym-play: [mcpgym.cli.invalid_value] --url expects http://HOST:PORT/PATH; got '"
+        << url.value_or("") << "'\n";
     return cli::kExitUsage;
   }
   auto seed = cli::to_integer("seed", args->get("seed").value_or("42"), 0, (1LL << 53) - 1);
   const json config = json::parse(args->get("config").value_or("{}"), nullptr, false);
   const std::string actions = args->get("actions").value_or("DDRRDR");
-  if (!seed || !config.is_object() ||
-      actions.find_first_not_of("LDRU") != std::string::npos) {
+  if (!seed || !config.is_object() || actions.find_first_not_of("LDRU") != std::string::npos) {
     std::cerr << "mcpgym-play: [mcpgym.cli.invalid_value] "
-              << (!seed ? seed.error()
-                        : !config.is_object() ? "--config expects a JSON object"
-                                              : "--actions expects letters L, D, R, U")
+              << (!seed                 ? seed.error()
+                  : !config.is_object() ? "--config expects a JSON object"
+                                        : "--actions expects letters L, D, R, U")
               << "\n";
     return cli::kExitUsage;
   }
 
   Session session(*endpoint);
-  const json init = session.call(
-      "initialize", {{"protocolVersion", "2025-11-25"},
-                     {"capabilities", json::object()},
-                     {"clientInfo",
-                      {{"name", "mcpgym-play"},
-                       {"version", "0.1.0"},
-                       {"_extra", {{"seed", *seed}, {"config", config}}}}}});
+  const json init =
+      session.call("initialize", {{"protocolVersion", "2025-11-25"},
+                                  {"capabilities", json::object()},
+                                  {"clientInfo",
+                                   {{"name", "mcpgym-play"},
+                                    {"version", "0.1.0"},
+                                    {"_extra", {{"seed", *seed}, {"config", config}}}}}});
   session.notify("notifications/initialized");
   const json start = session.read("game://initial_state");
   std::printf("server %s, protocol %s, seed %s\n%s\n\n",
@@ -166,8 +172,7 @@ int main(int argc, char** argv) {
     const json result = session.call(
         "tools/call", {{"name", "lake_move"}, {"arguments", {{"action", action_for(c)}}}});
     if (result.value("isError", false)) Session::fail("lake_move failed: " + result.dump());
-    const json observation =
-        json::parse(result["content"][0].value("text", ""), nullptr, false);
+    const json observation = json::parse(result["content"][0].value("text", ""), nullptr, false);
     const json reward = session.read("control://reward");
     const json status = session.read("control://status");
     std::printf("step %d: %-5s -> position %s  reward %s  terminated %s  truncated %s\n%s\n\n",

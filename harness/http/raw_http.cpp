@@ -57,7 +57,8 @@ Expected<HttpExchange, std::string> RawHttpClient::send(HttpRequest request) {
   httplib::Request req;
   req.method = request.method;
   req.path = request.path;
-  for (const auto& [k, v] : request.headers) req.headers.emplace(k, v);
+  for (const auto& [k, v] : request.headers)
+    req.headers.emplace(k, v);
   req.body = request.body;
   // cpp-httplib would add "Accept: */*" and "User-Agent" on its own; an
   // explicit empty-valued choice is the caller's, so only fill what is unset.
@@ -69,7 +70,8 @@ Expected<HttpExchange, std::string> RawHttpClient::send(HttpRequest request) {
   }
   HttpExchange exchange;
   exchange.status = result->status;
-  for (const auto& [k, v] : result->headers) exchange.headers.emplace_back(k, v);
+  for (const auto& [k, v] : result->headers)
+    exchange.headers.emplace_back(k, v);
   exchange.body = result->body;
   exchange.request = std::move(request);
   return exchange;

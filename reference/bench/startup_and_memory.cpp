@@ -45,7 +45,8 @@ Child spawn_backend(const std::string& binary) {
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   std::vector<std::string> args = {binary, "--port", "0", "--log-level", "error"};
   std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& a : args)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   Child child;
   const auto start = Clock::now();
@@ -56,7 +57,8 @@ Child spawn_backend(const std::string& binary) {
   close(fds[1]);
   std::string line;
   char c;
-  while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+  while (read(fds[0], &c, 1) == 1 && c != '\n')
+    line += c;
   child.ready_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   close(fds[0]);
   const auto colon = line.rfind(':');
@@ -84,15 +86,17 @@ long rss_kib(pid_t pid) {
 void open_sessions(int port, int count) {
   mcpgym::harness::RawHttpClient client("127.0.0.1", port, std::chrono::seconds(10));
   for (int i = 0; i < count; ++i) {
-    const json init = {{"jsonrpc", "2.0"},
-                       {"id", i},
-                       {"method", "initialize"},
-                       {"params",
-                        {{"protocolVersion", "2025-11-25"},
-                         {"capabilities", json::object()},
-                         {"clientInfo", {{"name", "bench"}, {"version", "0"}, {"_extra", {{"seed", i}}}}}}}};
+    const json init = {
+        {"jsonrpc", "2.0"},
+        {"id", i},
+        {"method", "initialize"},
+        {"params",
+         {{"protocolVersion", "2025-11-25"},
+          {"capabilities", json::object()},
+          {"clientInfo", {{"name", "bench"}, {"version", "0"}, {"_extra", {{"seed", i}}}}}}}};
     auto r = client.send({"POST", "/mcp", mcpgym::harness::mcp_post_headers(), init.dump()});
-    if (!r || r->status != 200) throw std::runtime_error("initialize failed while opening sessions");
+    if (!r || r->status != 200)
+      throw std::runtime_error("initialize failed while opening sessions");
   }
 }
 

@@ -2,11 +2,14 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace mcpgym::cli {
 
-bool Args::has(std::string_view name) const { return values_.find(name) != values_.end(); }
+bool Args::has(std::string_view name) const {
+  return values_.find(name) != values_.end();
+}
 
 std::optional<std::string> Args::get(std::string_view name) const {
   auto it = values_.find(name);
@@ -68,8 +71,8 @@ Expected<Args, std::string> Parser::parse(int argc, const char* const* argv) con
     }
     if (spec->value_name.empty()) {
       if (inline_value) {
-        return unexpected("[mcpgym.cli.unexpected_value] flag --" + spec->name +
-                          " takes no value" + hint);
+        return unexpected("[mcpgym.cli.unexpected_value] flag --" + spec->name + " takes no value" +
+                          hint);
       }
       args.values_[spec->name] = "";
       continue;
@@ -91,17 +94,25 @@ std::string Parser::usage() const {
   for (const auto& spec : specs_) {
     std::string left = "  --" + spec.name;
     if (!spec.value_name.empty()) left += " " + spec.value_name;
-    if (left.size() < 30) left.resize(30, ' ');
-    else left += "\n" + std::string(30, ' ');
+    if (left.size() < 30)
+      left.resize(30, ' ');
+    else
+      left += "\n" + std::string(30, ' ');
     out += left + spec.help + "\n";
   }
   return out;
 }
 
 namespace {
+std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  return text;
+}
+
 std::string invalid(std::string_view flag, std::string_view text, std::string_view expected) {
-  return "[mcpgym.cli.invalid_value] --" + std::string(flag) + " expects " +
-         std::string(expected) + "; got '" + std::string(text) + "'";
+  return "[mcpgym.cli.invalid_value] --" + std::string(flag) + " expects " + std::string(expected) +
+         "; got '" + std::string(text) + "'";
 }
 }  // namespace
 
@@ -122,7 +133,7 @@ Expected<long long, std::string> to_integer(std::string_view flag, std::string_v
 
 Expected<double, std::string> to_number(std::string_view flag, std::string_view text, double min,
                                         double max) {
-  const std::string expected = "a number from " + std::to_string(min) + " to " + std::to_string(max);
+  const std::string expected = "a number from " + number_text(min) + " to " + number_text(max);
   std::string copy(text);
   if (copy.empty()) return unexpected(invalid(flag, text, expected));
   char* end = nullptr;

@@ -16,10 +16,20 @@ std::optional<LogLevel> parse_log_level(std::string_view text);
 
 // One write(2) per line so lines from concurrent threads never interleave.
 void log(LogLevel level, std::string_view message);
-inline void log_error(std::string_view m) { log(LogLevel::kError, m); }
-inline void log_warn(std::string_view m) { log(LogLevel::kWarn, m); }
-inline void log_info(std::string_view m) { log(LogLevel::kInfo, m); }
-inline void log_debug(std::string_view m) { log(LogLevel::kDebug, m); }
-inline bool log_enabled(LogLevel level) { return level <= log_level(); }
+inline void log_error(std::string_view m) {
+  log(LogLevel::kError, m);
+}
+inline void log_warn(std::string_view m) {
+  log(LogLevel::kWarn, m);
+}
+inline void log_info(std::string_view m) {
+  log(LogLevel::kInfo, m);
+}
+inline void log_debug(std::string_view m) {
+  log(LogLevel::kDebug, m);
+}
+inline bool log_enabled(LogLevel level) {
+  return level <= log_level();
+}
 
 }  // namespace mcpgym

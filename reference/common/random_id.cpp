@@ -41,7 +41,8 @@ std::string random_uuid_v4() {
 std::uint64_t random_below_or_equal(std::uint64_t bound) {
   // Rejection sampling over the smallest covering power of two keeps it uniform.
   std::uint64_t mask = bound;
-  for (int shift = 1; shift < 64; shift *= 2) mask |= mask >> shift;
+  for (int shift = 1; shift < 64; shift *= 2)
+    mask |= mask >> shift;
   for (;;) {
     std::uint64_t value = 0;
     fill_random(reinterpret_cast<std::uint8_t*>(&value), sizeof value);

@@ -24,11 +24,9 @@ RpcError invalid(std::string_view error_id, const std::string& key, const std::s
                         json{{"key", key}});
 }
 
-std::string shown(const json& value) { return mcp::excerpt(value.dump()); }
-
 RpcError bad_value(const std::string& key, std::string_view expected, const json& got) {
   return invalid(err::kInvalidConfigValue, key,
-                 key + " must be " + std::string(expected) + "; got " + shown(got));
+                 key + " must be " + std::string(expected) + "; got " + mcp::describe(got));
 }
 
 // null and absent both mean "use the default", as Python clients send None.
@@ -38,12 +36,13 @@ const json* member(const json& object, std::string_view key) {
 }
 
 Expected<std::uint64_t, RpcError> read_seed(const json& value) {
-  const bool integral = value.is_number_unsigned() ||
-                        (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+  const bool integral =
+      value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
   if (!integral || value.get<std::uint64_t>() > kMaxSeed) {
     return unexpected(invalid(err::kInvalidSeed, "clientInfo._extra.seed",
                               "clientInfo._extra.seed must be an integer from 0 to " +
-                                  std::to_string(kMaxSeed) + " (2^53-1); got " + shown(value)));
+                                  std::to_string(kMaxSeed) + " (2^53-1); got " +
+                                  mcp::describe(value)));
   }
   return value.get<std::uint64_t>();
 }
@@ -67,10 +66,12 @@ struct ConfigValues {
 };
 
 Expected<ConfigValues, RpcError> read_config(const json& config) {
-  if (!config.is_object()) return unexpected(bad_value("clientInfo._extra.config", "an object", config));
+  if (!config.is_object())
+    return unexpected(bad_value("clientInfo._extra.config", "an object", config));
   for (const auto& [key, value] : config.items()) {
     bool known = false;
-    for (auto k : kConfigKeys) known = known || k == key;
+    for (auto k : kConfigKeys)
+      known = known || k == key;
     if (!known) {
       return unexpected(invalid(err::kUnknownConfigKey, "config." + key,
                                 "unknown config key config." + mcp::excerpt(key) +
@@ -80,9 +81,12 @@ Expected<ConfigValues, RpcError> read_config(const json& config) {
   }
   ConfigValues out;
   if (const json* v = member(config, "map_name")) {
-    if (*v == "4x4") out.size = 4;
-    else if (*v == "8x8") out.size = 8;
-    else return unexpected(bad_value("config.map_name", "\"4x4\" or \"8x8\"", *v));
+    if (*v == "4x4")
+      out.size = 4;
+    else if (*v == "8x8")
+      out.size = 8;
+    else
+      return unexpected(bad_value("config.map_name", "\"4x4\" or \"8x8\"", *v));
   }
   if (const json* v = member(config, "size")) {
     auto size = read_int(*v, "config.size", model::kMinMapSize, model::kMaxMapSize);
@@ -107,10 +111,12 @@ Expected<ConfigValues, RpcError> read_config(const json& config) {
   }
   if (const json* v = member(config, "desc")) {
     bool rows_are_strings = v->is_array();
-    for (const auto& row : *v) rows_are_strings = rows_are_strings && row.is_string();
+    for (const auto& row : *v)
+      rows_are_strings = rows_are_strings && row.is_string();
     if (!rows_are_strings) {
-      return unexpected(bad_value("config.desc", "an array of row strings such as [\"SFFF\", "
-                                                 "\"FHFH\", \"FFFH\", \"HFFG\"]",
+      return unexpected(bad_value("config.desc",
+                                  "an array of row strings such as [\"SFFF\", "
+                                  "\"FHFH\", \"FFFH\", \"HFFG\"]",
                                   *v));
     }
     out.desc = v->get<std::vector<std::string>>();
@@ -136,12 +142,12 @@ Expected<model::Map, RpcError> build_map(const ConfigValues& c, std::uint64_t se
   }
   auto map = model::generate_random_map(c.size, c.p, seed);
   if (!map) {
-    return unexpected(invalid(
-        err::kNoValidMap, "config.p",
-        "no " + std::to_string(c.size) + "x" + std::to_string(c.size) +
-            " map with a path from S to G was found in " +
-            std::to_string(model::kDefaultMaxMapAttempts) + " boards with config.p = " +
-            mcp::excerpt(json(c.p).dump()) + "; raise config.p or give config.desc"));
+    return unexpected(invalid(err::kNoValidMap, "config.p",
+                              "no " + std::to_string(c.size) + "x" + std::to_string(c.size) +
+                                  " map with a path from S to G was found in " +
+                                  std::to_string(model::kDefaultMaxMapAttempts) +
+                                  " boards with config.p = " + mcp::excerpt(json(c.p).dump()) +
+                                  "; raise config.p or give config.desc"));
   }
   return *std::move(map);
 }
@@ -153,7 +159,8 @@ Expected<EnvSpec, RpcError> env_spec_from_initialize(const json& params,
   const json* client_info = member(params, "clientInfo");
   const json* extra = nullptr;
   if (client_info != nullptr) {
-    if (!client_info->is_object()) return unexpected(bad_value("clientInfo", "an object", *client_info));
+    if (!client_info->is_object())
+      return unexpected(bad_value("clientInfo", "an object", *client_info));
     extra = member(*client_info, "_extra");
   }
   if (extra != nullptr && !extra->is_object()) {

@@ -49,8 +49,9 @@ json resource(std::string_view uri, std::string_view name, std::string_view desc
 
 json resource_list(bool control_resources) {
   json list = json::array();
-  list.push_back(resource(kInitialStateUri, "initial_state",
-                          "The episode's start: position, grid, map rows, seed, size, slipperiness"));
+  list.push_back(
+      resource(kInitialStateUri, "initial_state",
+               "The episode's start: position, grid, map rows, seed, size, slipperiness"));
   if (control_resources) {
     list.push_back(resource("control://reward", "reward",
                             "Control plane: the last step's reward and the step count"));
@@ -101,11 +102,10 @@ class FrozenLakeSession final : public mcp::Session {
       return unexpected(invalid_params("tools/call needs a string \"name\""));
     }
     if (*name != kToolName) {
-      return unexpected(mcp::rpc_error(
-          mcp::code::kInvalidParams, err::kUnknownTool,
-          "Unknown tool \"" + mcp::excerpt(name->get<std::string>()) +
-              "\"; this server has one tool, lake_move",
-          json{{"tool", *name}}));
+      return unexpected(mcp::rpc_error(mcp::code::kInvalidParams, err::kUnknownTool,
+                                       "Unknown tool \"" + mcp::excerpt(name->get<std::string>()) +
+                                           "\"; this server has one tool, lake_move",
+                                       json{{"tool", *name}}));
     }
     static const json kNoArguments = json::object();
     const auto args_it = params.find("arguments");
@@ -127,10 +127,9 @@ class FrozenLakeSession final : public mcp::Session {
     }
     const auto action = model::parse_action(action_it->get<std::string>());
     if (!action) {
-      return tool_error(err::message(err::kInvalidAction,
-                                     "Invalid action \"" +
-                                         mcp::excerpt(action_it->get<std::string>()) +
-                                         "\"; expected one of LEFT, DOWN, RIGHT, UP"));
+      return tool_error(err::message(
+          err::kInvalidAction, "Invalid action \"" + mcp::excerpt(action_it->get<std::string>()) +
+                                   "\"; expected one of LEFT, DOWN, RIGHT, UP"));
     }
     if (env_.ended()) {
       return tool_error(err::message(
@@ -162,8 +161,8 @@ class FrozenLakeSession final : public mcp::Session {
     }
     if (!payload) return unexpected(not_found(text));
     return json{{"contents", json::array({{{"uri", text},
-                                            {"mimeType", mcp::kJsonMediaType},
-                                            {"text", payload->dump()}}})}};
+                                           {"mimeType", mcp::kJsonMediaType},
+                                           {"text", payload->dump()}}})}};
   }
 
   std::optional<json> payload_for(std::string_view name) const {

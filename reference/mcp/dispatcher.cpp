@@ -60,9 +60,9 @@ Dispatcher::Initialized Dispatcher::initialize(const Message& request) {
   try {
     session = app_.create_session(p, negotiated);
   } catch (const std::exception& e) {
-    session = unexpected(rpc_error(code::kInternalError, err::kInternalError,
-                                   std::string("Internal error while creating the session: ") +
-                                       e.what()));
+    session = unexpected(
+        rpc_error(code::kInternalError, err::kInternalError,
+                  std::string("Internal error while creating the session: ") + e.what()));
   }
   if (!session) return {make_error(request.id, session.error()), std::nullopt};
 
@@ -105,10 +105,9 @@ std::optional<json> Dispatcher::handle(SessionSlot& slot, const Message& message
 std::optional<json> Dispatcher::handle_uninitialized(const Message& message) {
   if (message.kind != MessageKind::kRequest) return std::nullopt;
   if (message.method == "ping") return make_result(message.id, json::object());
-  return make_error(message.id,
-                    rpc_error(code::kInvalidRequest, err::kNotInitialized,
-                              "Invalid Request: " + message.method +
-                                  " before initialize; send initialize first"));
+  return make_error(message.id, rpc_error(code::kInvalidRequest, err::kNotInitialized,
+                                          "Invalid Request: " + message.method +
+                                              " before initialize; send initialize first"));
 }
 
 RpcError batch_rejected(std::string_view negotiated_version) {

@@ -9,8 +9,10 @@ namespace mcpgym::mcp {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -50,8 +52,9 @@ bool is_loopback_name(std::string_view host) {
 }
 
 bool is_port(std::string_view s) {
-  return !s.empty() && s.size() <= 5 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 }  // namespace
@@ -91,9 +94,10 @@ bool is_loopback_host(std::string_view host) {
 bool is_loopback_origin(std::string_view origin) {
   origin = trim(origin);
   std::string_view rest;
-  if (origin.substr(0, 7) == "http://") {
+  // Schemes are case-insensitive (RFC 3986 §3.1).
+  if (iequals(origin.substr(0, 7), "http://")) {
     rest = origin.substr(7);
-  } else if (origin.substr(0, 8) == "https://") {
+  } else if (iequals(origin.substr(0, 8), "https://")) {
     rest = origin.substr(8);
   } else {
     return false;  // includes the opaque origin "null"
@@ -105,6 +109,8 @@ bool is_loopback_origin(std::string_view origin) {
   return is_loopback_host(rest);
 }
 
-bool is_loopback_bind_address(std::string_view address) { return is_loopback_name(address); }
+bool is_loopback_bind_address(std::string_view address) {
+  return is_loopback_name(address);
+}
 
 }  // namespace mcpgym::mcp

@@ -1,8 +1,10 @@
 #include "reference/mcp/http_server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "reference/common/log.hpp"
 #include "reference/mcp/errors.hpp"
@@ -33,7 +35,9 @@ void reply_transport_error(httplib::Response& res, int status, std::string_view 
   reply_error(res, status, rpc_error(code::kTransportError, error_id, text));
 }
 
-std::string in_quotes(std::string_view value) { return "\"" + excerpt(value) + "\""; }
+std::string in_quotes(std::string_view value) {
+  return "\"" + excerpt(value) + "\"";
+}
 
 }  // namespace
 
@@ -61,46 +65,64 @@ void HttpServer::install_routes() {
   // a rollout sends thousands over one connection.
   s.set_keep_alive_max_count(1'000'000);
   s.set_payload_max_length(options_.max_body_bytes);
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server
+  // bind the same port and silently take half the connections.
+  s.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 
   const std::string endpoint(kEndpointPath);
-  s.Post(endpoint, [this](const httplib::Request& q, httplib::Response& r) { handle_post(q, r); });
+  s.Post(endpoint, [this](const httplib::Request& q, httplib::Response& r,
+                          const httplib::ContentReader& content) { handle_post(q, r, content); });
   s.Delete(endpoint,
            [this](const httplib::Request& q, httplib::Response& r) { handle_delete(q, r); });
-  auto not_allowed = [this](const httplib::Request& q, httplib::Response& r) {
-    if (!admit(q, r)) return;
-    r.set_header("Allow", "POST, DELETE");
-    reply_transport_error(r, 405, err::kMethodNotAllowed,
-                          "Method Not Allowed: " + q.method + " " + std::string(kEndpointPath) +
-                              "; this server offers no server-to-client SSE stream, use POST "
-                              "(and DELETE to end a session)");
+  // Every other method on our paths still passes the Origin/Host gate first
+  // (HTTP-010/011), then gets 405 naming what is allowed.
+  auto not_allowed = [this](std::string allow, std::string hint) {
+    return [this, allow, hint](const httplib::Request& q, httplib::Response& r) {
+      if (!admit(q, r)) return;
+      r.set_header("Allow", allow);
+      reply_transport_error(
+          r, 405, err::kMethodNotAllowed,
+          "Method Not Allowed: " + q.method + " " + excerpt(q.path) + "; " + hint);
+    };
   };
-  s.Get(endpoint, not_allowed);
-  s.Put(endpoint, not_allowed);
-  s.Patch(endpoint, not_allowed);
+  const auto mcp_405 = not_allowed("POST, DELETE",
+                                   "this server offers no server-to-client SSE stream, use POST "
+                                   "(and DELETE to end a session)");
+  s.Get(endpoint, mcp_405);
+  s.Put(endpoint, mcp_405);
+  s.Patch(endpoint, mcp_405);
+  s.Options(endpoint, mcp_405);
   if (options_.control_http) {
-    s.Get(std::string(kControlPathPrefix) + "(.*)",
+    const std::string control = std::string(kControlPathPrefix) + "(.*)";
+    s.Get(control,
           [this](const httplib::Request& q, httplib::Response& r) { handle_control(q, r); });
+    const auto control_405 = not_allowed("GET", "the control plane is read with GET");
+    s.Post(control, control_405);
+    s.Put(control, control_405);
+    s.Patch(control, control_405);
+    s.Delete(control, control_405);
+    s.Options(control, control_405);
   }
 
-  const std::size_t max_body = options_.max_body_bytes;
-  s.set_error_handler(httplib::Server::HandlerWithResponse([max_body](const httplib::Request& q,
-                                                                      httplib::Response& r) {
-    if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (r.status == 413) {
-      reply_transport_error(r, 413, err::kPayloadTooLarge,
-                            "Payload Too Large: the request body exceeds " +
-                                std::to_string(max_body) + " bytes (the server's --max-body)");
-    } else if (r.status == 404) {
-      reply_transport_error(r, 404, err::kNotFound,
-                            "Not Found: no endpoint at " + q.method + " " + excerpt(q.path) +
-                                "; MCP is served at POST " + std::string(kEndpointPath));
-    } else {
-      reply_transport_error(r, r.status, err::kInvalidRequest,
-                            "HTTP " + std::to_string(r.status) + " for " + q.method + " " +
-                                excerpt(q.path));
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  s.set_error_handler(
+      httplib::Server::HandlerWithResponse([this](const httplib::Request& q, httplib::Response& r) {
+        if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (r.status == 413) {
+          reply_transport_error(r, 413, err::kPayloadTooLarge, payload_too_large_text());
+        } else if (r.status == 404) {
+          reply_transport_error(r, 404, err::kNotFound,
+                                "Not Found: no endpoint at " + q.method + " " + excerpt(q.path) +
+                                    "; MCP is served at POST " + std::string(kEndpointPath));
+        } else {
+          reply_transport_error(
+              r, r.status, err::kInvalidRequest,
+              "HTTP " + std::to_string(r.status) + " for " + q.method + " " + excerpt(q.path));
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 }
 
 // HTTP-010 and HTTP-011, before anything else looks at the request.
@@ -157,7 +179,40 @@ std::shared_ptr<SessionSlot> HttpServer::resolve_session(const httplib::Request&
   return slot;
 }
 
-void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res) {
+// cpp-httplib enforces the limit itself only for a Content-Length body (and
+// then skips it, keeping the connection usable); a chunked body is counted
+// here. When the body breaks off, the connection is closed, since the rest of
+// it is still in the socket.
+std::optional<std::string> HttpServer::read_body(httplib::Response& res,
+                                                 const httplib::ContentReader& content) const {
+  std::string raw;
+  bool too_large = false;
+  const bool complete = content([&](const char* data, std::size_t length) {
+    if (raw.size() + length > options_.max_body_bytes) {
+      too_large = true;
+      return false;
+    }
+    raw.append(data, length);
+    return true;
+  });
+  if (complete) return raw;
+  res.set_header("Connection", "close");
+  if (too_large || res.status == 413) {
+    reply_transport_error(res, 413, err::kPayloadTooLarge, payload_too_large_text());
+  } else {
+    reply_error(res, 400,
+                rpc_error(code::kInvalidRequest, err::kInvalidRequest,
+                          "Invalid Request: the request body could not be read completely"));
+  }
+  return std::nullopt;
+}
+
+void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& content) {
+  // The body is read first, whatever the verdict: a body left unread in the
+  // socket would be parsed as the next request on this keep-alive connection.
+  auto raw = read_body(res, content);
+  if (!raw) return;
   if (!admit(req, res)) return;
   const std::string accept = req.get_header_value("Accept");
   if (!accept_lists_json_and_sse(accept)) {
@@ -174,11 +229,11 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
                               in_quotes(content_type));
     return;
   }
-  const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  const json body = json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
     reply_error(res, 400,
                 rpc_error(code::kParseError, err::kParseError,
-                          "Parse error: the body is not valid JSON: " + in_quotes(req.body)));
+                          "Parse error: the body is not valid JSON: " + in_quotes(*raw)));
     return;
   }
   if (body.is_array()) {
@@ -227,9 +282,9 @@ void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& re
     return;
   }
   if (batch.empty()) {
-    reply_error(res, 400,
-                rpc_error(code::kInvalidRequest, err::kInvalidRequest,
-                          "Invalid Request: an empty batch"));
+    reply_error(
+        res, 400,
+        rpc_error(code::kInvalidRequest, err::kInvalidRequest, "Invalid Request: an empty batch"));
     return;
   }
   json answers = json::array();
@@ -254,19 +309,10 @@ void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& re
 
 void HttpServer::handle_delete(const httplib::Request& req, httplib::Response& res) {
   if (!admit(req, res)) return;
-  if (!req.has_header(kSessionHeaderName.c_str())) {
-    reply_transport_error(res, 400, err::kMissingSession,
-                          "Bad Request: DELETE needs the " + kSessionHeaderName +
-                              " header of the session to end");
-    return;
-  }
+  // The same session and version checks as every other request (SESS-004/005, HTTP-012).
+  if (!resolve_session(req, res)) return;
   const std::string id = req.get_header_value(kSessionHeaderName.c_str());
-  if (!store_.erase(id)) {
-    reply_transport_error(res, 404, err::kUnknownSession,
-                          "Not Found: session " + in_quotes(id) +
-                              " does not exist (never created, deleted or expired)");
-    return;
-  }
+  store_.erase(id);
   log_debug("session " + id + " deleted");
   res.status = 200;
 }
@@ -293,10 +339,9 @@ void HttpServer::handle_control(const httplib::Request& req, httplib::Response& 
 }
 
 Expected<int, std::string> HttpServer::bind() {
-  const int port = options_.port == 0 ? server_->bind_to_any_port(options_.host)
-                                      : (server_->bind_to_port(options_.host, options_.port)
-                                             ? options_.port
-                                             : -1);
+  const int port = options_.port == 0
+                       ? server_->bind_to_any_port(options_.host)
+                       : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
   if (port < 0) {
     return unexpected("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
                       " (address in use, or not an address of this machine)");
@@ -306,10 +351,16 @@ Expected<int, std::string> HttpServer::bind() {
 }
 
 void HttpServer::serve() {
+  {
+    std::lock_guard lock(reaper_mutex_);
+    if (stopping_) return;  // stopped between bind() and serve()
+    serving_ = true;
+  }
   if (store_.idle_timeout().count() > 0) {
     reaper_ = std::thread([this] { reap_idle_sessions(); });
   }
   server_->listen_after_bind();
+  serving_ = false;
 }
 
 void HttpServer::stop() {
@@ -318,7 +369,17 @@ void HttpServer::stop() {
     stopping_ = true;
   }
   reaper_wake_.notify_all();
+  // cpp-httplib ignores stop() until its accept loop runs. serve() checks
+  // stopping_ before it starts that loop, so the only window left is inside
+  // listen_after_bind(), before the loop: wait it out.
+  while (serving_ && !server_->is_running())
+    std::this_thread::yield();
   server_->stop();
+}
+
+std::string HttpServer::payload_too_large_text() const {
+  return "Payload Too Large: the request body exceeds " + std::to_string(options_.max_body_bytes) +
+         " bytes (the server's --max-body)";
 }
 
 // Expiry itself is exact (find() refuses an idle session); the sweep only

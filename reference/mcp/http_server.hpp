@@ -1,11 +1,13 @@
 #pragma once
 // MCP Streamable HTTP transport (docs/spec.md HTTP-*, SESS-*, CTRL-009) over
 // cpp-httplib, around a Dispatcher. Knows nothing of what a session serves.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -16,6 +18,7 @@
 
 namespace httplib {
 class Server;
+class ContentReader;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -53,14 +56,17 @@ class HttpServer {
 
  private:
   void install_routes();
-  void handle_post(const httplib::Request& req, httplib::Response& res);
+  void handle_post(const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& content);
   void handle_batch(const httplib::Request& req, httplib::Response& res, const json& batch);
   void handle_delete(const httplib::Request& req, httplib::Response& res);
   void handle_control(const httplib::Request& req, httplib::Response& res);
+  std::optional<std::string> read_body(httplib::Response& res,
+                                       const httplib::ContentReader& content) const;
   bool admit(const httplib::Request& req, httplib::Response& res) const;
-  std::shared_ptr<SessionSlot> resolve_session(const httplib::Request& req,
-                                               httplib::Response& res);
+  std::shared_ptr<SessionSlot> resolve_session(const httplib::Request& req, httplib::Response& res);
   void reap_idle_sessions();
+  std::string payload_too_large_text() const;
 
   HttpServerOptions options_;
   SessionStore store_;
@@ -72,6 +78,7 @@ class HttpServer {
   std::mutex reaper_mutex_;
   std::condition_variable reaper_wake_;
   bool stopping_ = false;
+  std::atomic<bool> serving_{false};
   std::thread reaper_;
 };
 

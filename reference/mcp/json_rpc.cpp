@@ -16,7 +16,9 @@ RpcError rpc_error(int code, std::string_view id, std::string_view text, json da
 }
 
 namespace {
-bool is_valid_id(const json& id) { return id.is_string() || id.is_number_integer(); }
+bool is_valid_id(const json& id) {
+  return id.is_string() || id.is_number_integer();
+}
 
 InvalidMessage invalid(const json& id, std::string_view why) {
   return {is_valid_id(id) ? id : json(nullptr),
@@ -37,9 +39,9 @@ Expected<Message, InvalidMessage> classify(const json& msg) {
     return unexpected(invalid(id, "Invalid Request: \"jsonrpc\" must be \"2.0\""));
   }
   if (id_it != msg.end() && !is_valid_id(id)) {
-    return unexpected(invalid(
-        id, "Invalid Request: \"id\" must be a string or an integer, got " +
-                std::string(id.type_name()) + (id.is_null() ? " (MCP forbids null ids)" : "")));
+    return unexpected(invalid(id, "Invalid Request: \"id\" must be a string or an integer, got " +
+                                      std::string(id.type_name()) +
+                                      (id.is_null() ? " (MCP forbids null ids)" : "")));
   }
   const auto params = msg.find("params");
   const json* params_ptr = params == msg.end() ? nullptr : &*params;
@@ -55,9 +57,10 @@ Expected<Message, InvalidMessage> classify(const json& msg) {
   if (id_it != msg.end() && has_result != has_error) {
     return Message{MessageKind::kResponse, id, {}, nullptr};
   }
-  return unexpected(invalid(
-      id, "Invalid Request: expected a request (\"method\"), a notification or a response "
-          "(\"id\" with exactly one of \"result\"/\"error\")"));
+  return unexpected(
+      invalid(id,
+              "Invalid Request: expected a request (\"method\"), a notification or a response "
+              "(\"id\" with exactly one of \"result\"/\"error\")"));
 }
 
 json make_result(const json& id, json result) {
@@ -84,6 +87,12 @@ std::string excerpt(std::string_view text, std::size_t max_bytes) {
   }
   if (cut) out += "...";
   return out;
+}
+
+std::string describe(const json& value) {
+  if (value.is_array()) return "an array of " + std::to_string(value.size()) + " element(s)";
+  if (value.is_object()) return "an object with " + std::to_string(value.size()) + " member(s)";
+  return excerpt(value.dump());
 }
 
 }  // namespace mcpgym::mcp

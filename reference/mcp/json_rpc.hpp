@@ -29,9 +29,9 @@ enum class MessageKind { kRequest, kNotification, kResponse };
 
 struct Message {
   MessageKind kind;
-  json id;              // requests and responses
-  std::string method;   // requests and notifications
-  const json* params;   // points into the classified document; nullptr when absent
+  json id;             // requests and responses
+  std::string method;  // requests and notifications
+  const json* params;  // points into the classified document; nullptr when absent
 };
 
 struct InvalidMessage {
@@ -48,5 +48,10 @@ json make_error(const json& id, const RpcError& error);
 
 // A bounded, printable rendering of untrusted text for error messages.
 std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
+
+// The same for an untrusted JSON value. Scalars are shown as JSON; arrays and
+// objects only by kind and size, because serializing them recurses once per
+// nesting level and a hostile value nests a hundred thousand deep.
+std::string describe(const json& value);
 
 }  // namespace mcpgym::mcp

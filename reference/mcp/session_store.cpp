@@ -46,9 +46,11 @@ bool SessionStore::erase(std::string_view id) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(std::string(id));
   if (it == sessions_.end()) return false;
+  // An expired session no sweep has removed yet is already gone for clients.
+  const bool live = !expired(*it->second, clock_());
   doomed = std::move(it->second);
   sessions_.erase(it);
-  return true;
+  return live;
 }
 
 std::size_t SessionStore::expire_idle() {

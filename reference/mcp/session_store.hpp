@@ -38,6 +38,7 @@ class SessionStore {
   std::string add(std::unique_ptr<Session> session, std::string protocol_version);
   // Marks the session used. Null when unknown or expired (an expired session is removed).
   std::shared_ptr<SessionSlot> find(std::string_view id);
+  // False when unknown or already expired.
   bool erase(std::string_view id);
   std::size_t expire_idle();
   std::size_t size() const;

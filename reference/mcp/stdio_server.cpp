@@ -84,9 +84,9 @@ std::optional<json> StdioServer::handle_line(std::string_view line) {
   if (line.find_first_not_of(" \t") == std::string_view::npos) return std::nullopt;
   const json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded()) {
-    return make_error(nullptr, rpc_error(code::kParseError, err::kParseError,
-                                         "Parse error: the line is not valid JSON: \"" +
-                                             excerpt(line) + "\""));
+    return make_error(
+        nullptr, rpc_error(code::kParseError, err::kParseError,
+                           "Parse error: the line is not valid JSON: \"" + excerpt(line) + "\""));
   }
   if (!message.is_array()) return handle_message(message);
   if (!session_) {

@@ -4,9 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "reference/common/cli.hpp"
 #include "reference/common/log.hpp"
@@ -88,8 +92,10 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
   if (auto v = args.get("log-level")) {
     auto level = parse_log_level(*v);
     if (!level) {
-      return unexpected("[mcpgym.cli.invalid_value] --log-level expects one of error, warn, "
-                        "info, debug; got '" + *v + "'");
+      return unexpected(
+          "[mcpgym.cli.invalid_value] --log-level expects one of error, warn, "
+          "info, debug; got '" +
+          *v + "'");
     }
     set_log_level(*level);
   }
@@ -97,10 +103,25 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
   return o;
 }
 
+// cpp-httplib stops a worker only when its connection's keep-alive wait ends
+// (5 s), so a client idling on a connection would delay exit. Sessions live
+// in memory and there is nothing to flush, so after this grace the process
+// ends without waiting for such workers (REF-002: stop within one second).
+constexpr auto kShutdownGrace = std::chrono::milliseconds(500);
+
 int serve_http(gym::FrozenLakeApp& app, const Options& o) {
   mcp::HttpServer server(app, o.http);
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool stop_requested = false;
+  bool served = false;
   // Signals are routed to their own thread before the server starts its workers.
-  TerminationSignals signals([&server](int) { server.stop(); });
+  TerminationSignals signals([&](int) {
+    server.stop();
+    std::lock_guard lock(mutex);
+    stop_requested = true;
+    changed.notify_all();
+  });
   auto port = server.bind();
   if (!port) {
     log_error("[mcpgym.cli.cannot_listen] " + port.error());
@@ -110,7 +131,21 @@ int serve_http(gym::FrozenLakeApp& app, const Options& o) {
       o.http.host.find(':') != std::string::npos ? "[" + o.http.host + "]" : o.http.host;
   std::printf("listening on http://%s:%d/mcp\n", shown_host.c_str(), *port);
   std::fflush(stdout);
-  server.serve();
+  std::thread serving([&] {
+    server.serve();
+    std::lock_guard lock(mutex);
+    served = true;
+    changed.notify_all();
+  });
+  std::unique_lock lock(mutex);
+  changed.wait(lock, [&] { return stop_requested || served; });
+  if (!changed.wait_for(lock, kShutdownGrace, [&] { return served; })) {
+    log_info("stopped (not waiting for idle keep-alive connections)");
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
+  lock.unlock();
+  serving.join();
   log_info("stopped");
   return 0;
 }

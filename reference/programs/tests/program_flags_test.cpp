@@ -1,0 +1,131 @@
+// REF-003: --help and bad flags of mcpgym-frozenlake.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <chrono>
+#include <stdexcept>
+
+#include "reference/programs/tests/support/child_process.hpp"
+
+namespace mcpgym::wiretest {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::HasSubstr;
+using testing::StartsWith;
+
+const std::string kBinary = MCPGYM_FROZENLAKE_BIN;
+
+struct Finished {
+  ExitStatus status;
+  std::string out;
+  std::string err;
+};
+
+Finished run_to_exit(const std::vector<std::string>& args) {
+  ChildProcess process(kBinary, args);
+  const auto status = process.wait_for_exit(10s);
+  if (!status) {
+    throw std::runtime_error("waited 10 s for mcpgym-frozenlake to exit; stderr: " +
+                             process.stderr_text());
+  }
+  return {*status, process.read_rest(5s), process.stderr_text()};
+}
+
+TEST(ProgramFlags, HelpPrintsUsageOnStdoutAndExits0_REF003) {
+  const Finished run = run_to_exit({"--help"});
+  EXPECT_EQ(run.status, Exited(0));
+  EXPECT_THAT(run.out, StartsWith("usage: mcpgym-frozenlake [flags]\n"));
+  for (const char* flag :
+       {"--help", "--port N", "--host ADDR", "--seed N", "--transport http|stdio",
+        "--control-plane resources|http|both", "--session-idle-timeout SECONDS", "--max-body BYTES",
+        "--threads N", "--log-level error|warn|info|debug"}) {
+    EXPECT_THAT(run.out, HasSubstr(std::string("\n  ") + flag)) << flag;
+  }
+  EXPECT_EQ(run.err, "");
+}
+
+TEST(ProgramFlags, HelpWinsOverOtherValidFlags_REF003) {
+  const Finished run = run_to_exit({"--port", "0", "--help"});
+  EXPECT_EQ(run.status, Exited(0));
+  EXPECT_THAT(run.out, StartsWith("usage: mcpgym-frozenlake [flags]\n"));
+  EXPECT_THAT(run.out, testing::Not(HasSubstr("listening on http://127.0.0.1:")));
+  EXPECT_EQ(run.err, "");
+}
+
+struct BadFlag {
+  std::vector<std::string> args;
+  std::string message;  // after "mcpgym-frozenlake: "
+};
+
+void PrintTo(const BadFlag& flag, std::ostream* out) {
+  for (const auto& arg : flag.args)
+    *out << arg << ' ';
+}
+
+class ProgramBadFlag : public testing::TestWithParam<BadFlag> {};
+
+TEST_P(ProgramBadFlag, ExitsWithStatus2AndTheWholeMessageOnStderr_REF003) {
+  const Finished run = run_to_exit(GetParam().args);
+  EXPECT_EQ(run.status, Exited(2));
+  EXPECT_EQ(run.err, "mcpgym-frozenlake: " + GetParam().message + "\n");
+  EXPECT_EQ(run.out, "");  // in particular no readiness line
+}
+
+const std::string kHint = "; run 'mcpgym-frozenlake --help' for usage";
+
+INSTANTIATE_TEST_SUITE_P(
+    Flags, ProgramBadFlag,
+    testing::Values(
+        BadFlag{{"--bogus"}, "[mcpgym.cli.unknown_flag] unknown flag --bogus" + kHint},
+        BadFlag{{"--port", "abc"},
+                "[mcpgym.cli.invalid_value] --port expects an integer from 0 to 65535; got 'abc'"},
+        BadFlag{{"--port", "70000"},
+                "[mcpgym.cli.invalid_value] --port expects an integer from 0 to 65535; got "
+                "'70000'"},
+        BadFlag{{"--port=-1"},
+                "[mcpgym.cli.invalid_value] --port expects an integer from 0 to 65535; got '-1'"},
+        BadFlag{{"--port", "80x"},
+                "[mcpgym.cli.invalid_value] --port expects an integer from 0 to 65535; got '80x'"},
+        BadFlag{{"--transport", "tcp"},
+                "[mcpgym.cli.invalid_value] --transport expects one of http, stdio; got 'tcp'"},
+        BadFlag{{"--seed", "-1"},
+                "[mcpgym.cli.invalid_value] --seed expects an integer from 0 to 9007199254740991; "
+                "got '-1'"},
+        BadFlag{{"--seed", "9007199254740992"},
+                "[mcpgym.cli.invalid_value] --seed expects an integer from 0 to 9007199254740991; "
+                "got '9007199254740992'"},
+        BadFlag{{"--port"}, "[mcpgym.cli.missing_value] flag --port needs a value (N)" + kHint},
+        BadFlag{{"--port", "0", "--seed"},
+                "[mcpgym.cli.missing_value] flag --seed needs a value (N)" + kHint},
+        BadFlag{{"--control-plane", "none"},
+                "[mcpgym.cli.invalid_value] --control-plane expects one of resources, http, "
+                "both; got 'none'"},
+        BadFlag{{"--max-body", "10"},
+                "[mcpgym.cli.invalid_value] --max-body expects an integer from 1024 to "
+                "1073741824; got '10'"},
+        BadFlag{{"--threads", "0"},
+                "[mcpgym.cli.invalid_value] --threads expects an integer from 1 to 4096; got '0'"},
+        BadFlag{{"--session-idle-timeout", "-5"},
+                "[mcpgym.cli.invalid_value] --session-idle-timeout expects a number from 0 to "
+                "31536000; got '-5'"},
+        BadFlag{{"--log-level", "loud"},
+                "[mcpgym.cli.invalid_value] --log-level expects one of error, warn, info, debug; "
+                "got 'loud'"},
+        BadFlag{{"--help=yes"}, "[mcpgym.cli.unexpected_value] flag --help takes no value" + kHint},
+        BadFlag{{"stray"}, "[mcpgym.cli.unexpected_argument] unexpected argument 'stray'" + kHint},
+        BadFlag{{"-p", "8080"},
+                "[mcpgym.cli.unexpected_argument] unexpected argument '-p'" + kHint}),
+    [](const testing::TestParamInfo<BadFlag>& info) {
+      std::string name;
+      for (const auto& arg : info.param.args) {
+        for (char c : arg)
+          name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+        name += '_';
+      }
+      return name + std::to_string(info.index);
+    });
+
+}  // namespace
+}  // namespace mcpgym::wiretest
