@@ -1,5 +1,6 @@
 #include "reference/common/cli.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -121,7 +122,10 @@ Expected<long long, std::string> to_integer(std::string_view flag, std::string_v
   const std::string expected =
       "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   std::string copy(text);
-  if (copy.empty()) return unexpected(invalid(flag, text, expected));
+  // strtoll would also take leading blanks and a '+'; a flag value is digits.
+  if (copy.empty() || !(std::isdigit(static_cast<unsigned char>(copy[0])) || copy[0] == '-')) {
+    return unexpected(invalid(flag, text, expected));
+  }
   char* end = nullptr;
   errno = 0;
   const long long value = std::strtoll(copy.c_str(), &end, 10);

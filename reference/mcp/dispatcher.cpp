@@ -20,7 +20,7 @@ Expected<const json*, RpcError> params_object(const Message& m) {
   if (m.params == nullptr) return &empty_object();
   if (!m.params->is_object()) {
     return unexpected(rpc_error(code::kInvalidParams, err::kInvalidParams,
-                                "Invalid params: \"params\" of " + m.method +
+                                "Invalid params: \"params\" of " + excerpt(m.method) +
                                     " must be an object, got " + m.params->type_name()));
   }
   return m.params;
@@ -33,9 +33,10 @@ Outcome call_guarded(SessionSlot& slot, const std::string& method, const json& p
     std::lock_guard lock(slot.mutex);
     return slot.session->handle(method, params);
   } catch (const std::exception& e) {
-    log_error("internal error in " + method + ": " + e.what());
-    return unexpected(rpc_error(code::kInternalError, err::kInternalError,
-                                "Internal error while handling " + method + ": " + e.what()));
+    log_error("internal error in " + excerpt(method) + ": " + e.what());
+    return unexpected(
+        rpc_error(code::kInternalError, err::kInternalError,
+                  "Internal error while handling " + excerpt(method) + ": " + e.what()));
   }
 }
 
@@ -82,8 +83,13 @@ std::optional<json> Dispatcher::handle(SessionSlot& slot, const Message& message
     case MessageKind::kNotification: {
       auto params = params_object(message);
       if (!params) return std::nullopt;  // notifications are never answered, even when malformed
-      std::lock_guard lock(slot.mutex);
-      slot.session->notify(message.method, **params);
+      try {
+        std::lock_guard lock(slot.mutex);
+        slot.session->notify(message.method, **params);
+      } catch (const std::exception& e) {
+        // Nobody awaits an answer to a notification; the failure is only logged.
+        log_error("internal error in notification " + excerpt(message.method) + ": " + e.what());
+      }
       return std::nullopt;
     }
     case MessageKind::kRequest:
@@ -106,8 +112,34 @@ std::optional<json> Dispatcher::handle_uninitialized(const Message& message) {
   if (message.kind != MessageKind::kRequest) return std::nullopt;
   if (message.method == "ping") return make_result(message.id, json::object());
   return make_error(message.id, rpc_error(code::kInvalidRequest, err::kNotInitialized,
-                                          "Invalid Request: " + message.method +
+                                          "Invalid Request: " + excerpt(message.method) +
                                               " before initialize; send initialize first"));
+}
+
+Expected<std::optional<json>, RpcError> Dispatcher::handle_batch(SessionSlot& slot,
+                                                                 const json& batch) {
+  if (!allows_batches(slot.protocol_version)) {
+    return unexpected(batch_rejected(slot.protocol_version));
+  }
+  if (batch.empty()) {
+    return unexpected(
+        rpc_error(code::kInvalidRequest, err::kInvalidRequest, "Invalid Request: an empty batch"));
+  }
+  json answers = json::array();
+  for (const auto& element : batch) {
+    auto message = classify(element);
+    if (!message) {
+      answers.push_back(make_error(message.error().id, message.error().error));
+    } else if (message->kind == MessageKind::kRequest && message->method == "initialize") {
+      answers.push_back(make_error(
+          message->id, rpc_error(code::kInvalidRequest, err::kInvalidRequest,
+                                 "Invalid Request: initialize must not be part of a batch")));
+    } else if (auto answer = handle(slot, *message)) {
+      answers.push_back(std::move(*answer));
+    }
+  }
+  if (answers.empty()) return std::optional<json>();
+  return std::optional<json>(std::move(answers));
 }
 
 RpcError batch_rejected(std::string_view negotiated_version) {

@@ -26,6 +26,11 @@ class Dispatcher {
   // Returns the response to send; nothing for notifications and responses.
   std::optional<json> handle(SessionSlot& slot, const Message& message);
 
+  // A JSON-RPC batch (a JSON array) inside an established session: each
+  // element answered in order, notifications not at all (HTTP-014). An error
+  // refuses the whole batch; nothing to answer is an empty optional.
+  Expected<std::optional<json>, RpcError> handle_batch(SessionSlot& slot, const json& batch);
+
   // Before initialize (stdio): ping is answered, other requests are refused.
   std::optional<json> handle_uninitialized(const Message& message);
 

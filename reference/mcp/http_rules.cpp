@@ -52,9 +52,13 @@ bool is_loopback_name(std::string_view host) {
 }
 
 bool is_port(std::string_view s) {
-  return !s.empty() && s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
+  if (s.empty() || s.size() > 5) return false;
+  int value = 0;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 65535;
 }
 
 }  // namespace

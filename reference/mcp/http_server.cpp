@@ -277,34 +277,14 @@ void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& re
                               const json& batch) {
   auto slot = resolve_session(req, res);
   if (!slot) return;
-  if (!allows_batches(slot->protocol_version)) {
-    reply_error(res, 400, batch_rejected(slot->protocol_version));
-    return;
+  auto answers = dispatcher_.handle_batch(*slot, batch);
+  if (!answers) {
+    reply_error(res, 400, answers.error());
+  } else if (!*answers) {
+    res.status = 202;  // only notifications and responses
+  } else {
+    reply_json(res, 200, **answers);
   }
-  if (batch.empty()) {
-    reply_error(
-        res, 400,
-        rpc_error(code::kInvalidRequest, err::kInvalidRequest, "Invalid Request: an empty batch"));
-    return;
-  }
-  json answers = json::array();
-  for (const auto& element : batch) {
-    auto message = classify(element);
-    if (!message) {
-      answers.push_back(make_error(message.error().id, message.error().error));
-    } else if (message->kind == MessageKind::kRequest && message->method == "initialize") {
-      answers.push_back(make_error(
-          message->id, rpc_error(code::kInvalidRequest, err::kInvalidRequest,
-                                 "Invalid Request: initialize must not be part of a batch")));
-    } else if (auto answer = dispatcher_.handle(*slot, *message)) {
-      answers.push_back(std::move(*answer));
-    }
-  }
-  if (answers.empty()) {
-    res.status = 202;
-    return;
-  }
-  reply_json(res, 200, answers);
 }
 
 void HttpServer::handle_delete(const httplib::Request& req, httplib::Response& res) {

@@ -94,26 +94,9 @@ std::optional<json> StdioServer::handle_line(std::string_view line) {
                                          "Invalid Request: a batch before initialize; send "
                                          "initialize first, on its own"));
   }
-  if (!allows_batches(session_->protocol_version)) {
-    return make_error(nullptr, batch_rejected(session_->protocol_version));
-  }
-  if (message.empty()) {
-    return make_error(nullptr, rpc_error(code::kInvalidRequest, err::kInvalidRequest,
-                                         "Invalid Request: an empty batch"));
-  }
-  json answers = json::array();
-  for (const auto& element : message) {
-    if (element.is_object() && element.value("method", "") == "initialize") {
-      answers.push_back(make_error(element.value("id", json()),
-                                   rpc_error(code::kInvalidRequest, err::kInvalidRequest,
-                                             "Invalid Request: initialize must not be part of a "
-                                             "batch")));
-    } else if (auto answer = handle_message(element)) {
-      answers.push_back(std::move(*answer));
-    }
-  }
-  if (answers.empty()) return std::nullopt;
-  return answers;
+  auto answers = dispatcher_.handle_batch(*session_, message);
+  if (!answers) return make_error(nullptr, answers.error());
+  return *std::move(answers);
 }
 
 std::optional<json> StdioServer::handle_message(const json& raw) {
