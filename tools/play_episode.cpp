@@ -124,15 +124,9 @@ int main(int argc, char** argv) {
       .option("seed", "N", "environment seed sent in clientInfo._extra (default 42)")
       .option("config", "JSON", "environment config sent in clientInfo._extra (default {})")
       .option("actions", "LDRU...", "actions, one letter each (default DDRRDR)");
-  auto args = parser.parse(argc, argv);
-  if (!args) {
-    std::cerr << "mcpgym-play: " << args.error() << "\n";
-    return cli::kExitUsage;
-  }
-  if (args->has("help")) {
-    std::cout << parser.usage();
-    return 0;
-  }
+  auto parsed = parser.parse_command_line(argc, argv);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  const cli::Args* args = &std::get<cli::Args>(parsed);
   const auto url = args->get("url");
   const auto endpoint = url ? parse_url(*url) : std::nullopt;
   if (!endpoint) {

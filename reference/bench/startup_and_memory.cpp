@@ -113,14 +113,12 @@ int main(int argc, char** argv) {
   parser.option("binary", "PATH", "the mcpgym-frozenlake binary")
       .option("runs", "N", "processes started for the start-up figure (default 50)")
       .option("sessions", "N", "sessions opened for the memory figure (default 1000)");
-  auto args = parser.parse(argc, argv);
-  if (!args || !args->get("binary")) {
-    std::cerr << (args ? parser.usage() : args.error()) << "\n";
-    return 2;
-  }
-  if (args->has("help")) {
-    std::cout << parser.usage();
-    return 0;
+  auto parsed = parser.parse_command_line(argc, argv);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  const mcpgym::cli::Args* args = &std::get<mcpgym::cli::Args>(parsed);
+  if (!args->get("binary")) {
+    std::cerr << "mcpgym-bench-backend: [mcpgym.cli.missing_value] --binary is required\n";
+    return mcpgym::cli::kExitUsage;
   }
   const std::string binary = *args->get("binary");
   const int runs = std::stoi(args->get("runs").value_or("50"));

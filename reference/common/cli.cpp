@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 
 namespace mcpgym::cli {
 
@@ -88,6 +89,19 @@ Expected<Args, std::string> Parser::parse(int argc, const char* const* argv) con
     args.values_[spec->name] = *inline_value;
   }
   return args;
+}
+
+std::variant<Args, int> Parser::parse_command_line(int argc, const char* const* argv) const {
+  auto args = parse(argc, argv);
+  if (!args) {
+    std::cerr << program_ << ": " << args.error() << "\n";
+    return kExitUsage;
+  }
+  if (args->has("help")) {
+    std::cout << usage();
+    return 0;
+  }
+  return *std::move(args);
 }
 
 std::string Parser::usage() const {

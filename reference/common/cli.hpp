@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "reference/common/expected.hpp"
@@ -42,6 +43,10 @@ class Parser {
 
   // --help is always accepted; the caller checks args.has("help").
   Expected<Args, std::string> parse(int argc, const char* const* argv) const;
+  // What every program's main() does first: the flags, or the exit status to
+  // return at once, after printing usage (--help, status 0) to stdout or the
+  // error (status 2) to stderr as "<program>: <message>".
+  std::variant<Args, int> parse_command_line(int argc, const char* const* argv) const;
   std::string usage() const;
 
  private:

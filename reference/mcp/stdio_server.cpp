@@ -7,24 +7,11 @@
 #include <cerrno>
 #include <system_error>
 
+#include "reference/common/fd_io.hpp"
 #include "reference/mcp/errors.hpp"
 #include "reference/mcp/protocol.hpp"
 
 namespace mcpgym::mcp {
-
-namespace {
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-}  // namespace
 
 StdioServer::StdioServer(Application& app)
     : store_(std::chrono::milliseconds(0)), dispatcher_(app, store_) {

@@ -160,17 +160,9 @@ int serve_stdio(gym::FrozenLakeApp& app) {
 
 int main(int argc, char** argv) {
   set_log_program("mcpgym-frozenlake");
-  const cli::Parser parser = make_parser();
-  auto args = parser.parse(argc, argv);
-  if (!args) {
-    std::cerr << "mcpgym-frozenlake: " << args.error() << "\n";
-    return cli::kExitUsage;
-  }
-  if (args->has("help")) {
-    std::cout << parser.usage();
-    return 0;
-  }
-  auto options = read_options(*args);
+  auto args = make_parser().parse_command_line(argc, argv);
+  if (const int* status = std::get_if<int>(&args)) return *status;
+  auto options = read_options(std::get<cli::Args>(args));
   if (!options) {
     std::cerr << "mcpgym-frozenlake: " << options.error() << "\n";
     return cli::kExitUsage;

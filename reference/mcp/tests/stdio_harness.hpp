@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "reference/common/fd_io.hpp"
 #include "reference/mcp/stdio_server.hpp"
 
 namespace mcpgym::mcp::testing {
@@ -47,18 +48,6 @@ class Pipe {
   }
   int fds_[2] = {-1, -1};
 };
-
-inline bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 enum class ReadEnd { kEof, kTimeout, kError, kEnough };
 

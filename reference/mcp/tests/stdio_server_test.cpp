@@ -441,8 +441,8 @@ TEST(StdioServer, WriteFailureMakesServeReturnFalse) {
   FakeApplication app;
   StdioServer server(app);
   testing::Pipe in;
-  ASSERT_TRUE(testing::write_all(in.write_fd(), R"({"jsonrpc":"2.0","id":1,"method":"ping"})"
-                                                "\n"));
+  ASSERT_TRUE(mcpgym::write_all(in.write_fd(), R"({"jsonrpc":"2.0","id":1,"method":"ping"})"
+                                               "\n"));
   in.close_write();
   // A closed descriptor: write() fails with EBADF instead of raising SIGPIPE.
   EXPECT_FALSE(server.serve(in.read_fd(), -1));
@@ -466,7 +466,7 @@ TEST(StdioServer, StopFromAnotherThreadEndsServeWhileInputStaysOpen) {
   testing::Pipe out;
   std::string output;
   const auto served = testing::serve_bounded(server, in, out, [&] {
-    ASSERT_TRUE(testing::write_all(in.write_fd(), initialize_line("2025-11-25") + "\n"));
+    ASSERT_TRUE(mcpgym::write_all(in.write_fd(), initialize_line("2025-11-25") + "\n"));
     // Once the answer is out, serve() is back to waiting on the open input.
     EXPECT_EQ(testing::read_bounded(out.read_fd(), output, 1), testing::ReadEnd::kEnough);
     server.stop();
