@@ -3,6 +3,7 @@
 // (untrusted input, a peer that misbehaves) rather than a bug. std::expected
 // is C++23; this is the subset the project needs.
 #include <cassert>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -54,6 +55,30 @@ class [[nodiscard]] Expected {
 
  private:
   std::variant<T, E> v_;
+};
+
+// Success carries nothing; failure carries the error.
+template <class E>
+class [[nodiscard]] Expected<void, E> {
+ public:
+  Expected() = default;
+  template <class G>
+  Expected(Unexpected<G> u) : error_(E(std::move(u.error))) {}  // NOLINT: implicit by design
+
+  bool has_value() const { return !error_.has_value(); }
+  explicit operator bool() const { return has_value(); }
+  void value() const { assert(has_value()); }
+  const E& error() const& {
+    assert(!has_value());
+    return *error_;
+  }
+  E&& error() && {
+    assert(!has_value());
+    return std::move(*error_);
+  }
+
+ private:
+  std::optional<E> error_;
 };
 
 }  // namespace mcpgym

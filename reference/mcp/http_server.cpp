@@ -260,7 +260,7 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
       res.set_header(kSessionHeaderName.c_str(), *initialized.session_id);
       log_debug("session " + *initialized.session_id + " created");
     }
-    reply_json(res, 200, initialized.response);
+    reply_answer(res, initialized.response);
     return;
   }
   auto slot = resolve_session(req, res);
@@ -270,7 +270,7 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
     res.status = 202;  // HTTP-007: accepted, no body
     return;
   }
-  reply_json(res, 200, *answer);
+  reply_answer(res, *answer);
 }
 
 void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& res,
@@ -283,8 +283,24 @@ void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& re
   } else if (!*answers) {
     res.status = 202;  // only notifications and responses
   } else {
-    reply_json(res, 200, **answers);
+    reply_answer(res, **answers);
   }
+}
+
+// The answer to a POST that carried requests. In SSE mode it is a complete
+// stream as the TypeScript SDK sends one: a comment, a priming event with an
+// id and empty data (what a client would resume from), then the response as a
+// "message" event; the stream ends with the response.
+void HttpServer::reply_answer(httplib::Response& res, const json& answer) const {
+  if (!options_.sse_responses) {
+    reply_json(res, 200, answer);
+    return;
+  }
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(": mcpgym-frozenlake\n\nid: 0\ndata:\n\nevent: message\nid: 1\ndata: " +
+                      answer.dump() + "\n\n",
+                  std::string(kSseMediaType).c_str());
 }
 
 void HttpServer::handle_delete(const httplib::Request& req, httplib::Response& res) {

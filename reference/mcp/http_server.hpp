@@ -33,6 +33,9 @@ struct HttpServerOptions {
   // the number of connections served at once; more wait in the queue.
   int worker_threads = 64;
   bool control_http = true;  // serve GET /control/<name>
+  // Answer requests as an SSE stream (text/event-stream) instead of one JSON
+  // body: HTTP-008 allows either, and clients must read both.
+  bool sse_responses = false;
   std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(10)};
 };
 
@@ -61,6 +64,7 @@ class HttpServer {
   void handle_batch(const httplib::Request& req, httplib::Response& res, const json& batch);
   void handle_delete(const httplib::Request& req, httplib::Response& res);
   void handle_control(const httplib::Request& req, httplib::Response& res);
+  void reply_answer(httplib::Response& res, const json& answer) const;
   std::optional<std::string> read_body(httplib::Response& res,
                                        const httplib::ContentReader& content) const;
   bool admit(const httplib::Request& req, httplib::Response& res) const;

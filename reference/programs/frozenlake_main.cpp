@@ -39,6 +39,8 @@ cli::Parser make_parser() {
       .option("host", "ADDR", "address to bind (default 127.0.0.1)")
       .option("seed", "N", "seed for sessions whose initialize carries none (0..2^53-1)")
       .option("transport", "http|stdio", "MCP transport (default http)")
+      .option("response-mode", "json|sse",
+              "answer requests as one JSON body or as an SSE stream (default json)")
       .option("control-plane", "resources|http|both",
               "control-plane form: MCP resources, GET /control/*, or both (default both)")
       .option("session-idle-timeout", "SECONDS",
@@ -68,6 +70,11 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     auto t = cli::to_choice("transport", *v, {"http", "stdio"});
     if (!t) return unexpected(t.error());
     o.transport = *t;
+  }
+  if (auto v = args.get("response-mode")) {
+    auto m = cli::to_choice("response-mode", *v, {"json", "sse"});
+    if (!m) return unexpected(m.error());
+    o.http.sse_responses = *m == "sse";
   }
   if (auto v = args.get("control-plane")) {
     auto c = cli::to_choice("control-plane", *v, {"resources", "http", "both"});
