@@ -67,9 +67,10 @@ void HttpServer::install_routes() {
   s.set_payload_max_length(options_.max_body_bytes);
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server
   // bind the same port and silently take half the connections.
-  s.set_socket_options([](int sock) {
+  s.set_socket_options([this](int sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket_ = sock;
   });
 
   const std::string endpoint(kEndpointPath);
@@ -343,6 +344,11 @@ Expected<int, std::string> HttpServer::bind() {
                       " (address in use, or not an address of this machine)");
   }
   port_ = port;
+  // cpp-httplib listens with a backlog of 5: a burst of clients connecting at
+  // once (a rollout starting 16 environments) overflows it, and their
+  // handshakes stall for a SYN retransmission or fail. Listening again on the
+  // bound socket only raises the backlog.
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
   return port;
 }
 

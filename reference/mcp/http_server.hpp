@@ -78,6 +78,7 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   bool host_check_;
   int port_ = -1;
+  int listen_socket_ = -1;
 
   std::mutex reaper_mutex_;
   std::condition_variable reaper_wake_;
