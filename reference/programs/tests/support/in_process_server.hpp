@@ -5,32 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <thread>
 
 #include "harness/http/raw_http.hpp"
-#include "reference/gym/frozen_lake_app.hpp"
-#include "reference/mcp/http_server.hpp"
+#include "reference/testkit/in_process_backend.hpp"
 
 namespace mcpgym::wiretest {
 
-class InProcessServer {
+// The shared in-process backend, plus a raw client for these wire tests.
+class InProcessServer : public testkit::InProcessBackend {
  public:
-  // Binds, starts serving, and returns once a request has been answered.
-  InProcessServer(gym::FrozenLakeAppOptions app_options, mcp::HttpServerOptions options);
-  // Stops the server and joins its thread.
-  ~InProcessServer();
-  InProcessServer(const InProcessServer&) = delete;
-  InProcessServer& operator=(const InProcessServer&) = delete;
-
-  int port() const { return port_; }
+  using testkit::InProcessBackend::InProcessBackend;
   harness::RawHttpClient client() const;
-  mcp::HttpServer& server() { return *server_; }
-
- private:
-  gym::FrozenLakeApp app_;
-  std::unique_ptr<mcp::HttpServer> server_;
-  std::thread thread_;
-  int port_ = -1;
 };
 
 // The options every test starts from: port 0 and a small worker pool.
