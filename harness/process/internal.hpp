@@ -1,0 +1,20 @@
+#pragma once
+// Helpers shared by the supervisor's sources (not part of its interface).
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mcpgym::harness::internal {
+
+// `text` with control characters escaped (\n, \t, \r, \xNN), cut after
+// `max_chars` characters with "..." appended: safe to put in a message.
+std::string excerpt(std::string_view text, std::size_t max_chars = 200);
+
+// A word as a POSIX shell would need it quoted ('...' unless plain).
+std::string shell_quote(std::string_view word);
+
+// An argv as it appears in messages: 'prog arg '\''with quote'\'''.
+std::string display_command(const std::vector<std::string>& argv);
+
+}  // namespace mcpgym::harness::internal

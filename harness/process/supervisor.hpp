@@ -1,0 +1,111 @@
+#pragma once
+// Starts, watches and stops implementations under test (docs/spec.md REF-001
+// for the default readiness line). An implementation is untrusted: it may exit
+// at once, never become ready, print garbage or ignore SIGTERM; every such case
+// is a LaunchError that names the command, its exit status and the last lines
+// of its stderr, never a hang. Children die with the harness, even when the
+// harness is killed with SIGKILL (own process group + PR_SET_PDEATHSIG).
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reference/common/expected.hpp"
+
+namespace mcpgym::harness {
+
+// Splits a command template into words (whitespace-separated; single quotes,
+// double quotes and backslash escapes as in a POSIX shell, no expansion of
+// anything else) and substitutes `{name}` placeholders inside each word from
+// `values`. A placeholder with no value is an error naming it; `{{` and `}}`
+// stand for literal braces. No shell ever runs the result.
+Expected<std::vector<std::string>, std::string> expand_command(
+    std::string_view command_template, const std::map<std::string, std::string>& values);
+
+// Whether a template mentions `{name}`.
+bool uses_placeholder(std::string_view command_template, std::string_view name);
+
+// A free TCP port on 127.0.0.1 at the time of asking (bind port 0, read, close).
+Expected<int, std::string> pick_free_port();
+
+struct ExitStatus {
+  bool signaled = false;
+  int code = 0;                  // exit code, or the signal number when signaled
+  std::string describe() const;  // "exit status 3" / "killed by signal 9 (SIGKILL)"
+  bool operator==(const ExitStatus&) const = default;
+};
+
+enum class ReadinessKind {
+  kStdoutLine,  // a stdout line matching `pattern` (its first capture group, if any, is the URL)
+  kProbe,       // `probe(url)` succeeds (for servers that print nothing), polled until the deadline
+  kNone,        // ready once spawned (stdio servers)
+};
+
+struct Readiness {
+  ReadinessKind kind = ReadinessKind::kStdoutLine;
+  std::string pattern = R"(listening on (http://\S+))";
+  // kProbe: called with the expected URL (http://127.0.0.1:{port}/mcp) until it
+  // returns true or the deadline passes. The MCP client provides one that sends
+  // initialize.
+  std::function<bool(const std::string& url)> probe;
+};
+
+struct LaunchSpec {
+  std::string command;                        // template, see expand_command
+  std::map<std::string, std::string> values;  // placeholder values
+  // When the template uses {port} and `values` has no "port", a free port is picked.
+  std::optional<std::filesystem::path> working_directory;
+  std::filesystem::path log_directory;  // <name>.stdout.log and <name>.stderr.log go here
+  std::string name = "server";          // used in log file names and messages
+  Readiness readiness;
+  std::chrono::milliseconds ready_timeout{10'000};
+  // stdio transport: stdin and stdout stay pipes to the harness (stdout is
+  // then not logged); stderr is still logged.
+  bool stdio_pipes = false;
+};
+
+// Thread-safe: any method may be called from any thread, stop() concurrently
+// with poll_exit() or another stop(). Once the process has exited (seen by
+// poll_exit() or stop()), whatever is left of its process group is killed.
+class Process {
+ public:
+  virtual ~Process() = default;  // implementations stop the process
+  virtual pid_t pid() const = 0;
+  virtual const std::vector<std::string>& argv() const = 0;
+  virtual std::optional<int> port() const = 0;  // when {port} was used
+  // The readiness line's URL, else http://127.0.0.1:{port}/mcp; empty for stdio.
+  virtual const std::string& url() const = 0;
+  // Non-blocking: the exit status once the process has ended.
+  virtual std::optional<ExitStatus> poll_exit() = 0;
+  // SIGTERM to the process group, SIGKILL after `grace`; reaps; idempotent.
+  virtual ExitStatus stop(std::chrono::milliseconds grace = std::chrono::seconds(2)) = 0;
+  virtual std::string stderr_tail(std::size_t lines = 20) const = 0;
+  virtual const std::filesystem::path& stdout_log() const = 0;  // empty with stdio_pipes
+  virtual const std::filesystem::path& stderr_log() const = 0;
+  // stdio_pipes only: the child's stdin (write end) and stdout (read end); -1 otherwise.
+  // Both stay open until close_stdin() (stdin) or the Process is destroyed;
+  // never close() them yourself.
+  virtual int stdin_fd() const = 0;
+  virtual int stdout_fd() const = 0;
+  // stdio_pipes only: closes the child's stdin, so it reads end of input;
+  // stdin_fd() is -1 afterwards. Idempotent. Not to race with writers of stdin_fd().
+  virtual void close_stdin() {}
+};
+
+// Error messages start with a stable identifier: [mcpgym.process.bad_command],
+// [mcpgym.process.spawn_failed], [mcpgym.process.exited_early],
+// [mcpgym.process.not_ready], [mcpgym.process.no_free_port],
+// [mcpgym.process.bad_spec] (a LaunchSpec that cannot work: bad name, invalid
+// readiness pattern, no log directory, kProbe without a probe or without
+// {port}, stdio_pipes with a readiness other than kNone, a "port" value that
+// is not a port).
+Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec);
+
+}  // namespace mcpgym::harness

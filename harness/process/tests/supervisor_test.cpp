@@ -1,0 +1,585 @@
+// launch() and Process with small /bin/sh children crafted for each behaviour.
+#include "harness/process/supervisor.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "harness/process/tests/support.hpp"
+#include "reference/common/fd_io.hpp"
+
+namespace mcpgym::harness {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace testing;
+
+class Supervisor : public ::testing::Test {
+ protected:
+  LaunchSpec spec(std::string command, std::string name = "server") const {
+    LaunchSpec s;
+    s.command = std::move(command);
+    s.log_directory = logs();
+    s.name = std::move(name);
+    s.ready_timeout = 5000ms;
+    return s;
+  }
+  std::filesystem::path logs() const { return dir_.path() / "logs"; }
+
+  TempDir dir_;
+};
+
+std::unique_ptr<Process> launch_ok(const LaunchSpec& s) {
+  auto process = launch(s);
+  EXPECT_TRUE(process.has_value()) << (process ? "" : process.error());
+  return process ? std::move(*process) : nullptr;
+}
+
+std::string launch_error(const LaunchSpec& s) {
+  auto process = launch(s);
+  EXPECT_FALSE(process.has_value()) << "launched pid " << (process ? (*process)->pid() : 0);
+  return process ? "" : process.error();
+}
+
+// --- readiness ---
+
+TEST_F(Supervisor, StdoutLineGivesTheUrlAndThePickedPort) {
+  auto p = launch_ok(
+      spec(R"(/bin/sh -c 'echo "listening on http://127.0.0.1:{port}/mcp"; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(p->port().has_value());
+  EXPECT_EQ(p->url(), "http://127.0.0.1:" + std::to_string(*p->port()) + "/mcp");
+  EXPECT_EQ(p->argv()[2], R"(echo "listening on http://127.0.0.1:)" + std::to_string(*p->port()) +
+                              R"(/mcp"; exec sleep 100)");
+  EXPECT_FALSE(p->poll_exit().has_value());
+  EXPECT_EQ(p->stdin_fd(), -1);
+  EXPECT_EQ(p->stdout_fd(), -1);
+}
+
+TEST_F(Supervisor, GivenPortIsUsed) {
+  auto s = spec(R"(/bin/sh -c 'echo "listening on http://127.0.0.1:{port}/mcp"; exec sleep 100')");
+  s.values["port"] = "41237";  // never bound: the child only prints it
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->port(), 41237);
+  EXPECT_EQ(p->url(), "http://127.0.0.1:41237/mcp");
+}
+
+TEST_F(Supervisor, PatternWithoutCaptureGroupGivesTheDefaultUrl) {
+  auto s = spec(R"(/bin/sh -c 'echo "up and running"; exec sleep 100' {port})");
+  s.readiness.pattern = "up and running";
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->url(), "http://127.0.0.1:" + std::to_string(*p->port()) + "/mcp");
+}
+
+TEST_F(Supervisor, ReadinessSkipsEarlierLines) {
+  auto p = launch_ok(spec(
+      R"(/bin/sh -c 'echo starting; printf "listening on http://h:1/mcp\r\n"; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->url(), "http://h:1/mcp");
+  EXPECT_FALSE(p->port().has_value());
+}
+
+TEST_F(Supervisor, NoneIsReadyAtOnce) {
+  auto s = spec("sleep 100");
+  s.readiness.kind = ReadinessKind::kNone;
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->url(), "");
+  EXPECT_EQ(p->stop(2s).describe(), "killed by signal 15 (SIGTERM)");
+}
+
+TEST_F(Supervisor, WorkingDirectoryIsHonoured) {
+  const auto work = dir_.path() / "work dir";
+  std::filesystem::create_directories(work);
+  auto s = spec(R"(/bin/sh -c 'pwd -P; exec sleep 100')");
+  s.working_directory = work;
+  s.readiness.pattern = "^(/.*)$";
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->url(), std::filesystem::canonical(work).string());
+}
+
+TEST_F(Supervisor, RelativeProgramIsFoundFromTheWorkingDirectory) {
+  const auto work = dir_.path() / "work";
+  std::filesystem::create_directories(work / "bin");
+  write_file(work / "bin" / "server.sh", "#!/bin/sh\necho \"ready $0\"\nexec sleep 100\n");
+  std::filesystem::permissions(work / "bin" / "server.sh", std::filesystem::perms::owner_all);
+  auto s = spec("./bin/server.sh");
+  s.working_directory = work;
+  s.readiness.pattern = "^ready (.*)$";
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  // A #! script sees the path it was executed by.
+  EXPECT_EQ(p->url(), (work / "bin" / "server.sh").string());
+}
+
+TEST_F(Supervisor, Argv0IsTheWordAsWritten) {
+  auto s = spec(
+      R"cmd(sh -c 'echo "argv0 $(tr "\0" "\n" < /proc/$$/cmdline | head -n 1)"; exec sleep 100')cmd");
+  s.readiness.pattern = "^argv0 (.*)$";
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->url(), "sh");
+}
+
+TEST_F(Supervisor, ProbeReadinessPollsUntilTrue) {
+  std::mutex mu;
+  std::vector<std::string> urls;
+  auto s = spec(R"(/bin/sh -c 'exec sleep 100' {port})");
+  s.readiness.kind = ReadinessKind::kProbe;
+  s.readiness.probe = [&](const std::string& url) {
+    std::lock_guard lock(mu);
+    urls.push_back(url);
+    return urls.size() == 3;
+  };
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  const std::string expected = "http://127.0.0.1:" + std::to_string(*p->port()) + "/mcp";
+  EXPECT_EQ(p->url(), expected);
+  EXPECT_EQ(urls, (std::vector<std::string>(3, expected)));
+}
+
+TEST_F(Supervisor, ProbeThatNeverSucceedsIsNotReady) {
+  std::atomic<int> calls{0};
+  auto s = spec(R"(/bin/sh -c 'echo "probe me" >&2; exec sleep 100' {port})");
+  s.values["port"] = "41238";
+  s.readiness.kind = ReadinessKind::kProbe;
+  s.readiness.probe = [&](const std::string&) {
+    ++calls;
+    return false;
+  };
+  s.ready_timeout = 300ms;
+  const std::string error = launch_error(s);
+  EXPECT_EQ(error,
+            "[mcpgym.process.not_ready] '/bin/sh -c 'echo \"probe me\" >&2; exec sleep 100' "
+            "41238' did not become ready within 300 ms (waited for "
+            "probe('http://127.0.0.1:41238/mcp') to succeed; it was called " +
+                std::to_string(calls.load()) +
+                " times) and was stopped (killed by signal 15 (SIGTERM)); if it is only slow, "
+                "raise the ready timeout; last lines of stderr:\n  probe me");
+  EXPECT_GE(calls.load(), 2);
+}
+
+TEST_F(Supervisor, ProbeNoticesAnEarlyExit) {
+  std::atomic<int> calls{0};
+  auto s = spec(R"(/bin/sh -c 'exit 5' {port})");
+  s.values["port"] = "41239";
+  s.readiness.kind = ReadinessKind::kProbe;
+  s.readiness.probe = [&](const std::string&) {
+    ++calls;
+    return false;
+  };
+  const std::string error = launch_error(s);
+  const int n = calls.load();
+  EXPECT_EQ(error,
+            "[mcpgym.process.exited_early] '/bin/sh -c 'exit 5' 41239' exited with "
+            "exit status 5 before becoming ready (waited for "
+            "probe('http://127.0.0.1:41239/mcp') to succeed; it was called " +
+                std::to_string(n) + (n == 1 ? " time" : " times") + "); its stderr was empty");
+}
+
+// --- failures before readiness ---
+
+TEST_F(Supervisor, EarlyExitNamesStatusAndStderr) {
+  const std::string error =
+      launch_error(spec(R"(/bin/sh -c 'echo boom >&2; echo "second line" >&2; exit 3')"));
+  EXPECT_EQ(error,
+            "[mcpgym.process.exited_early] '/bin/sh -c 'echo boom >&2; echo \"second line\" >&2; "
+            "exit 3'' exited with exit status 3 before becoming ready (waited for a stdout line "
+            "matching 'listening on (http://\\S+)'; it printed no stdout line); last lines of "
+            "stderr:\n  boom\n  second line");
+}
+
+TEST_F(Supervisor, EarlyExitQuotesTheLastStdoutLine) {
+  const std::string error =
+      launch_error(spec(R"(/bin/sh -c 'echo garbage; printf "more\tgarbage"; kill -9 $$')"));
+  EXPECT_EQ(error,
+            "[mcpgym.process.exited_early] '/bin/sh -c 'echo garbage; printf \"more\\tgarbage\"; "
+            "kill -9 $$'' was killed by signal 9 (SIGKILL) before becoming ready (waited "
+            "for a stdout line matching 'listening on (http://\\S+)'; it printed 2 stdout lines "
+            "and none matched, the last: 'more\\tgarbage'); its stderr was empty");
+}
+
+TEST_F(Supervisor, NeverReadyIsStoppedAndGone) {
+  auto s = spec(R"(/bin/sh -c 'echo $$ >&2; exec sleep 100')", "silent");
+  s.ready_timeout = 300ms;
+  const std::string error = launch_error(s);
+  const std::string pid_line = read_file(logs() / "silent.stderr.log");
+  ASSERT_FALSE(pid_line.empty());
+  const std::string pid_text = pid_line.substr(0, pid_line.find('\n'));
+  EXPECT_EQ(error,
+            "[mcpgym.process.not_ready] '/bin/sh -c 'echo $$ >&2; exec sleep 100'' did not "
+            "become ready within 300 ms (waited for a stdout line matching 'listening on "
+            "(http://\\S+)'; it printed no stdout line) and was stopped (killed by signal 15 "
+            "(SIGTERM)); if it is only slow, raise the ready timeout; last lines of stderr:\n  " +
+                pid_text);
+  EXPECT_TRUE(pid_gone(std::stoi(pid_text))) << "pid " << pid_text << " is still there";
+}
+
+TEST_F(Supervisor, MissingProgramInPath) {
+  const char* path = std::getenv("PATH");
+  ASSERT_NE(path, nullptr);
+  auto s = spec("mcpgym-no-such-program --port {port}");
+  s.values["port"] = "41240";
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.spawn_failed] cannot start 'mcpgym-no-such-program --port 41240': "
+            "'mcpgym-no-such-program' was not found in PATH (" +
+                std::string(path) + "); give its absolute path or add its directory to PATH");
+}
+
+TEST_F(Supervisor, MissingOrUnusableProgramPath) {
+  const std::string missing = (dir_.path() / "nope" / "server").string();
+  EXPECT_EQ(launch_error(spec(missing + " --x")),
+            "[mcpgym.process.spawn_failed] cannot start '" + missing + " --x': '" + missing +
+                "' does not exist (No such file or directory); check the path");
+
+  const std::string plain = (dir_.path() / "plain.txt").string();
+  write_file(plain, "not a program\n");
+  EXPECT_EQ(launch_error(spec(plain)),
+            "[mcpgym.process.spawn_failed] cannot start '" + plain + "': '" + plain +
+                "' is not executable (Permission denied); make it executable or run it through "
+                "its interpreter");
+
+  const std::string directory = dir_.path().string();
+  EXPECT_EQ(launch_error(spec(directory)), "[mcpgym.process.spawn_failed] cannot start '" +
+                                               directory + "': '" + directory + "' is a directory");
+}
+
+TEST_F(Supervisor, ExecFailureIsReported) {
+  // Executable, but not a format the kernel can run (no #! line, not ELF).
+  const std::string script = (dir_.path() / "garbage.bin").string();
+  write_file(script, std::string("\x7f"
+                                 "ELF garbage",
+                                 12));
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  EXPECT_EQ(launch_error(spec(script)), "[mcpgym.process.spawn_failed] cannot start '" + script +
+                                            "': execve('" + script +
+                                            "') failed: Exec format error");
+}
+
+TEST_F(Supervisor, MissingWorkingDirectory) {
+  auto s = spec("sleep 100");
+  s.working_directory = dir_.path() / "absent";
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.spawn_failed] cannot start 'sleep 100': the working "
+            "directory '" +
+                s.working_directory->string() + "' does not exist or is not a directory");
+}
+
+TEST_F(Supervisor, BadCommandsAndSpecs) {
+  EXPECT_EQ(launch_error(spec("prog 'x")),
+            "[mcpgym.process.bad_command] command template 'prog 'x' has an unbalanced single "
+            "quote (opened at column 6); add the closing '");
+  EXPECT_EQ(launch_error(spec("prog {seed}")),
+            "[mcpgym.process.bad_command] command template 'prog {seed}' uses {seed}, which has "
+            "no value; pass a value for \"seed\" (no values were given)");
+
+  auto s = spec("prog --port {port}");
+  s.values["port"] = "http";
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.bad_spec] the value of {port}, 'http', is not a TCP port (1-65535)");
+
+  s = spec("prog");
+  s.readiness.pattern = "listening on (";
+  EXPECT_EQ(launch_error(s).rfind("[mcpgym.process.bad_spec] the readiness pattern 'listening "
+                                  "on (' is not a valid ECMAScript regular expression: ",
+                                  0),
+            0u);
+
+  s = spec("prog {port}");
+  s.readiness.kind = ReadinessKind::kProbe;
+  EXPECT_EQ(launch_error(s), "[mcpgym.process.bad_spec] readiness kProbe needs a probe function");
+  s = spec("prog");
+  s.readiness.kind = ReadinessKind::kProbe;
+  s.readiness.probe = [](const std::string&) { return true; };
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.bad_spec] readiness kProbe polls http://127.0.0.1:{port}/mcp, but "
+            "the command template does not use {port}");
+
+  s = spec("cat");
+  s.stdio_pipes = true;
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.bad_spec] 'server' uses stdio_pipes, whose stdout belongs to the "
+            "protocol; set readiness.kind to kNone");
+
+  s = spec("cat", "../server");
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.bad_spec] the name '../server' cannot name log "
+            "files; use a plain file name such as 'server'");
+  s = spec("cat");
+  s.log_directory.clear();
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.bad_spec] 'server' has no log directory; set log_directory");
+}
+
+// --- logs ---
+
+TEST_F(Supervisor, StdoutAndStderrAreLogged) {
+  auto p = launch_ok(spec(
+      R"(/bin/sh -c 'echo before; echo err1 >&2; echo "listening on http://h:1/mcp"; echo after; echo err2 >&2')",
+      "logged"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->stdout_log(), logs() / "logged.stdout.log");
+  EXPECT_EQ(p->stderr_log(), logs() / "logged.stderr.log");
+  const auto status = wait_for_exit(*p);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->describe(), "exit status 0");
+  EXPECT_EQ(p->stop(), *status);
+  EXPECT_EQ(read_file(p->stdout_log()), "before\nlistening on http://h:1/mcp\nafter\n");
+  EXPECT_EQ(read_file(p->stderr_log()), "err1\nerr2\n");
+}
+
+TEST_F(Supervisor, ChattyChildNeverBlocksOnAFullPipe) {
+  // 4 MiB after readiness: far more than a pipe holds, so the child only gets
+  // to exit if stdout keeps being drained.
+  auto p = launch_ok(spec(
+      R"(/bin/sh -c 'echo "listening on http://h:1/mcp"; head -c 4194304 /dev/zero | tr "\0" x; echo')"));
+  ASSERT_TRUE(p);
+  const auto status = wait_for_exit(*p, 10s);
+  ASSERT_TRUE(status.has_value()) << "the child is still blocked writing its stdout";
+  EXPECT_EQ(status->describe(), "exit status 0");
+  p->stop();
+  EXPECT_EQ(std::filesystem::file_size(p->stdout_log()),
+            std::string("listening on http://h:1/mcp\n").size() + 4194304 + 1);
+}
+
+TEST_F(Supervisor, StderrTailGivesTheLastLines) {
+  auto s = spec(
+      R"(/bin/sh -c 'i=1; while [ $i -le 30 ]; do echo "line $i" >&2; i=$((i+1)); done; printf "partial" >&2')");
+  s.readiness.kind = ReadinessKind::kNone;
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(wait_for_exit(*p).has_value());
+  EXPECT_EQ(p->stderr_tail(3), "line 29\nline 30\npartial");
+  EXPECT_EQ(p->stderr_tail(1), "partial");
+  EXPECT_EQ(p->stderr_tail(0), "");
+  std::string last20;
+  for (int i = 12; i <= 30; ++i)
+    last20 += "line " + std::to_string(i) + "\n";
+  EXPECT_EQ(p->stderr_tail(), last20 + "partial");
+  EXPECT_EQ(p->stderr_tail(100), read_file(p->stderr_log()));
+}
+
+TEST_F(Supervisor, StderrTailOfALongLog) {
+  // More than the first chunk read back, so the tail is found across chunks.
+  auto s = spec(
+      R"(/bin/sh -c 'i=1; while [ $i -le 3000 ]; do echo "a somewhat longer line number $i" >&2; i=$((i+1)); done')");
+  s.readiness.kind = ReadinessKind::kNone;
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(wait_for_exit(*p).has_value());
+  std::string expected;
+  for (int i = 2501; i <= 3000; ++i) {
+    expected += "a somewhat longer line number " + std::to_string(i) + "\n";
+  }
+  EXPECT_EQ(p->stderr_tail(500), expected);
+}
+
+// --- stopping ---
+
+TEST_F(Supervisor, StopSendsSigtermAndIsIdempotent) {
+  auto p = launch_ok(spec(R"(/bin/sh -c 'echo "listening on http://h:1/mcp"; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  const pid_t pid = p->pid();
+  const ExitStatus status = p->stop();
+  EXPECT_EQ(status.describe(), "killed by signal 15 (SIGTERM)");
+  EXPECT_EQ(p->stop(), status);
+  EXPECT_EQ(p->poll_exit(), status);
+  EXPECT_TRUE(pid_gone(pid));
+}
+
+TEST_F(Supervisor, CleanShutdownOnSigterm) {
+  auto p = launch_ok(spec(
+      R"(/bin/sh -c 'trap "exit 0" TERM; echo "listening on http://h:1/mcp"; while :; do sleep 1; done')"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->stop().describe(), "exit status 0");
+}
+
+TEST_F(Supervisor, IgnoringSigtermGetsSigkillAfterGrace) {
+  auto p = launch_ok(
+      spec(R"(/bin/sh -c 'trap "" TERM; echo "listening on http://h:1/mcp"; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  const ExitStatus status = p->stop(100ms);
+  EXPECT_EQ(status.describe(), "killed by signal 9 (SIGKILL)");
+  EXPECT_EQ(p->stop(100ms), status);
+}
+
+TEST_F(Supervisor, PollExitSeesAnExit) {
+  auto p = launch_ok(spec(R"(/bin/sh -c 'echo "listening on http://h:1/mcp"; read line; exit 3')"));
+  ASSERT_TRUE(p);
+  const auto status = wait_for_exit(*p);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->describe(), "exit status 3");
+  EXPECT_EQ(p->stop(), *status);
+}
+
+TEST_F(Supervisor, DestructorStopsTheProcess) {
+  auto p = launch_ok(spec(R"(/bin/sh -c 'echo "listening on http://h:1/mcp"; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  const pid_t pid = p->pid();
+  p.reset();
+  EXPECT_TRUE(pid_gone(pid)) << "pid " << pid << " survived its Process";
+}
+
+TEST_F(Supervisor, StopKillsTheProcessGroup) {
+  Subreaper subreaper;  // the grandchild is reparented here, to be reaped and known dead
+  auto s = spec(R"(/bin/sh -c 'sleep 100 & echo "grandchild $!"; wait')");
+  s.readiness.pattern = "^grandchild ([0-9]+)$";
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  const pid_t grandchild = std::stoi(p->url());
+  EXPECT_EQ(p->stop().describe(), "killed by signal 15 (SIGTERM)");
+  EXPECT_TRUE(reap_orphan(grandchild)) << "grandchild pid " << grandchild << " survived stop()";
+  kill_leftover(grandchild);
+}
+
+TEST_F(Supervisor, WhatIsLeftOfTheGroupIsKilledOnceTheLeaderHasExited) {
+  Subreaper subreaper;
+  // The grandchild ignores SIGTERM, and prints its pid only once it does.
+  auto s =
+      spec(R"(/bin/sh -c 'sh -c "trap \"\" TERM; echo grandchild \$\$; exec sleep 100" & wait')");
+  s.readiness.pattern = "^grandchild ([0-9]+)$";
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  const pid_t grandchild = std::stoi(p->url());
+  EXPECT_EQ(p->stop().describe(), "killed by signal 15 (SIGTERM)");
+  EXPECT_TRUE(reap_orphan(grandchild)) << "grandchild pid " << grandchild << " survived stop()";
+  kill_leftover(grandchild);
+}
+
+TEST_F(Supervisor, LaunchesFromShortLivedThreadsOutliveThem) {
+  // PR_SET_PDEATHSIG fires when the forking *thread* exits; children must not
+  // die with the thread that launched them.
+  constexpr int kThreads = 4;
+  std::vector<std::unique_ptr<Process>> processes(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      processes[i] = launch_ok(
+          spec(R"(/bin/sh -c 'echo "listening on http://127.0.0.1:{port}/mcp"; exec sleep 100')",
+               "server-" + std::to_string(i)));
+    });
+  }
+  for (auto& thread : threads)
+    thread.join();
+  std::set<int> ports;
+  for (const auto& p : processes) {
+    ASSERT_TRUE(p);
+    ports.insert(p->port().value_or(0));
+  }
+  EXPECT_EQ(ports.size(), static_cast<std::size_t>(kThreads)) << "two launches got one port";
+  for (const auto& p : processes) {
+    EXPECT_EQ(p->stop().describe(), "killed by signal 15 (SIGTERM)")
+        << "pid " << p->pid() << " did not outlive the thread that launched it";
+  }
+}
+
+TEST_F(Supervisor, ConcurrentStopsAgree) {
+  auto p = launch_ok(
+      spec(R"(/bin/sh -c 'trap "" TERM; echo "listening on http://h:1/mcp"; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  std::vector<ExitStatus> seen(3);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] { seen[i] = p->stop(50ms); });
+  }
+  for (int i = 0; i < 50; ++i)
+    (void)p->poll_exit();
+  for (auto& thread : threads)
+    thread.join();
+  for (const auto& status : seen)
+    EXPECT_EQ(status.describe(), "killed by signal 9 (SIGKILL)");
+}
+
+// --- descriptors ---
+
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(Supervisor, NoDescriptorLeaksInTheHarness) {
+  const std::size_t before = open_descriptors();
+  {
+    auto p = launch_ok(spec(R"(/bin/sh -c 'echo "listening on http://h:1/mcp"; exec sleep 100')"));
+    ASSERT_TRUE(p);
+    p->stop();
+  }
+  (void)launch_error(spec("/bin/sh -c 'exit 1'"));
+  (void)launch_error(spec("mcpgym-no-such-program"));
+  auto never = spec("sleep 100");
+  never.ready_timeout = 50ms;
+  (void)launch_error(never);
+  {
+    auto s = spec("cat");
+    s.stdio_pipes = true;
+    s.readiness.kind = ReadinessKind::kNone;
+    auto p = launch_ok(s);
+    ASSERT_TRUE(p);
+  }
+  EXPECT_EQ(open_descriptors(), before);
+}
+
+TEST_F(Supervisor, ChildInheritsOnlyItsStandardDescriptors) {
+  // A descriptor the harness opened without O_CLOEXEC must not reach the child.
+  const int leaky = ::open("/dev/null", O_RDONLY);
+  ASSERT_GE(leaky, 0);
+  auto s = spec(R"cmd(/bin/sh -c 'echo "fds $(ls /proc/self/fd | tr "\n" " ")"')cmd");
+  s.readiness.pattern = "^fds (.*)$";
+  auto p = launch_ok(s);
+  ::close(leaky);
+  ASSERT_TRUE(p);
+  // ls itself holds 0, 1, 2 and the directory it lists (3).
+  EXPECT_EQ(p->url(), "0 1 2 3 ");
+}
+
+// --- stdio ---
+
+TEST_F(Supervisor, StdioPipesReachTheChild) {
+  auto s = spec("cat", "stdio");
+  s.stdio_pipes = true;
+  s.readiness.kind = ReadinessKind::kNone;
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->url(), "");
+  EXPECT_TRUE(p->stdout_log().empty());
+  EXPECT_EQ(p->stderr_log(), logs() / "stdio.stderr.log");
+  ASSERT_GE(p->stdin_fd(), 0);
+  ASSERT_GE(p->stdout_fd(), 0);
+  ASSERT_TRUE(write_all(p->stdin_fd(), "hello\nworld\n"));
+  std::string pending;
+  EXPECT_EQ(read_line(p->stdout_fd(), pending), "hello");
+  EXPECT_EQ(read_line(p->stdout_fd(), pending), "world");
+  p->close_stdin();
+  EXPECT_EQ(p->stdin_fd(), -1);
+  p->close_stdin();  // idempotent
+  const auto status = wait_for_exit(*p);
+  ASSERT_TRUE(status.has_value()) << "cat did not see the end of its input";
+  EXPECT_EQ(status->describe(), "exit status 0");
+  EXPECT_EQ(read_line(p->stdout_fd(), pending), std::nullopt);
+  EXPECT_FALSE(std::filesystem::exists(logs() / "stdio.stdout.log"));
+  EXPECT_EQ(read_file(p->stderr_log()), "");
+}
+
+TEST_F(Supervisor, WritingToADeadStdioChildIsAnError) {
+  auto s = spec("/bin/sh -c 'exit 0'");
+  s.stdio_pipes = true;
+  s.readiness.kind = ReadinessKind::kNone;
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(wait_for_exit(*p).has_value());
+  // SIGPIPE would kill the test; the supervisor makes it an EPIPE.
+  EXPECT_FALSE(write_all(p->stdin_fd(), std::string(1 << 20, 'x')));
+}
+
+}  // namespace
+}  // namespace mcpgym::harness

@@ -1,0 +1,133 @@
+#pragma once
+// Helpers for the supervisor's tests: temporary directories, subreaping,
+// reading with deadlines. Nothing here sleeps for a fixed time to wait for
+// something; every wait ends on an event or a deadline.
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "harness/process/supervisor.hpp"
+
+namespace mcpgym::harness::testing {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<unsigned> counter{0};
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("mcpgym-process-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+             "-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// While alive, orphaned descendants are reparented to this test process, so it
+// can reap them and know for sure that they died.
+class Subreaper {
+ public:
+  Subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }
+  ~Subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 0); }
+  Subreaper(const Subreaper&) = delete;
+  Subreaper& operator=(const Subreaper&) = delete;
+};
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// Waits (polling) until the process has exited; nullopt at the deadline.
+inline std::optional<ExitStatus> wait_for_exit(Process& process,
+                                               std::chrono::milliseconds deadline = 5s) {
+  const auto end = Clock::now() + deadline;
+  for (;;) {
+    if (auto status = process.poll_exit()) return status;
+    if (Clock::now() >= end) return std::nullopt;
+    std::this_thread::sleep_for(2ms);  // polling interval, not a wait for an event
+  }
+}
+
+// Whether `pid` no longer exists (not even as a zombie).
+inline bool pid_gone(pid_t pid) {
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+// Waits until `pid`, a descendant orphaned to this (subreaper) process, has
+// died and been reaped here. False if it is still alive at the deadline.
+inline bool reap_orphan(pid_t pid, std::chrono::milliseconds deadline = 5s) {
+  const auto end = Clock::now() + deadline;
+  for (;;) {
+    const pid_t r = ::waitpid(pid, nullptr, WNOHANG);
+    if (r == pid) return true;
+    if (r < 0 && errno == ECHILD && pid_gone(pid)) return true;  // reaped by its own parent
+    if (Clock::now() >= end) return false;
+    std::this_thread::sleep_for(2ms);  // polling interval
+  }
+}
+
+// Kills and reaps a descendant a failed test would otherwise leave behind.
+inline void kill_leftover(pid_t pid) {
+  if (pid <= 0) return;
+  ::kill(pid, SIGKILL);
+  reap_orphan(pid, 2s);
+}
+
+// One line from `fd` (without its newline); nullopt at the deadline or EOF.
+inline std::optional<std::string> read_line(int fd, std::string& pending,
+                                            std::chrono::milliseconds deadline = 5s) {
+  const auto end = Clock::now() + deadline;
+  for (;;) {
+    if (const auto nl = pending.find('\n'); nl != std::string::npos) {
+      std::string line = pending.substr(0, nl);
+      pending.erase(0, nl + 1);
+      return line;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return std::nullopt;
+    char buffer[4096];
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    pending.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace mcpgym::harness::testing
