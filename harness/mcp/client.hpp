@@ -1,0 +1,105 @@
+#pragma once
+// An MCP client for judging implementations: Streamable HTTP (JSON or SSE
+// answers) and stdio. Every call has a deadline, and every failure is a value
+// saying what was sent, what came back and why it is wrong: never a hang,
+// never a silent default.
+//
+// Thread-safety: a client is not thread-safe. Use one client per thread (each
+// holds its own connection or pipe pair); there is no global state, so
+// clients on different threads never interfere.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/http/raw_http.hpp"
+#include "harness/process/supervisor.hpp"
+#include "reference/common/expected.hpp"
+
+namespace mcpgym::harness {
+
+using json = nlohmann::json;
+
+// What went wrong, as the stable identifier that starts CallError::message().
+enum class CallErrorKind {
+  kTransport,    // [mcpgym.client.transport]: no answer at all, connection failed, timed out
+  kHttpStatus,   // [mcpgym.client.http_status]: an unexpected HTTP status
+  kBadResponse,  // [mcpgym.client.bad_response]: unparseable or malformed answer, wrong id,
+                 //   wrong content type, missing session id
+  kRpcError,     // [mcpgym.client.rpc_error]: a JSON-RPC error answer
+  kClosed,       // [mcpgym.client.closed]: use after close(), or the stdio process is gone
+  kUnsupported,  // [mcpgym.client.unsupported]: not possible on this transport
+};
+
+// "mcpgym.client.transport", ...
+std::string_view call_error_id(CallErrorKind kind);
+
+struct CallError {
+  std::string method;             // e.g. "tools/call", "initialize", "GET /control/status"
+  std::string sent;               // excerpt of what was sent
+  int http_status = 0;            // 0: not HTTP, or no answer at all
+  std::string received;           // excerpt of what came back
+  std::string why;                // one sentence
+  std::optional<json> rpc_error;  // the JSON-RPC error object, when the answer was one
+  CallErrorKind kind = CallErrorKind::kTransport;
+  // "[mcpgym.client.<kind>] <method>: <why> (sent <sent>, got HTTP <n>: <received>)";
+  // without HTTP "got <received>", "got nothing" when nothing came back, and no
+  // parenthesis at all when nothing was sent and nothing came back.
+  std::string message() const;
+};
+
+template <class T>
+using Result = Expected<T, CallError>;
+
+struct ClientOptions {
+  std::string client_name = "mcpgym-harness";
+  std::string client_version = "0.1.0";
+  std::string protocol_version = "2025-11-25";  // requested at initialize
+  // Per call. stdio: one deadline for the whole call. HTTP: cpp-httplib's
+  // connect, read and write timeouts, each bounding one socket operation.
+  std::chrono::milliseconds timeout{10'000};
+};
+
+class McpClient {
+ public:
+  virtual ~McpClient() = default;
+
+  // Sends initialize (with clientInfo._extra = extra unless it is null), then
+  // notifications/initialized. Remembers the session id and negotiated version.
+  virtual Result<json> initialize(const json& extra) = 0;
+  // Any request (null params are left out): the JSON-RPC `result`, or an error
+  // (a JSON-RPC error answer included, with rpc_error set).
+  virtual Result<json> request(const std::string& method, const json& params) = 0;
+  virtual Result<void> notify(const std::string& method, const json& params) = 0;
+  // tools/call; a tool error (isError: true) is a result, not a CallError.
+  virtual Result<json> call_tool(const std::string& name, const json& arguments) = 0;
+  // resources/read: the JSON payload of the first content's text.
+  virtual Result<json> read_resource(const std::string& uri) = 0;
+  // The eval-protocol form: GET /control/<name> (HTTP only).
+  virtual Result<json> read_control_http(const std::string& name) = 0;
+  // HTTP: DELETE the session (200, any 2xx or 405 is success). stdio:
+  // Process::close_stdin(). Idempotent: only the first call sends anything, and
+  // any later call other than close() is a [mcpgym.client.closed] error.
+  virtual Result<void> close() = 0;
+
+  virtual const std::optional<std::string>& session_id() const = 0;
+  virtual const std::string& negotiated_version() const = 0;
+};
+
+// Streamable HTTP at `url` (http://host:port/path; no port means 80, no path
+// means "/"). A URL that cannot work is an error starting [mcpgym.client.bad_url].
+// Nothing is sent until the first call.
+Expected<std::unique_ptr<McpClient>, std::string> connect_http(const std::string& url,
+                                                               ClientOptions options = {});
+// stdio over a process launched with stdio_pipes; the process must outlive the client.
+// Lines the server sends that are requests or notifications are skipped, and so
+// is a late answer to a request that timed out earlier.
+std::unique_ptr<McpClient> connect_stdio(Process& process, ClientOptions options = {});
+
+// A readiness probe for servers that print nothing: true once initialize answers.
+std::function<bool(const std::string& url)> initialize_probe(std::chrono::milliseconds timeout);
+
+}  // namespace mcpgym::harness

@@ -1,0 +1,362 @@
+// MCP Streamable HTTP (docs/spec.md HTTP-008, SESS-001, CTRL-009) over RawHttpClient.
+#include <cctype>
+#include <string>
+
+#include "harness/mcp/client.hpp"
+#include "harness/mcp/client_internal.hpp"
+#include "harness/mcp/sse.hpp"
+#include "reference/mcp/protocol.hpp"
+
+namespace mcpgym::harness {
+
+namespace {
+
+using detail::Answer;
+using detail::excerpt;
+using detail::kReceivedExcerpt;
+using detail::kSentExcerpt;
+using detail::make_error;
+
+constexpr std::string_view kBadUrl = "[mcpgym.client.bad_url] ";
+
+struct Endpoint {
+  std::string host;
+  int port = 80;
+  std::string path;
+};
+
+Expected<Endpoint, std::string> parse_url(const std::string& url) {
+  const auto fail = [&](const std::string& why) {
+    return unexpected(std::string(kBadUrl) + "cannot use \"" + excerpt(url, 200) + "\": " + why);
+  };
+  const std::string_view scheme = "http://";
+  std::string lowered;
+  for (char c : url.substr(0, scheme.size()))
+    lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lowered != scheme) {
+    return fail("expected http://host:port/path (https and other schemes are not supported)");
+  }
+  std::string_view rest(url);
+  rest.remove_prefix(scheme.size());
+  const auto authority_end = rest.find_first_of("/?#");
+  const std::string_view authority = rest.substr(0, authority_end);
+  std::string_view path =
+      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  if (const auto hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
+  if (authority.find('@') != std::string_view::npos)
+    return fail("user information is not supported");
+  Endpoint endpoint;
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return fail("an IPv6 address without its closing ']'");
+    endpoint.host = std::string(authority.substr(1, close - 1));
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return fail("unexpected text after the IPv6 address");
+      port_text = after.substr(1);
+      if (port_text.empty()) return fail("an empty port");
+    }
+  } else {
+    const auto colon = authority.find(':');
+    endpoint.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      port_text = authority.substr(colon + 1);
+      if (port_text.empty()) return fail("an empty port");
+    }
+  }
+  if (endpoint.host.empty()) return fail("no host");
+  for (char c : endpoint.host) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) return fail("the host has a space or a non-ASCII character");
+  }
+  if (!port_text.empty()) {
+    long port = 0;
+    for (char c : port_text) {
+      if (c < '0' || c > '9' || port > 65535)
+        return fail("the port is not a number from 1 to 65535");
+      port = port * 10 + (c - '0');
+    }
+    if (port < 1 || port > 65535) return fail("the port is not a number from 1 to 65535");
+    endpoint.port = static_cast<int>(port);
+  }
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) return fail("the path has a space or a non-ASCII character");
+  }
+  endpoint.path = path.empty() ? "/" : std::string(path);
+  if (endpoint.path.front() == '?') endpoint.path.insert(0, "/");
+  return endpoint;
+}
+
+bool is_visible_ascii(std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u > 0x7e) return false;
+  }
+  return !text.empty();
+}
+
+// RFC 3986 unreserved characters stay, every other byte is percent-encoded.
+std::string encode_path_segment(std::string_view segment) {
+  std::string out;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char c : segment) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    }
+  }
+  return out;
+}
+
+// The JSON-RPC error object of an HTTP-level rejection's body, when it has one (HTTP-015).
+std::optional<json> rpc_error_of(const std::string& body) {
+  const json parsed = json::parse(body, nullptr, false);
+  if (!parsed.is_object()) return std::nullopt;
+  const auto error = parsed.find("error");
+  if (error == parsed.end() || !error->is_object()) return std::nullopt;
+  return *error;
+}
+
+class HttpMcpClient final : public detail::ClientBase {
+ public:
+  HttpMcpClient(Endpoint endpoint, ClientOptions options)
+      : ClientBase(std::move(options)),
+        endpoint_(std::move(endpoint)),
+        http_(endpoint_.host, endpoint_.port, options_.timeout) {}
+
+  Result<void> notify(const std::string& method, const json& params) override {
+    if (closed_) return unexpected(closed_error(method));
+    const std::string body = detail::message_text(method, params);
+    const std::string sent = "POST " + endpoint_.path + " " + excerpt(body, kSentExcerpt);
+    auto exchange = send({"POST", endpoint_.path, post_headers(), body});
+    if (!exchange) {
+      return unexpected(
+          make_error(CallErrorKind::kTransport, method, "no answer: " + exchange.error(), sent));
+    }
+    if (exchange->status != 202) {
+      CallError e = make_error(CallErrorKind::kHttpStatus, method,
+                               "the server answered HTTP " + std::to_string(exchange->status) +
+                                   " where 202 Accepted was expected for a notification",
+                               sent, exchange->status, excerpt(exchange->body, kReceivedExcerpt));
+      e.rpc_error = rpc_error_of(exchange->body);
+      return unexpected(std::move(e));
+    }
+    return {};
+  }
+
+  Result<json> read_control_http(const std::string& name) override {
+    const std::string path = "/control/" + encode_path_segment(name);
+    const std::string method = "GET " + path;
+    if (closed_) return unexpected(closed_error(method));
+    HeaderList headers = {{"Accept", "application/json"}};
+    if (session_id_) headers.emplace_back(std::string(mcp::kSessionHeader), *session_id_);
+    auto exchange = send({"GET", path, std::move(headers), ""});
+    if (!exchange) {
+      return unexpected(
+          make_error(CallErrorKind::kTransport, method, "no answer: " + exchange.error(), method));
+    }
+    const std::string received = excerpt(exchange->body, kReceivedExcerpt);
+    if (exchange->status != 200) {
+      CallError e = make_error(CallErrorKind::kHttpStatus, method,
+                               "the server answered HTTP " + std::to_string(exchange->status) +
+                                   " where 200 with the control payload was expected",
+                               method, exchange->status, received);
+      e.rpc_error = rpc_error_of(exchange->body);
+      return unexpected(std::move(e));
+    }
+    const std::string type = detail::media_type(exchange->header("Content-Type"));
+    if (type != mcp::kJsonMediaType) {
+      return unexpected(make_error(CallErrorKind::kBadResponse, method,
+                                   content_type_problem(*exchange, "application/json"), method,
+                                   exchange->status, received));
+    }
+    json payload = json::parse(exchange->body, nullptr, false);
+    if (payload.is_discarded()) {
+      return unexpected(make_error(CallErrorKind::kBadResponse, method, "the body is not JSON",
+                                   method, exchange->status, received));
+    }
+    return payload;
+  }
+
+  Result<void> close() override {
+    if (closed_) return {};
+    closed_ = true;
+    if (!session_id_) return {};
+    const std::string method = "DELETE " + endpoint_.path;
+    HeaderList headers = {{std::string(mcp::kSessionHeader), *session_id_}};
+    if (!negotiated_.empty()) {
+      headers.emplace_back(std::string(mcp::kProtocolVersionHeader), negotiated_);
+    }
+    auto exchange = send({"DELETE", endpoint_.path, std::move(headers), ""});
+    if (!exchange) {
+      return unexpected(
+          make_error(CallErrorKind::kTransport, method, "no answer: " + exchange.error(), method));
+    }
+    // MCP lets a server refuse to end sessions explicitly with 405.
+    const int status = exchange->status;
+    if ((status >= 200 && status < 300) || status == 405) return {};
+    CallError e = make_error(CallErrorKind::kHttpStatus, method,
+                             "the server answered HTTP " + std::to_string(status) +
+                                 " where 200 was expected; the session may still exist",
+                             method, status, excerpt(exchange->body, kReceivedExcerpt));
+    e.rpc_error = rpc_error_of(exchange->body);
+    return unexpected(std::move(e));
+  }
+
+  const std::optional<std::string>& session_id() const override { return session_id_; }
+
+ protected:
+  Expected<Answer, CallError> roundtrip(const std::string& method, const json& params) override {
+    if (closed_) return unexpected(closed_error(method));
+    const std::int64_t id = next_id();
+    const std::string body = detail::message_text(method, params, id);
+    Answer answer;
+    answer.sent = "POST " + endpoint_.path + " " + excerpt(body, kSentExcerpt);
+    auto exchange = send({"POST", endpoint_.path, post_headers(), body});
+    if (!exchange) {
+      return unexpected(make_error(CallErrorKind::kTransport, method,
+                                   "no answer: " + exchange.error(), answer.sent));
+    }
+    answer.http_status = exchange->status;
+    answer.received = excerpt(exchange->body, kReceivedExcerpt);
+    answer.headers = exchange->headers;
+    const auto fail = [&](CallErrorKind kind, std::string why) {
+      return unexpected(answer_error(kind, method, std::move(why), answer));
+    };
+    if (exchange->status != 200) {
+      CallError e = answer_error(CallErrorKind::kHttpStatus, method,
+                                 "the server answered HTTP " + std::to_string(exchange->status) +
+                                     " where 200 with a JSON-RPC response was expected",
+                                 answer);
+      e.rpc_error = rpc_error_of(exchange->body);
+      return unexpected(std::move(e));
+    }
+    const std::string type = detail::media_type(exchange->header("Content-Type"));
+    json message;
+    if (type == mcp::kJsonMediaType) {
+      message = json::parse(exchange->body, nullptr, false);
+      if (message.is_discarded()) return fail(CallErrorKind::kBadResponse, "the body is not JSON");
+      if (detail::is_server_message(message)) {
+        return fail(CallErrorKind::kBadResponse,
+                    "the body is a request or notification, not the response");
+      }
+    } else if (type == mcp::kSseMediaType) {
+      auto found = response_from_stream(exchange->body, id);
+      if (!found) return fail(CallErrorKind::kBadResponse, std::move(found).error());
+      message = std::move(*found);
+    } else {
+      return fail(CallErrorKind::kBadResponse,
+                  content_type_problem(*exchange, "application/json or text/event-stream"));
+    }
+    auto result = detail::check_response(message, id);
+    if (!result) {
+      CallError e = std::move(result).error();
+      e.method = method;
+      e.sent = answer.sent;
+      e.http_status = answer.http_status;
+      e.received = answer.received;
+      return unexpected(std::move(e));
+    }
+    answer.result = std::move(*result);
+    return answer;
+  }
+
+  std::optional<CallError> on_initialize_answer(const Answer& answer) override {
+    HttpExchange headers;
+    headers.headers = answer.headers;
+    if (!headers.has_header(mcp::kSessionHeader)) {
+      return answer_error(CallErrorKind::kBadResponse, "initialize",
+                          "the answer carries no Mcp-Session-Id header; MCP-Gym requires a "
+                          "session (SESS-001)",
+                          answer);
+    }
+    const std::string id = headers.header(mcp::kSessionHeader);
+    if (!is_visible_ascii(id)) {
+      return answer_error(CallErrorKind::kBadResponse, "initialize",
+                          "the Mcp-Session-Id header \"" + excerpt(id, 100) +
+                              "\" is empty or not visible ASCII (SESS-002)",
+                          answer);
+    }
+    session_id_ = id;
+    return std::nullopt;
+  }
+
+ private:
+  Expected<HttpExchange, std::string> send(HttpRequest request) {
+    detail::SigpipeGuard guard;  // cpp-httplib writes to sockets without MSG_NOSIGNAL
+    return http_.send(std::move(request));
+  }
+
+  HeaderList post_headers() const {
+    return mcp_post_headers(session_id_,
+                            negotiated_.empty() ? std::nullopt : std::optional(negotiated_));
+  }
+
+  // The response to request `id` in a complete event stream: message events
+  // whose data is a request or notification from the server are skipped, as are
+  // events with empty data (priming) and other event types.
+  static Expected<json, std::string> response_from_stream(const std::string& body,
+                                                          std::int64_t id) {
+    const auto events = parse_sse(body);
+    for (const auto& event : events) {
+      if (event.event != "message" || event.data.empty()) continue;
+      json message = json::parse(event.data, nullptr, false);
+      if (message.is_discarded()) {
+        return unexpected("a message event's data is not JSON: " + excerpt(event.data, 100));
+      }
+      if (detail::is_server_message(message)) continue;
+      return message;  // the response; check_response judges its id
+    }
+    return unexpected("the event stream (" + std::to_string(events.size()) +
+                      " event(s)) holds no response to request " + std::to_string(id));
+  }
+
+  static std::string content_type_problem(const HttpExchange& exchange, std::string_view wanted) {
+    if (!exchange.has_header("Content-Type")) {
+      return "the answer has no Content-Type; expected " + std::string(wanted);
+    }
+    return "the answer's Content-Type is \"" + excerpt(exchange.header("Content-Type"), 100) +
+           "\"; expected " + std::string(wanted);
+  }
+
+  CallError closed_error(const std::string& method) const {
+    return make_error(CallErrorKind::kClosed, method,
+                      "the client was closed; connect and initialize a new session");
+  }
+
+  Endpoint endpoint_;
+  RawHttpClient http_;
+  std::optional<std::string> session_id_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<McpClient>, std::string> connect_http(const std::string& url,
+                                                               ClientOptions options) {
+  auto endpoint = parse_url(url);
+  if (!endpoint) return unexpected(std::move(endpoint).error());
+  std::unique_ptr<McpClient> client =
+      std::make_unique<HttpMcpClient>(std::move(*endpoint), std::move(options));
+  return client;
+}
+
+std::function<bool(const std::string& url)> initialize_probe(std::chrono::milliseconds timeout) {
+  return [timeout](const std::string& url) {
+    ClientOptions options;
+    options.timeout = timeout;
+    auto client = connect_http(url, options);
+    if (!client) return false;
+    const bool initialized = (*client)->initialize(nullptr).has_value();
+    (void)(*client)->close();
+    return initialized;
+  };
+}
+
+}  // namespace mcpgym::harness
