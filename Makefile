@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 # Debian's interpreter: python3-numpy is installed for it, not for any other python3 on PATH.
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build test test-main test-asan conform bench fixtures format clean
+.PHONY: all deps build test test-main test-asan conform bench fixtures golden format clean
 
 all: build
 
@@ -42,6 +42,9 @@ bench: build
 fixtures:
 	@tools/install-deps.sh fixtures
 	@$(PYTHON) tools/gen_model_fixtures.py fixtures/model
+
+golden: build
+	@tools/regen-golden.sh $(BUILD)/bin
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -1,0 +1,259 @@
+#include "harness/rollout/rollout.hpp"
+
+#include <cstdio>
+#include <thread>
+
+namespace mcpgym::harness {
+
+namespace {
+
+constexpr const char* kSystemPrompt =
+    "You play FrozenLake through the lake_move tool: move LEFT, DOWN, RIGHT or UP to reach the "
+    "goal G without falling into a hole H. Rewards and termination are read from the control "
+    "plane.";
+
+// A control-plane read, by resource or by the HTTP form.
+Result<json> read_control(McpClient& client, ControlPlaneForm form, const std::string& name) {
+  if (form == ControlPlaneForm::kHttp) return client.read_control_http(name);
+  return client.read_resource(name == "initial_state" ? "game://initial_state"
+                                                      : "control://" + name);
+}
+
+std::string format_double(double value) {
+  // json's own rendering, so "1.0" reads the same here as in the recording.
+  return json(value).dump();
+}
+
+class Env {
+ public:
+  Env(int index, const EnvironmentSpec& spec, const RolloutOptions& options) : options_(options) {
+    out_.env_index = index;
+    out_.seed = spec.seed;
+  }
+
+  EnvOutcome run(Connector& connector, const EnvironmentSpec& spec, const PolicyFactory& factory) {
+    auto connected = connector.connect(out_.env_index, spec);
+    if (!connected) return fail(connected.error());
+    client_ = std::move(*connected);
+    if (auto init = client_->initialize({{"seed", spec.seed}, {"config", spec.config}}); !init) {
+      return fail(init.error().message());
+    }
+    auto initial = read_control(*client_, options_.control_plane, "initial_state");
+    if (!initial) return fail(initial.error().message());
+    if (!initial->is_object())
+      return fail("game://initial_state is not a JSON object: " + initial->dump());
+
+    json messages =
+        json::array({{{"role", "system"}, {"content", kSystemPrompt}},
+                     {{"role", "user"},
+                      {"content", "Initial state (game://initial_state): " + initial->dump()}}});
+    auto policy = factory(out_.env_index, spec.seed);
+    std::optional<json> last_observation;
+
+    for (int step = 1; step <= options_.max_steps; ++step) {
+      const PolicyView view{out_.env_index, spec.seed, step - 1, &*initial,
+                            last_observation ? &*last_observation : nullptr};
+      const json arguments = {{"action", policy->next_action(view)}};
+      const std::string call_id =
+          "call_" + std::to_string(out_.env_index) + "_" + std::to_string(step);
+      messages.push_back(
+          {{"role", "assistant"},
+           {"content", nullptr},
+           {"tool_calls",
+            json::array(
+                {{{"id", call_id},
+                  {"type", "function"},
+                  {"function", {{"name", options_.tool}, {"arguments", arguments.dump()}}}}})}});
+
+      auto result = client_->call_tool(options_.tool, arguments);
+      if (!result) return fail(result.error().message());
+      const std::string text = first_text(*result);
+      if (result->value("isError", false)) {
+        return fail("step " + std::to_string(step) + ": " + options_.tool + " " + arguments.dump() +
+                    " was refused on a live episode: " + text.substr(0, 200));
+      }
+      auto control = read_control_plane(step);
+      if (!control) return fail(control.error());
+
+      messages.push_back({{"role", "tool"},
+                          {"tool_call_id", call_id},
+                          {"content", text},
+                          {"metadata", {{"control_plane", *control}}}});
+      out_.lines.push_back({out_.env_index, spec.seed, step, messages});
+      out_.steps = step;
+      out_.terminated = (*control)["terminated"].get<bool>();
+      out_.truncated = (*control)["truncated"].get<bool>();
+      out_.total_reward = (*control)["total_reward"].get<double>();
+      const json observation = json::parse(text, nullptr, false);
+      last_observation =
+          observation.is_discarded() ? std::nullopt : std::optional<json>(observation);
+      if (out_.terminated || out_.truncated) break;
+    }
+    if (auto closed = client_->close(); !closed) return fail(closed.error().message());
+    return std::move(out_);
+  }
+
+ private:
+  EnvOutcome fail(std::string why) {
+    out_.error = std::move(why);
+    if (client_) (void)client_->close();
+    return std::move(out_);
+  }
+
+  static std::string first_text(const json& result) {
+    const auto content = result.find("content");
+    if (content == result.end() || !content->is_array()) return {};
+    for (const auto& block : *content) {
+      if (block.is_object() && block.value("type", "") == "text" && block.contains("text") &&
+          block["text"].is_string()) {
+        return block["text"].get<std::string>();
+      }
+    }
+    return {};
+  }
+
+  // control://reward and control://status, checked for shape and for being
+  // current: a control plane one step behind (CTRL-007) is a failure here.
+  Expected<json, std::string> read_control_plane(int step) {
+    auto reward = read_control(*client_, options_.control_plane, "reward");
+    if (!reward) return unexpected(reward.error().message());
+    auto status = read_control(*client_, options_.control_plane, "status");
+    if (!status) return unexpected(status.error().message());
+    const auto number = [](const json& j, const char* key) {
+      return j.is_object() && j.contains(key) && j[key].is_number();
+    };
+    const auto boolean = [](const json& j, const char* key) {
+      return j.is_object() && j.contains(key) && j[key].is_boolean();
+    };
+    if (!number(*reward, "reward")) {
+      return unexpected("step " + std::to_string(step) +
+                        ": control://reward has no numeric \"reward\": " + reward->dump());
+    }
+    if (!boolean(*status, "terminated") || !boolean(*status, "truncated") ||
+        !number(*status, "step_count") || !number(*status, "total_reward")) {
+      return unexpected("step " + std::to_string(step) +
+                        ": control://status lacks terminated/truncated (booleans) or "
+                        "step_count/total_reward (numbers): " +
+                        status->dump());
+    }
+    const int step_count = (*status)["step_count"].get<int>();
+    if (step_count != step) {
+      return unexpected("step " + std::to_string(step) + ": control://status says step_count " +
+                        std::to_string(step_count) + " right after tool call " +
+                        std::to_string(step) +
+                        ": the control plane is stale or miscounts (CTRL-007)");
+    }
+    // Numbers are stored as doubles so that 1 and 1.0 record alike.
+    return json{{"reward", (*reward)["reward"].get<double>()},
+                {"terminated", (*status)["terminated"].get<bool>()},
+                {"truncated", (*status)["truncated"].get<bool>()},
+                {"step", step_count},
+                {"total_reward", (*status)["total_reward"].get<double>()}};
+  }
+
+  const RolloutOptions& options_;
+  EnvOutcome out_;
+  std::unique_ptr<McpClient> client_;
+};
+
+class UrlConnector final : public Connector {
+ public:
+  UrlConnector(std::string url, ClientOptions options)
+      : url_(std::move(url)), options_(std::move(options)) {}
+  Expected<std::unique_ptr<McpClient>, std::string> connect(int, const EnvironmentSpec&) override {
+    return connect_http(url_, options_);
+  }
+
+ private:
+  std::string url_;
+  ClientOptions options_;
+};
+
+class ProcessPerEnvConnector final : public Connector {
+ public:
+  ProcessPerEnvConnector(LaunchSpec base, ClientOptions options)
+      : base_(std::move(base)), options_(std::move(options)) {}
+
+  Expected<std::unique_ptr<McpClient>, std::string> connect(int env_index,
+                                                            const EnvironmentSpec& env) override {
+    LaunchSpec spec = base_;
+    spec.values["seed"] = std::to_string(env.seed);
+    spec.values["config"] = env.config.dump();
+    spec.name = base_.name + "-env" + std::to_string(env_index);
+    auto process = launch(spec);
+    if (!process) return unexpected(process.error());
+    Process& running = **process;
+    {
+      std::lock_guard lock(mutex_);
+      processes_.push_back(std::move(*process));
+    }
+    if (spec.stdio_pipes) return connect_stdio(running, options_);
+    return connect_http(running.url(), options_);
+  }
+
+ private:
+  LaunchSpec base_;
+  ClientOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Process>> processes_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connector> url_connector(std::string url, ClientOptions options) {
+  return std::make_unique<UrlConnector>(std::move(url), std::move(options));
+}
+
+std::unique_ptr<Connector> process_per_env_connector(LaunchSpec base, ClientOptions options) {
+  return std::make_unique<ProcessPerEnvConnector>(std::move(base), std::move(options));
+}
+
+std::string EnvOutcome::describe() const {
+  std::string text = "env " + std::to_string(env_index) + " (seed " + std::to_string(seed) + "): ";
+  if (error) return text + "FAILED after " + std::to_string(steps) + " step(s): " + *error;
+  if (terminated)
+    text += "terminated at step " + std::to_string(steps);
+  else if (truncated)
+    text += "truncated at step " + std::to_string(steps);
+  else
+    text += "still running after " + std::to_string(steps) + " step(s) (max steps)";
+  return text + ", total reward " + format_double(total_reward);
+}
+
+bool RolloutResult::ok() const {
+  for (const auto& env : envs) {
+    if (env.error) return false;
+  }
+  return true;
+}
+
+std::vector<RecordedStep> RolloutResult::recording() const {
+  std::vector<RecordedStep> lines;
+  for (const auto& env : envs)
+    lines.insert(lines.end(), env.lines.begin(), env.lines.end());
+  return lines;
+}
+
+RolloutResult run_rollout(Connector& connector, const std::vector<EnvironmentSpec>& envs,
+                          const PolicyFactory& policy, const RolloutOptions& options) {
+  RolloutResult result;
+  result.envs.resize(envs.size());
+  std::mutex report_mutex;
+  std::vector<std::thread> threads;
+  threads.reserve(envs.size());
+  for (std::size_t i = 0; i < envs.size(); ++i) {
+    threads.emplace_back([&, i] {
+      Env env(static_cast<int>(i), envs[i], options);
+      result.envs[i] = env.run(connector, envs[i], policy);
+      if (options.on_env_done) {
+        std::lock_guard lock(report_mutex);
+        options.on_env_done(result.envs[i]);
+      }
+    });
+  }
+  for (auto& thread : threads)
+    thread.join();
+  return result;
+}
+
+}  // namespace mcpgym::harness

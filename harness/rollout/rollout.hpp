@@ -1,0 +1,76 @@
+#pragma once
+// Multi-environment rollouts: N environments step concurrently, each in its
+// own MCP session (and its own process where the implementation serves one
+// environment per process). Each step: the policy picks an action, the
+// harness calls the data-plane tool, then reads the control plane. An
+// environment that terminates or truncates stops while the others go on; no
+// tool call is ever sent to an ended environment.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/mcp/client.hpp"
+#include "harness/process/supervisor.hpp"
+#include "harness/record/recording.hpp"
+#include "harness/rollout/policy.hpp"
+
+namespace mcpgym::harness {
+
+enum class ControlPlaneForm { kResources, kHttp };
+
+struct EnvironmentSpec {
+  std::uint64_t seed = 0;
+  json config = json::object();
+};
+
+// Gives each environment a connected, not yet initialized, MCP client.
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  virtual Expected<std::unique_ptr<McpClient>, std::string> connect(int env_index,
+                                                                    const EnvironmentSpec& env) = 0;
+};
+
+// Every environment is a session of the server at `url`.
+std::unique_ptr<Connector> url_connector(std::string url, ClientOptions options = {});
+// One process per environment, launched from `base` with {seed} and {config}
+// (and {port}) filled in; the processes live as long as the connector.
+std::unique_ptr<Connector> process_per_env_connector(LaunchSpec base, ClientOptions options = {});
+
+struct RolloutOptions {
+  int max_steps = 100;
+  ControlPlaneForm control_plane = ControlPlaneForm::kResources;
+  std::string tool = "lake_move";
+  // Called once per environment when it stops (any thread, serialized).
+  std::function<void(const struct EnvOutcome&)> on_env_done;
+};
+
+struct EnvOutcome {
+  int env_index = 0;
+  std::uint64_t seed = 0;
+  int steps = 0;
+  bool terminated = false;
+  bool truncated = false;
+  double total_reward = 0.0;
+  std::optional<std::string> error;  // what the implementation did wrong, if anything
+  std::vector<RecordedStep> lines;   // one per step, for the recording
+  std::string describe() const;      // "env 2 (seed 42): terminated at step 6, total reward 1.0"
+};
+
+struct RolloutResult {
+  std::vector<EnvOutcome> envs;  // by env_index
+  bool ok() const;
+  // All lines, ordered by (env_index, step): the recording's content, the
+  // same bytes whatever order the environments finished in.
+  std::vector<RecordedStep> recording() const;
+};
+
+RolloutResult run_rollout(Connector& connector, const std::vector<EnvironmentSpec>& envs,
+                          const PolicyFactory& policy, const RolloutOptions& options);
+
+}  // namespace mcpgym::harness

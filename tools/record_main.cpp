@@ -1,0 +1,173 @@
+// mcpgym-record: runs a multi-environment rollout against an MCP-Gym
+// implementation and writes the recording (JSONL, one line per environment
+// step). Exit status: 0 every environment ran cleanly, 1 the implementation
+// misbehaved (or could not be started), 2 bad flags.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/mcp/client.hpp"
+#include "harness/process/supervisor.hpp"
+#include "harness/record/recording.hpp"
+#include "harness/rollout/policy.hpp"
+#include "harness/rollout/rollout.hpp"
+#include "reference/common/cli.hpp"
+
+namespace {
+
+using namespace mcpgym;
+using json = nlohmann::json;
+constexpr int kExitMisbehaved = 1;
+
+cli::Parser make_parser() {
+  cli::Parser parser(
+      "mcpgym-record", "(--cmd TEMPLATE | --url URL) [flags]",
+      "Runs one environment per seed concurrently against an MCP-Gym implementation and records\n"
+      "the rollout. With --cmd, a template using {seed} starts one process per environment\n"
+      "(single-environment servers such as reward-kit's server.py --seed); otherwise one process\n"
+      "serves every environment as its own session. Placeholders: {port} (a free port), {seed},\n"
+      "{config} (JSON). Exit status: 0 clean, 1 the implementation misbehaved, 2 bad flags.");
+  parser.option("cmd", "TEMPLATE", "command that starts the implementation")
+      .option("url", "URL", "MCP endpoint of a running implementation")
+      .option("transport", "http|stdio", "with --cmd: how to talk to it (default http)")
+      .option("seeds", "N,N,...", "one environment per seed (default 42)")
+      .option("config", "JSON", "environment config for every environment (default {})")
+      .option("policy", "SPEC",
+              "scripted:LDRU..., random:<seed>, shortest, replay:<file> (default shortest)")
+      .option("max-steps", "N", "stop each environment after N steps (default 100)")
+      .option("control-plane", "resources|http",
+              "how to read reward and status (default resources)")
+      .option("out", "FILE", "write the recording here (atomically)")
+      .option("timeout", "MS", "deadline of each MCP call (default 10000)")
+      .option("ready-timeout", "MS",
+              "deadline for a started implementation to be ready (default 10000)")
+      .option("log-dir", "DIR",
+              "where started processes' stdout/stderr logs go (default: a temp dir)");
+  return parser;
+}
+
+Expected<std::vector<std::uint64_t>, std::string> parse_seeds(const std::string& text) {
+  std::vector<std::uint64_t> seeds;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    auto seed = cli::to_integer("seeds", text.substr(start, comma - start), 0, (1LL << 53) - 1);
+    if (!seed) return unexpected(seed.error());
+    seeds.push_back(static_cast<std::uint64_t>(*seed));
+    start = comma + 1;
+  }
+  return seeds;
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "mcpgym-record: " << message << "\n";
+  return cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = make_parser().parse_command_line(argc, argv);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  const cli::Args& args = std::get<cli::Args>(parsed);
+
+  const auto cmd = args.get("cmd");
+  const auto url = args.get("url");
+  if (cmd.has_value() == url.has_value()) {
+    return usage_error("[mcpgym.cli.invalid_value] give exactly one of --cmd and --url");
+  }
+  auto seeds = parse_seeds(args.get("seeds").value_or("42"));
+  if (!seeds) return usage_error(seeds.error());
+  const json config = json::parse(args.get("config").value_or("{}"), nullptr, false);
+  if (!config.is_object()) {
+    return usage_error("[mcpgym.cli.invalid_value] --config expects a JSON object; got '" +
+                       args.get("config").value_or("") + "'");
+  }
+  auto policy = harness::parse_policy(args.get("policy").value_or("shortest"));
+  if (!policy) return usage_error(policy.error());
+  auto max_steps = cli::to_integer("max-steps", args.get("max-steps").value_or("100"), 1, 100000);
+  if (!max_steps) return usage_error(max_steps.error());
+  auto timeout = cli::to_integer("timeout", args.get("timeout").value_or("10000"), 1, 3'600'000);
+  if (!timeout) return usage_error(timeout.error());
+  auto ready_timeout =
+      cli::to_integer("ready-timeout", args.get("ready-timeout").value_or("10000"), 1, 3'600'000);
+  if (!ready_timeout) return usage_error(ready_timeout.error());
+  auto form = cli::to_choice("control-plane", args.get("control-plane").value_or("resources"),
+                             {"resources", "http"});
+  if (!form) return usage_error(form.error());
+  auto transport =
+      cli::to_choice("transport", args.get("transport").value_or("http"), {"http", "stdio"});
+  if (!transport) return usage_error(transport.error());
+
+  harness::ClientOptions client_options;
+  client_options.timeout = std::chrono::milliseconds(*timeout);
+
+  std::unique_ptr<harness::Process> shared;  // outlives the connector that uses its URL
+  std::unique_ptr<harness::Connector> connector;
+  if (url) {
+    connector = harness::url_connector(*url, client_options);
+  } else {
+    harness::LaunchSpec spec;
+    spec.command = *cmd;
+    spec.name = "impl";
+    spec.ready_timeout = std::chrono::milliseconds(*ready_timeout);
+    spec.log_directory = args.get("log-dir").value_or(
+        (std::filesystem::temp_directory_path() / ("mcpgym-record-" + std::to_string(::getpid())))
+            .string());
+    spec.stdio_pipes = *transport == "stdio";
+    if (spec.stdio_pipes) spec.readiness.kind = harness::ReadinessKind::kNone;
+    if (spec.stdio_pipes || harness::uses_placeholder(*cmd, "seed")) {
+      connector = harness::process_per_env_connector(spec, client_options);
+    } else {
+      spec.values["config"] = config.dump();
+      auto process = harness::launch(spec);
+      if (!process) {
+        std::cerr << "mcpgym-record: " << process.error() << "\n";
+        return kExitMisbehaved;
+      }
+      shared = std::move(*process);
+      std::cerr << "mcpgym-record: started " << shared->url() << " (pid " << shared->pid()
+                << ", logs in " << spec.log_directory.string() << ")\n";
+      connector = harness::url_connector(shared->url(), client_options);
+    }
+  }
+
+  std::vector<harness::EnvironmentSpec> envs;
+  for (auto seed : *seeds)
+    envs.push_back({seed, config});
+  harness::RolloutOptions options;
+  options.max_steps = static_cast<int>(*max_steps);
+  options.control_plane =
+      *form == "http" ? harness::ControlPlaneForm::kHttp : harness::ControlPlaneForm::kResources;
+  options.on_env_done = [](const harness::EnvOutcome& env) {
+    std::cerr << "mcpgym-record: " << env.describe() << "\n";
+  };
+  const auto result = harness::run_rollout(*connector, envs, *policy, options);
+
+  if (const auto out = args.get("out")) {
+    // What was recorded is written even when an environment failed, so the
+    // misbehaviour can be inspected.
+    auto writer = harness::RecordingWriter::open(*out);
+    if (!writer) {
+      std::cerr << "mcpgym-record: " << writer.error() << "\n";
+      return kExitMisbehaved;
+    }
+    for (const auto& line : result.recording()) {
+      if (auto written = writer->write(line); !written) {
+        std::cerr << "mcpgym-record: " << written.error() << "\n";
+        return kExitMisbehaved;
+      }
+    }
+    if (auto committed = writer->commit(); !committed) {
+      std::cerr << "mcpgym-record: " << committed.error() << "\n";
+      return kExitMisbehaved;
+    }
+    std::cerr << "mcpgym-record: wrote " << result.recording().size() << " line(s) to " << *out
+              << "\n";
+  }
+  return result.ok() ? 0 : kExitMisbehaved;
+}

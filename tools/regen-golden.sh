@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Regenerates every golden recording in fixtures/golden/ from the reference
+# backend: the one command for it (make golden). check-golden.sh runs the same
+# cases into a temporary directory and requires byte-identical files.
+# usage: tools/regen-golden.sh BIN_DIR [OUT_DIR]
+set -euo pipefail
+bin=${1:?usage: tools/regen-golden.sh BIN_DIR [OUT_DIR]}
+here=$(cd "$(dirname "$0")" && pwd)
+out=${2:-"$here/../fixtures/golden"}
+mkdir -p "$out"
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+backend="$bin/mcpgym-frozenlake --port {port} --log-level warn"
+
+record() {
+  local name=$1; shift
+  if ! "$bin/mcpgym-record" --cmd "$backend" --log-dir "$logs" --out "$out/$name.jsonl" "$@" \
+      2>"$logs/$name.err"; then
+    echo "regen-golden: recording $name failed:" >&2; cat "$logs/$name.err" >&2; exit 1
+  fi
+}
+
+# 4x4 maps: the shortest path reaches G; RRDD falls into holes on some seeds.
+record 4x4-shortest --seeds 42,123,456 --policy shortest
+record 4x4-scripted --seeds 42,123,456 --policy scripted:RRDD --max-steps 20
+# 8x8 seeded maps.
+record 8x8-shortest --seeds 1,2,3 --config '{"map_name":"8x8"}' --policy shortest
+# Slippery dynamics driven by a seeded random policy.
+record slippery-random --seeds 7,8,9 --config '{"is_slippery":true}' --policy random:1 --max-steps 40
+# Truncation: LEFT forever from the start cell never ends the episode by itself.
+record truncated --seeds 42 --config '{"max_episode_steps":5}' --policy scripted:L
