@@ -38,6 +38,8 @@ conform: build
 bench: build
 	@tools/install-deps.sh bench
 	@tools/bench-backend.sh $(BUILD)/bin
+	@echo; echo "harness: 64-environment rollout against one backend"
+	@$(BUILD)/bin/mcpgym-bench-rollout --backend $(BUILD)/bin/mcpgym-frozenlake | sed 's/^/  /'
 
 fixtures:
 	@tools/install-deps.sh fixtures
