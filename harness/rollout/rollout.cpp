@@ -7,10 +7,12 @@ namespace mcpgym::harness {
 
 namespace {
 
-constexpr const char* kSystemPrompt =
-    "You play FrozenLake through the lake_move tool: move LEFT, DOWN, RIGHT or UP to reach the "
-    "goal G without falling into a hole H. Rewards and termination are read from the control "
-    "plane.";
+// Generic on purpose: nothing in the rollout knows which environment it drives.
+std::string system_prompt(const std::string& tool) {
+  return "You act in an MCP-Gym environment through its " + tool +
+         " tool. Observations come back as tool results; reward and termination are read from "
+         "the control plane.";
+}
 
 // A control-plane read, by resource or by the HTTP form.
 Result<json> read_control(McpClient& client, ControlPlaneForm form, const std::string& name) {
@@ -44,7 +46,7 @@ class Env {
       return fail("game://initial_state is not a JSON object: " + initial->dump());
 
     json messages =
-        json::array({{{"role", "system"}, {"content", kSystemPrompt}},
+        json::array({{{"role", "system"}, {"content", system_prompt(options_.tool)}},
                      {{"role", "user"},
                       {"content", "Initial state (game://initial_state): " + initial->dump()}}});
     auto policy = factory(out_.env_index, spec.seed);
