@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/mcp/client.hpp"
+#include "harness/rollout/policy.hpp"
 #include "reference/common/cli.hpp"
 
 namespace {
@@ -27,20 +28,6 @@ template <class T>
 T checked(harness::Result<T> result) {
   if (!result) misbehaved(result.error().message());
   return *std::move(result);
-}
-
-std::string action_for(char c) {
-  switch (c) {
-    case 'L':
-      return "LEFT";
-    case 'D':
-      return "DOWN";
-    case 'R':
-      return "RIGHT";
-    case 'U':
-      return "UP";
-  }
-  return {};
 }
 
 }  // namespace
@@ -86,13 +73,14 @@ int main(int argc, char** argv) {
               start["seed"].dump().c_str(), start.value("grid", "").c_str());
   int step = 0;
   for (char c : actions) {
-    const json result = checked(session.call_tool("lake_move", {{"action", action_for(c)}}));
+    const std::string action = *harness::action_of_letter(c);  // validated above
+    const json result = checked(session.call_tool("lake_move", {{"action", action}}));
     if (result.value("isError", false)) misbehaved("lake_move failed: " + result.dump());
     const json observation = json::parse(result["content"][0].value("text", ""), nullptr, false);
     const json reward = checked(session.read_resource("control://reward"));
     const json status = checked(session.read_resource("control://status"));
     std::printf("step %d: %-5s -> position %s  reward %s  terminated %s  truncated %s\n%s\n\n",
-                ++step, action_for(c).c_str(), observation["position"].dump().c_str(),
+                ++step, action.c_str(), observation["position"].dump().c_str(),
                 reward["reward"].dump().c_str(), status["terminated"].dump().c_str(),
                 status["truncated"].dump().c_str(), observation.value("grid", "").c_str());
     if (status.value("terminated", false) || status.value("truncated", false)) break;

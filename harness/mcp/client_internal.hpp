@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "harness/mcp/client.hpp"
+#include "reference/common/text.hpp"
 
 namespace mcpgym::harness::detail {
 
@@ -16,7 +17,7 @@ inline constexpr std::size_t kReceivedExcerpt = 300;
 
 // A bounded, printable rendering of untrusted bytes: printable ASCII as is,
 // every other byte as \xNN, "..." when cut.
-std::string excerpt(std::string_view text, std::size_t max_bytes);
+using mcpgym::excerpt;  // reference/common/text.hpp
 
 // JSON text that never throws: invalid UTF-8 in strings is replaced.
 std::string dump(const json& value);

@@ -102,6 +102,8 @@ class ShortestPathPolicy final : public Policy {
   }
 };
 
+}  // namespace
+
 std::optional<std::string> action_of_letter(char c) {
   switch (c) {
     case 'L':
@@ -115,8 +117,6 @@ std::optional<std::string> action_of_letter(char c) {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 Expected<PolicyFactory, std::string> scripted_policy(std::string_view letters) {
   std::vector<std::string> actions;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,9 @@ Expected<PolicyFactory, std::string> replay_policy(const std::vector<RecordedSte
 // "scripted:RRDD", "random:<seed>", "shortest", "replay:<file.jsonl>".
 // Errors start with [mcpgym.cli.invalid_value] and list the accepted forms.
 Expected<PolicyFactory, std::string> parse_policy(std::string_view spec);
+
+// "LEFT" for 'L', "DOWN" for 'D', "RIGHT" for 'R', "UP" for 'U'.
+std::optional<std::string> action_of_letter(char letter);
 
 // The actions of one environment's conversation (its assistant tool_calls).
 std::vector<std::string> actions_in(const json& messages);

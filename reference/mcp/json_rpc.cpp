@@ -71,24 +71,6 @@ json make_error(const json& id, const RpcError& error) {
   return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", error.to_json()}};
 }
 
-std::string excerpt(std::string_view text, std::size_t max_bytes) {
-  std::string out;
-  const bool cut = text.size() > max_bytes;
-  for (char c : text.substr(0, max_bytes)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    }
-  }
-  if (cut) out += "...";
-  return out;
-}
-
 std::string describe(const json& value) {
   if (value.is_array()) return "an array of " + std::to_string(value.size()) + " element(s)";
   if (value.is_object()) return "an object with " + std::to_string(value.size()) + " member(s)";

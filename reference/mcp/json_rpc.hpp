@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "reference/common/expected.hpp"
+#include "reference/common/text.hpp"
 
 namespace mcpgym::mcp {
 
@@ -46,8 +47,7 @@ Expected<Message, InvalidMessage> classify(const json& msg);
 json make_result(const json& id, json result);
 json make_error(const json& id, const RpcError& error);
 
-// A bounded, printable rendering of untrusted text for error messages.
-std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
+using mcpgym::excerpt;  // reference/common/text.hpp
 
 // The same for an untrusted JSON value. Scalars are shown as JSON; arrays and
 // objects only by kind and size, because serializing them recurses once per

@@ -13,35 +13,14 @@
 #include "reference/common/fd_io.hpp"
 #include "reference/gym/frozen_lake_app.hpp"
 #include "reference/mcp/stdio_server.hpp"
+#include "reference/testkit/pipe.hpp"
 
 namespace mcpgym::harness {
 namespace {
 
 using json = nlohmann::json;
 
-class Pipe {
- public:
-  Pipe() {
-    if (::pipe2(fds_, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category());
-  }
-  ~Pipe() {
-    close_read();
-    close_write();
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-  int read_fd() const { return fds_[0]; }
-  int write_fd() const { return fds_[1]; }
-  void close_read() { close(fds_[0]); }
-  void close_write() { close(fds_[1]); }
-
- private:
-  static void close(int& fd) {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
-  int fds_[2] = {-1, -1};
-};
+using testkit::Pipe;
 
 // A Process that is two pipes: what the client writes arrives at `to_server`,
 // what is written into `from_server` is the client's input. No child process.
