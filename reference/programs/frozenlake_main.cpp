@@ -4,13 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdio>
-#include <cstdlib>
 #include <iostream>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "reference/common/cli.hpp"
 #include "reference/common/log.hpp"
@@ -18,6 +13,7 @@
 #include "reference/gym/env_config.hpp"
 #include "reference/gym/frozen_lake_app.hpp"
 #include "reference/mcp/http_server.hpp"
+#include "reference/mcp/serve_until_signalled.hpp"
 #include "reference/mcp/stdio_server.hpp"
 
 namespace {
@@ -110,51 +106,9 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
   return o;
 }
 
-// cpp-httplib stops a worker only when its connection's keep-alive wait ends
-// (5 s), so a client idling on a connection would delay exit. Sessions live
-// in memory and there is nothing to flush, so after this grace the process
-// ends without waiting for such workers (REF-002: stop within one second).
-constexpr auto kShutdownGrace = std::chrono::milliseconds(500);
-
 int serve_http(gym::FrozenLakeApp& app, const Options& o) {
   mcp::HttpServer server(app, o.http);
-  std::mutex mutex;
-  std::condition_variable changed;
-  bool stop_requested = false;
-  bool served = false;
-  // Signals are routed to their own thread before the server starts its workers.
-  TerminationSignals signals([&](int) {
-    server.stop();
-    std::lock_guard lock(mutex);
-    stop_requested = true;
-    changed.notify_all();
-  });
-  auto port = server.bind();
-  if (!port) {
-    log_error("[mcpgym.cli.cannot_listen] " + port.error());
-    return 1;
-  }
-  const std::string shown_host =
-      o.http.host.find(':') != std::string::npos ? "[" + o.http.host + "]" : o.http.host;
-  std::printf("listening on http://%s:%d/mcp\n", shown_host.c_str(), *port);
-  std::fflush(stdout);
-  std::thread serving([&] {
-    server.serve();
-    std::lock_guard lock(mutex);
-    served = true;
-    changed.notify_all();
-  });
-  std::unique_lock lock(mutex);
-  changed.wait(lock, [&] { return stop_requested || served; });
-  if (!changed.wait_for(lock, kShutdownGrace, [&] { return served; })) {
-    log_info("stopped (not waiting for idle keep-alive connections)");
-    std::fflush(nullptr);
-    std::_Exit(0);
-  }
-  lock.unlock();
-  serving.join();
-  log_info("stopped");
-  return 0;
+  return mcp::serve_until_signalled(server);
 }
 
 int serve_stdio(gym::FrozenLakeApp& app) {

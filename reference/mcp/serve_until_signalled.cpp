@@ -1,0 +1,64 @@
+#include "reference/mcp/serve_until_signalled.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "reference/common/log.hpp"
+#include "reference/common/signals.hpp"
+
+namespace mcpgym::mcp {
+
+namespace {
+// cpp-httplib stops a worker only when its connection's keep-alive wait ends
+// (5 s), so a client idling on a connection would delay exit. After this
+// grace the process ends without waiting for such workers.
+constexpr auto kShutdownGrace = std::chrono::milliseconds(500);
+}  // namespace
+
+int serve_until_signalled(HttpServer& server, const std::function<void()>& on_stop) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool stop_requested = false;
+  bool served = false;
+  TerminationSignals signals([&](int) {
+    server.stop();
+    std::lock_guard lock(mutex);
+    stop_requested = true;
+    changed.notify_all();
+  });
+  auto port = server.bind();
+  if (!port) {
+    log_error("[mcpgym.cli.cannot_listen] " + port.error());
+    return 1;
+  }
+  const std::string& host = server.options().host;
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::printf("listening on http://%s:%d/mcp\n", shown_host.c_str(), *port);
+  std::fflush(stdout);
+  std::thread serving([&] {
+    server.serve();
+    std::lock_guard lock(mutex);
+    served = true;
+    changed.notify_all();
+  });
+  std::unique_lock lock(mutex);
+  changed.wait(lock, [&] { return stop_requested || served; });
+  lock.unlock();
+  if (on_stop) on_stop();
+  lock.lock();
+  if (!changed.wait_for(lock, kShutdownGrace, [&] { return served; })) {
+    log_info("stopped (not waiting for idle keep-alive connections)");
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
+  lock.unlock();
+  serving.join();
+  log_info("stopped");
+  return 0;
+}
+
+}  // namespace mcpgym::mcp
