@@ -70,6 +70,15 @@ std::size_t SessionStore::expire_idle() {
   return doomed.size();
 }
 
+std::size_t SessionStore::clear() {
+  std::unordered_map<std::string, std::shared_ptr<SessionSlot>> doomed;
+  {
+    std::lock_guard lock(mutex_);
+    doomed.swap(sessions_);
+  }
+  return doomed.size();
+}
+
 std::size_t SessionStore::size() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();

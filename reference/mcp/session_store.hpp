@@ -41,6 +41,8 @@ class SessionStore {
   // False when unknown or already expired.
   bool erase(std::string_view id);
   std::size_t expire_idle();
+  // Ends every session (a server shutting down); returns how many.
+  std::size_t clear();
   std::size_t size() const;
   std::chrono::milliseconds idle_timeout() const { return idle_timeout_; }
 

@@ -1,0 +1,121 @@
+// mcpgym-proxy: the reference multi-environment proxy. One MCP endpoint; each
+// session served by a backend process of its own (docs/spec.md PROXY-*).
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "reference/common/cli.hpp"
+#include "reference/common/log.hpp"
+#include "reference/mcp/http_server.hpp"
+#include "reference/mcp/serve_until_signalled.hpp"
+#include "reference/proxy/backend_command.hpp"
+#include "reference/proxy/proxy_app.hpp"
+
+namespace {
+
+using namespace mcpgym;
+
+cli::Parser make_parser() {
+  cli::Parser parser(
+      "mcpgym-proxy", "(--backend TEMPLATE | --server-script PATH) [flags]",
+      "The reference multi-environment MCP-Gym proxy: one endpoint, one backend process per\n"
+      "session. Placeholders in --backend: {port} (required), {seed}, {config}. Relative paths\n"
+      "resolve against the directory the proxy is started from. Prints 'listening on\n"
+      "http://HOST:PORT/mcp' once ready; exits 2 if the backend cannot be run at all.");
+  parser
+      .option("backend", "TEMPLATE", "command that starts one backend, e.g. 'server --port {port}'")
+      .option("server-script", "PATH",
+              "shorthand for 'INTERPRETER PATH --port {port} --seed {seed}'")
+      .option("interpreter", "PROGRAM", "interpreter for --server-script (default python3)")
+      .option("port", "N", "TCP port; 0 picks a free one (default 0)")
+      .option("host", "ADDR", "address to bind (default 127.0.0.1)")
+      .option("max-envs", "N", "most live sessions, each one backend (default 64)")
+      .option("backend-ready-timeout", "SECONDS",
+              "how long a backend may take to start (default 10)")
+      .option("call-timeout", "SECONDS", "deadline of each forwarded call (default 30)")
+      .option("idle-timeout", "SECONDS",
+              "end sessions idle this long, and their backends; 0 never (default 600)")
+      .option("log-dir", "DIR", "backends' stdout/stderr logs (default: a temp dir)")
+      .option("threads", "N",
+              "HTTP worker threads = concurrent connections (default max-envs + 32)")
+      .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
+      .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)");
+  return parser;
+}
+
+int usage(const std::string& message) {
+  std::cerr << "mcpgym-proxy: " << message << "\n";
+  return cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  set_log_program("mcpgym-proxy");
+  auto parsed = make_parser().parse_command_line(argc, argv);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  const cli::Args& args = std::get<cli::Args>(parsed);
+
+  if (auto v = args.get("log-level")) {
+    auto level = parse_log_level(*v);
+    if (!level)
+      return usage(
+          "[mcpgym.cli.invalid_value] --log-level expects one of error, warn, info, debug; got '" +
+          *v + "'");
+    set_log_level(*level);
+  }
+  auto seconds = [&](const char* flag,
+                     double fallback) -> Expected<std::chrono::milliseconds, std::string> {
+    auto value = cli::to_number(flag, args.get(flag).value_or(std::to_string(fallback)), 0,
+                                365.0 * 24 * 3600);
+    if (!value) return unexpected(value.error());
+    return std::chrono::milliseconds(static_cast<long long>(*value * 1000));
+  };
+  auto port = cli::to_integer("port", args.get("port").value_or("0"), 0, 65535);
+  if (!port) return usage(port.error());
+  auto max_envs = cli::to_integer("max-envs", args.get("max-envs").value_or("64"), 1, 4096);
+  if (!max_envs) return usage(max_envs.error());
+  auto threads = cli::to_integer(
+      "threads", args.get("threads").value_or(std::to_string(*max_envs + 32)), 1, 8192);
+  if (!threads) return usage(threads.error());
+  auto max_body =
+      cli::to_integer("max-body", args.get("max-body").value_or("4194304"), 1024, 1LL << 30);
+  if (!max_body) return usage(max_body.error());
+  auto ready = seconds("backend-ready-timeout", 10);
+  if (!ready) return usage(ready.error());
+  auto call = seconds("call-timeout", 30);
+  if (!call) return usage(call.error());
+  auto idle = seconds("idle-timeout", 600);
+  if (!idle) return usage(idle.error());
+
+  // Resolved now, against where the proxy was started (PROXY-006), and
+  // checked before listening (PROXY-007).
+  proxy::BackendOptions backend_options;
+  backend_options.backend_template = args.get("backend");
+  backend_options.server_script = args.get("server-script");
+  backend_options.interpreter = args.get("interpreter").value_or("python3");
+  backend_options.start_directory = std::filesystem::current_path();
+  auto backend = proxy::resolve_backend(backend_options);
+  if (!backend) return usage(backend.error());
+  backend->log_directory = args.get("log-dir").value_or(
+      (std::filesystem::temp_directory_path() / ("mcpgym-proxy-" + std::to_string(::getpid())))
+          .string());
+
+  proxy::ProxyApp app({*backend, static_cast<int>(*max_envs), *ready, *call});
+  mcp::HttpServerOptions http;
+  http.host = args.get("host").value_or("127.0.0.1");
+  http.port = static_cast<int>(*port);
+  http.worker_threads = static_cast<int>(*threads);
+  http.max_body_bytes = static_cast<std::size_t>(*max_body);
+  http.session_idle_timeout = *idle;
+  mcp::HttpServer server(app, http);
+  log_info("backends: " + backend->command + " (in " + backend->working_directory->string() +
+           ", logs in " + backend->log_directory.string() + ")");
+  return mcp::serve_until_signalled(server, [&server] {
+    // SIGTERM: every session ends, and with it its backend (PROXY-011).
+    const auto ended = server.sessions().clear();
+    log_info("stopped " + std::to_string(ended) + " backend(s)");
+  });
+}

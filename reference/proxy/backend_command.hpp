@@ -1,0 +1,32 @@
+#pragma once
+// How the proxy starts a backend (docs/spec.md PROXY-006, PROXY-007): the
+// command template resolved once, at start-up, against the directory the
+// proxy was started from, and checked, so that a missing script stops the
+// proxy before it listens instead of failing every session later.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "harness/process/supervisor.hpp"
+#include "reference/common/expected.hpp"
+
+namespace mcpgym::proxy {
+
+struct BackendOptions {
+  std::optional<std::string> backend_template;  // --backend 'COMMAND {port} {seed} {config}'
+  std::optional<std::string> server_script;     // --server-script PATH
+  std::string interpreter = "python3";          // --interpreter, with --server-script
+  std::filesystem::path start_directory;        // where the proxy was started
+};
+
+// The launch template and working directory; errors start with
+// [mcpgym.proxy.bad_backend] and name the resolved absolute path.
+//   --server-script S: INTERPRETER /abs/S --port {port} --seed {seed}, run in S's directory.
+//   --backend T: T with its program made absolute (relative to the start
+//   directory) or found on PATH, run in the start directory.
+Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions& options);
+
+// A word for a command template: single-quoted, with quotes and braces escaped.
+std::string template_word(const std::string& text);
+
+}  // namespace mcpgym::proxy

@@ -1,0 +1,178 @@
+#include "reference/proxy/proxy_app.hpp"
+
+#include "harness/mcp/client.hpp"
+#include "reference/common/log.hpp"
+#include "reference/common/random_id.hpp"
+#include "reference/mcp/protocol.hpp"
+
+namespace mcpgym::proxy {
+
+namespace {
+
+using mcp::json;
+using mcp::RpcError;
+
+constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
+
+RpcError proxy_error(std::string_view id, const std::string& text, json data = nullptr) {
+  return mcp::rpc_error(mcp::code::kTransportError, id, text, std::move(data));
+}
+
+// A backend's own JSON-RPC error goes to the client unchanged (PROXY-005).
+std::optional<RpcError> backend_rpc_error(const harness::CallError& error) {
+  if (!error.rpc_error || !error.rpc_error->is_object()) return std::nullopt;
+  const json& e = *error.rpc_error;
+  if (!e.contains("code") || !e["code"].is_number_integer()) return std::nullopt;
+  return RpcError{e["code"].get<int>(), e.value("message", ""), e.value("data", json())};
+}
+
+std::string stderr_lines(const harness::Process& process) {
+  std::string tail = process.stderr_tail(10);
+  return tail.empty() ? "(its stderr is empty)" : "last lines of its stderr:\n" + tail;
+}
+
+class ProxySession final : public mcp::Session {
+ public:
+  ProxySession(std::unique_ptr<harness::Process> process,
+               std::unique_ptr<harness::McpClient> client, std::shared_ptr<std::atomic<int>> live)
+      : process_(std::move(process)), client_(std::move(client)), live_(std::move(live)) {}
+
+  ~ProxySession() override {
+    (void)client_->close();  // DELETE the backend's session
+    const auto status = process_->stop();
+    log_debug("backend " + std::to_string(process_->pid()) + " stopped: " + status.describe());
+    --*live_;
+  }
+
+  mcp::Outcome handle(std::string_view method, const json& params) override {
+    auto answer = client_->request(std::string(method), params);
+    if (answer) return *std::move(answer);
+    return unexpected(failure(std::string(method), answer.error()));
+  }
+
+  mcp::Outcome read_control(std::string_view name) override {
+    if (name != "reward" && name != "status" && name != "info" && name != "initial_state") {
+      return unexpected(mcp::rpc_error(mcp::code::kResourceNotFound, "mcpgym.resource.not_found",
+                                       "Resource not found: /control/" + mcp::excerpt(name)));
+    }
+    const std::string uri =
+        name == "initial_state" ? "game://initial_state" : "control://" + std::string(name);
+    auto payload = client_->read_resource(uri);
+    if (payload) return *std::move(payload);
+    // A backend offering only the HTTP control plane.
+    if (payload.error().rpc_error) {
+      auto http = client_->read_control_http(std::string(name));
+      if (http) return *std::move(http);
+    }
+    return unexpected(failure("GET /control/" + std::string(name), payload.error()));
+  }
+
+  void notify(std::string_view method, const json& params) override {
+    (void)client_->notify(std::string(method), params);
+  }
+
+ private:
+  RpcError failure(const std::string& what, const harness::CallError& error) {
+    if (auto passed = backend_rpc_error(error)) return *passed;
+    const auto exit = process_->poll_exit();
+    return proxy_error("mcpgym.proxy.backend_unavailable",
+                       "The backend of this session (pid " + std::to_string(process_->pid()) +
+                           ", " + (exit ? exit->describe() : std::string("still running")) +
+                           ") failed " + what + ": " + error.message() + "; " +
+                           stderr_lines(*process_) +
+                           "\nOther sessions are unaffected; start a new session to continue.");
+  }
+
+  std::unique_ptr<harness::Process> process_;
+  std::unique_ptr<harness::McpClient> client_;
+  std::shared_ptr<std::atomic<int>> live_;
+};
+
+}  // namespace
+
+ProxyApp::ProxyApp(ProxyOptions options)
+    : options_(std::move(options)), live_(std::make_shared<std::atomic<int>>(0)) {}
+
+ProxyApp::~ProxyApp() = default;
+
+mcp::ServerInfo ProxyApp::server_info() const {
+  return {"mcpgym-proxy", "0.1.0",
+          "A multi-environment MCP-Gym proxy: every session is served by a backend process of "
+          "its own."};
+}
+
+json ProxyApp::capabilities() const {
+  return {{"tools", {{"listChanged", false}}},
+          {"resources", {{"subscribe", false}, {"listChanged", false}}}};
+}
+
+Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
+    const json& params, std::string_view negotiated) {
+  if (live_->fetch_add(1) >= options_.max_envs) {
+    --*live_;
+    return unexpected(proxy_error("mcpgym.proxy.max_envs",
+                                  "The proxy already serves its limit of " +
+                                      std::to_string(options_.max_envs) +
+                                      " live sessions (--max-envs); end one (DELETE) or raise "
+                                      "the limit",
+                                  json{{"max_envs", options_.max_envs}}));
+  }
+  // Decrements unless a session takes ownership of the count.
+  struct Slot {
+    std::shared_ptr<std::atomic<int>> live;
+    bool kept = false;
+    ~Slot() {
+      if (!kept) --*live;
+    }
+  } slot{live_};
+
+  // _extra reaches the backend both ways (PROXY-003): in its initialize and
+  // through {seed}/{config}. A missing seed is drawn here, so both agree.
+  json extra = json::object();
+  if (const auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
+    if (const auto e = info->find("_extra"); e != info->end() && e->is_object()) extra = *e;
+  }
+  if (!extra.contains("seed") || extra["seed"].is_null()) {
+    extra["seed"] = random_below_or_equal(kMaxSeed);
+  }
+  const json& seed = extra["seed"];
+  const json config =
+      extra.contains("config") && extra["config"].is_object() ? extra["config"] : json::object();
+
+  harness::LaunchSpec spec = options_.backend;
+  // A malformed seed still starts the backend (with 0), whose initialize then
+  // refuses the same seed in _extra with its own message.
+  spec.values["seed"] =
+      seed.is_number_unsigned() || (seed.is_number_integer() && seed.get<std::int64_t>() >= 0)
+          ? seed.dump()
+          : "0";
+  spec.values["config"] = config.dump();
+  spec.name = "backend-" + std::to_string(launched_.fetch_add(1));
+  spec.ready_timeout = options_.ready_timeout;
+  auto process = harness::launch(spec);
+  if (!process) {
+    return unexpected(
+        proxy_error("mcpgym.proxy.backend_failed",
+                    "The backend for this session did not start: " + process.error()));
+  }
+  harness::ClientOptions client_options;
+  client_options.client_name = "mcpgym-proxy";
+  client_options.protocol_version = std::string(negotiated);
+  client_options.timeout = options_.call_timeout;
+  auto client = harness::connect_http((*process)->url(), client_options);
+  if (!client) {
+    return unexpected(proxy_error("mcpgym.proxy.backend_failed",
+                                  "The backend's URL is unusable: " + client.error()));
+  }
+  if (auto init = (*client)->initialize(extra); !init) {
+    if (auto passed = backend_rpc_error(init.error())) return unexpected(*passed);
+    return unexpected(proxy_error("mcpgym.proxy.backend_failed",
+                                  "The backend did not initialize: " + init.error().message() +
+                                      "; " + stderr_lines(**process)));
+  }
+  slot.kept = true;
+  return std::unique_ptr<mcp::Session>(
+      std::make_unique<ProxySession>(std::move(*process), std::move(*client), live_));
+}
+
+}  // namespace mcpgym::proxy

@@ -1,0 +1,41 @@
+#pragma once
+// The multi-environment proxy as an mcp::Application: each MCP session owns
+// one backend process, started at initialize and stopped with the session
+// (docs/spec.md PROXY-*). Transports, session ids, expiry and every HTTP rule
+// come from the same server core as the reference backend.
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "harness/process/supervisor.hpp"
+#include "reference/mcp/application.hpp"
+
+namespace mcpgym::proxy {
+
+struct ProxyOptions {
+  harness::LaunchSpec backend;  // from resolve_backend(), plus a log directory
+  int max_envs = 64;
+  std::chrono::milliseconds ready_timeout{10'000};
+  std::chrono::milliseconds call_timeout{30'000};
+};
+
+class ProxyApp : public mcp::Application {
+ public:
+  explicit ProxyApp(ProxyOptions options);
+  ~ProxyApp() override;
+
+  mcp::ServerInfo server_info() const override;
+  mcp::json capabilities() const override;
+  Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> create_session(
+      const mcp::json& params, std::string_view negotiated) override;
+
+  int live_sessions() const { return live_->load(); }
+
+ private:
+  ProxyOptions options_;
+  // Shared with the sessions, which may outlive a request that holds them.
+  std::shared_ptr<std::atomic<int>> live_;
+  std::atomic<unsigned> launched_{0};
+};
+
+}  // namespace mcpgym::proxy
