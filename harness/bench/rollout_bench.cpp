@@ -42,13 +42,14 @@ struct Timed {
   bool ok = false;
 };
 
-Timed time_rollout(const std::string& url, int envs, int steps) {
+Timed time_rollout(const std::string& url, int envs, int steps, bool record) {
   auto connector = harness::url_connector(url);
   std::vector<harness::EnvironmentSpec> specs;
   for (int i = 0; i < envs; ++i)
     specs.push_back({static_cast<std::uint64_t>(i), json::object()});
   harness::RolloutOptions options;
   options.max_steps = steps;
+  options.record = record;
   const double cpu0 = cpu_seconds();
   const auto start = Clock::now();
   const auto result =
@@ -118,18 +119,23 @@ int main(int argc, char** argv) {
   }
   const std::string url = (*server)->url();
 
-  const Timed many = time_rollout(url, envs, steps);
   const double total = static_cast<double>(envs) * steps;
-  std::printf("rollout_envs %d\nrollout_steps_total %.0f\n", envs, total);
-  std::printf("rollout_steps_per_second %.0f\n", total / many.wall);
-  std::printf("harness_cpu_per_step_us %.1f\n", 1e6 * many.cpu / total);
-
-  const Timed one = time_rollout(url, 1, steps * 5);
-  const Timed raw = time_raw(*(*server)->port(), steps * 5);
-  const double through_harness = 1e6 * one.wall / (steps * 5);
-  const double raw_requests = 1e6 * raw.wall / (steps * 5);
+  std::printf("rollout_envs %d\nrollout_steps_per_env %d\n", envs, steps);
+  bool ok = true;
+  for (const bool record : {false, true}) {
+    const Timed many = time_rollout(url, envs, steps, record);
+    ok = ok && many.ok;
+    const char* mode = record ? "recording" : "not_recording";
+    std::printf("rollout_%s_steps_per_second %.0f\n", mode, total / many.wall);
+    std::printf("harness_%s_cpu_per_step_us %.1f\n", mode, 1e6 * many.cpu / total);
+  }
+  const int single_steps = 2000;
+  const Timed one = time_rollout(url, 1, single_steps, false);
+  const Timed raw = time_raw(*(*server)->port(), single_steps);
+  const double through_harness = 1e6 * one.wall / single_steps;
+  const double raw_requests = 1e6 * raw.wall / single_steps;
   std::printf("one_env_step_latency_us %.1f\nraw_three_requests_us %.1f\n", through_harness,
               raw_requests);
   std::printf("harness_overhead_per_step_us %.1f\n", through_harness - raw_requests);
-  return many.ok && one.ok && raw.ok ? 0 : 1;
+  return ok && one.ok && raw.ok ? 0 : 1;
 }

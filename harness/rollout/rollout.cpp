@@ -81,7 +81,7 @@ class Env {
                           {"tool_call_id", call_id},
                           {"content", text},
                           {"metadata", {{"control_plane", *control}}}});
-      out_.lines.push_back({out_.env_index, spec.seed, step, messages});
+      if (options_.record) out_.lines.push_back({out_.env_index, spec.seed, step, messages});
       out_.steps = step;
       out_.terminated = (*control)["terminated"].get<bool>();
       out_.truncated = (*control)["truncated"].get<bool>();

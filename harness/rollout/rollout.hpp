@@ -46,6 +46,10 @@ struct RolloutOptions {
   int max_steps = 100;
   ControlPlaneForm control_plane = ControlPlaneForm::kResources;
   std::string tool = "lake_move";
+  // Keep one recording line per step. Each line holds the whole conversation
+  // so far (reward-kit's format), so a recorded episode costs O(steps^2);
+  // runs that only need outcomes turn this off.
+  bool record = true;
   // Called once per environment when it stops (any thread, serialized).
   std::function<void(const struct EnvOutcome&)> on_env_done;
 };
