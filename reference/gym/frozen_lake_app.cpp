@@ -1,5 +1,7 @@
 #include "reference/gym/frozen_lake_app.hpp"
 
+#include <cstdlib>
+
 #include "reference/gym/env_config.hpp"
 #include "reference/gym/payloads.hpp"
 #include "reference/mcp/errors.hpp"
@@ -72,14 +74,28 @@ mcp::RpcError invalid_params(const std::string& text) {
   return mcp::rpc_error(mcp::code::kInvalidParams, err::kInvalidParams, "Invalid params: " + text);
 }
 
+// The --exit-after-calls hook: a crash on the N-th tools/call of the process.
+struct CrashAfterCalls {
+  std::optional<int> limit;
+  std::shared_ptr<std::atomic<int>> calls;
+  void count() const {
+    // _Exit: no answer, no flushing, no destructors, as in a real crash.
+    if (limit && calls->fetch_add(1) + 1 == *limit) std::_Exit(3);
+  }
+};
+
 class FrozenLakeSession final : public mcp::Session {
  public:
-  FrozenLakeSession(EnvSpec spec, bool control_resources)
+  FrozenLakeSession(EnvSpec spec, bool control_resources, CrashAfterCalls crash)
       : env_(std::move(spec.map), spec.is_slippery, spec.max_episode_steps, spec.seed),
-        control_resources_(control_resources) {}
+        control_resources_(control_resources),
+        crash_(std::move(crash)) {}
 
   Outcome handle(std::string_view method, const json& params) override {
-    if (method == "tools/call") return call_tool(params);
+    if (method == "tools/call") {
+      crash_.count();
+      return call_tool(params);
+    }
     if (method == "resources/read") return read_resource(params);
     if (method == "tools/list") return tool_list();
     if (method == "resources/list") return resource_list(control_resources_);
@@ -180,6 +196,7 @@ class FrozenLakeSession final : public mcp::Session {
 
   model::FrozenLake env_;
   bool control_resources_;
+  CrashAfterCalls crash_;
 };
 
 }  // namespace
@@ -199,8 +216,9 @@ Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> FrozenLakeApp::create_ses
     const json& params, std::string_view /*negotiated*/) {
   auto spec = env_spec_from_initialize(params, options_.default_seed);
   if (!spec) return unexpected(spec.error());
-  return std::unique_ptr<mcp::Session>(
-      std::make_unique<FrozenLakeSession>(*std::move(spec), options_.control_resources));
+  return std::unique_ptr<mcp::Session>(std::make_unique<FrozenLakeSession>(
+      *std::move(spec), options_.control_resources,
+      CrashAfterCalls{options_.exit_after_tool_calls, tool_calls_}));
 }
 
 }  // namespace mcpgym::gym

@@ -25,6 +25,7 @@ struct Options {
   std::string control_plane = "both";
   mcp::HttpServerOptions http;
   std::optional<std::uint64_t> seed;
+  std::optional<int> exit_after_calls;
 };
 
 cli::Parser make_parser() {
@@ -43,7 +44,10 @@ cli::Parser make_parser() {
               "end sessions idle this long; 0 never (default 600)")
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
       .option("threads", "N", "HTTP worker threads = concurrent connections (default 64)")
-      .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)");
+      .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)")
+      .option("exit-after-calls", "N",
+              "testing: exit with status 3 on the N-th tools/call, across all sessions, without "
+              "answering it");
   return parser;
 }
 
@@ -102,6 +106,12 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     }
     set_log_level(*level);
   }
+  if (auto v = args.get("exit-after-calls")) {
+    // A negative-control hook for tests of clients and the proxy: a crash mid-episode.
+    auto n = cli::to_integer("exit-after-calls", *v, 1, 1'000'000'000);
+    if (!n) return unexpected(n.error());
+    o.exit_after_calls = static_cast<int>(*n);
+  }
   o.http.control_http = o.control_plane != "resources";
   return o;
 }
@@ -128,6 +138,7 @@ int main(int argc, char** argv) {
     std::cerr << "mcpgym-frozenlake: " << options.error() << "\n";
     return cli::kExitUsage;
   }
-  gym::FrozenLakeApp app({options->seed, options->control_plane != "http"});
+  gym::FrozenLakeApp app(
+      {options->seed, options->control_plane != "http", options->exit_after_calls});
   return options->transport == "stdio" ? serve_stdio(app) : serve_http(app, *options);
 }

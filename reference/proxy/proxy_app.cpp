@@ -1,5 +1,7 @@
 #include "reference/proxy/proxy_app.hpp"
 
+#include <thread>
+
 #include "harness/mcp/client.hpp"
 #include "reference/common/log.hpp"
 #include "reference/common/random_id.hpp"
@@ -39,6 +41,9 @@ class ProxySession final : public mcp::Session {
 
   ~ProxySession() override {
     (void)client_->close();  // DELETE the backend's session
+    // Drop the client's keep-alive connection first: a backend waits for open
+    // connections (up to its shutdown grace) before it exits on SIGTERM.
+    client_.reset();
     const auto status = process_->stop();
     log_debug("backend " + std::to_string(process_->pid()) + " stopped: " + status.describe());
     --*live_;
@@ -74,7 +79,15 @@ class ProxySession final : public mcp::Session {
  private:
   RpcError failure(const std::string& what, const harness::CallError& error) {
     if (auto passed = backend_rpc_error(error)) return *passed;
-    const auto exit = process_->poll_exit();
+    auto exit = process_->poll_exit();
+    // A crashing backend's connection closes a moment before its exit status
+    // can be collected; wait that moment (bounded) so the error says how it ended.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    while (!exit && error.kind == harness::CallErrorKind::kTransport &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      exit = process_->poll_exit();
+    }
     return proxy_error("mcpgym.proxy.backend_unavailable",
                        "The backend of this session (pid " + std::to_string(process_->pid()) +
                            ", " + (exit ? exit->describe() : std::string("still running")) +
@@ -140,12 +153,12 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
       extra.contains("config") && extra["config"].is_object() ? extra["config"] : json::object();
 
   harness::LaunchSpec spec = options_.backend;
-  // A malformed seed still starts the backend (with 0), whose initialize then
-  // refuses the same seed in _extra with its own message.
-  spec.values["seed"] =
-      seed.is_number_unsigned() || (seed.is_number_integer() && seed.get<std::int64_t>() >= 0)
-          ? seed.dump()
-          : "0";
+  // A malformed or out-of-range seed still starts the backend (with 0), whose
+  // initialize then refuses the same seed in _extra with its own message.
+  const bool valid_seed =
+      (seed.is_number_unsigned() || (seed.is_number_integer() && seed.get<std::int64_t>() >= 0)) &&
+      seed.get<std::uint64_t>() <= kMaxSeed;
+  spec.values["seed"] = valid_seed ? seed.dump() : "0";
   spec.values["config"] = config.dump();
   spec.name = "backend-" + std::to_string(launched_.fetch_add(1));
   spec.ready_timeout = options_.ready_timeout;
