@@ -40,6 +40,8 @@ bench: build
 	@tools/bench-backend.sh $(BUILD)/bin
 	@echo; echo "harness: 64-environment rollout against one backend"
 	@$(BUILD)/bin/mcpgym-bench-rollout --backend $(BUILD)/bin/mcpgym-frozenlake | sed 's/^/  /'
+	@echo; echo "proxy: session creation, step latency, 128 environments, memory"
+	@$(BUILD)/bin/mcpgym-bench-proxy --proxy $(BUILD)/bin/mcpgym-proxy --backend $(BUILD)/bin/mcpgym-frozenlake | sed 's/^/  /'
 
 fixtures:
 	@tools/install-deps.sh fixtures
