@@ -88,7 +88,8 @@ TEST(Rollout, SixteenEnvironmentsEachEndAtTheirOwnStep) {
   for (std::uint64_t seed = 0; seed < 16; ++seed)
     envs.push_back({seed, json::object()});
   const auto result = run_rollout(connector, envs, scripted, steps(12));
-  for (const auto& env : result.envs) ASSERT_FALSE(env.error) << env.describe();
+  for (const auto& env : result.envs)
+    ASSERT_FALSE(env.error) << env.describe();
   ExpectMatchesModel(result, scripted, 12);
   std::set<int> end_steps;
   int terminated = 0;
