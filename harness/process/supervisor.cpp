@@ -833,6 +833,15 @@ std::optional<int> parse_port(const std::string& text) {
 
 }  // namespace
 
+std::optional<ExitStatus> Process::wait_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (auto status = poll_exit()) return status;
+    if (Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(kExitPollInterval);  // a short poll: no pidfd here
+  }
+}
+
 Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec) {
   namespace fs = std::filesystem;
   const auto started = Clock::now();

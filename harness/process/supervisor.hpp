@@ -84,6 +84,9 @@ class Process {
   virtual const std::string& url() const = 0;
   // Non-blocking: the exit status once the process has ended.
   virtual std::optional<ExitStatus> poll_exit() = 0;
+  // Waits until the process has ended or `timeout` has passed (nullopt then);
+  // it does not stop the process. Built on poll_exit().
+  std::optional<ExitStatus> wait_exit(std::chrono::milliseconds timeout);
   // SIGTERM to the process group, SIGKILL after `grace`; reaps; idempotent.
   virtual ExitStatus stop(std::chrono::milliseconds grace = std::chrono::seconds(2)) = 0;
   virtual std::string stderr_tail(std::size_t lines = 20) const = 0;

@@ -70,15 +70,10 @@ inline void write_file(const std::filesystem::path& path, const std::string& tex
   out << text;
 }
 
-// Waits (polling) until the process has exited; nullopt at the deadline.
+// The tests' usual deadline for an exit they expect.
 inline std::optional<ExitStatus> wait_for_exit(Process& process,
                                                std::chrono::milliseconds deadline = 5s) {
-  const auto end = Clock::now() + deadline;
-  for (;;) {
-    if (auto status = process.poll_exit()) return status;
-    if (Clock::now() >= end) return std::nullopt;
-    std::this_thread::sleep_for(2ms);  // polling interval, not a wait for an event
-  }
+  return process.wait_exit(deadline);
 }
 
 // Whether `pid` no longer exists (not even as a zombie).

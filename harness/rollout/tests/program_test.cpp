@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "harness/process/supervisor.hpp"
 #include "harness/record/recording.hpp"
@@ -66,11 +65,7 @@ Finished run(const std::string& command, const fs::path& logs,
   spec.readiness.kind = ReadinessKind::kNone;
   auto process = launch(spec);
   if (!process) return {{false, -1}, process.error()};
-  const auto deadline = std::chrono::steady_clock::now() + 120s;
-  std::optional<ExitStatus> status;
-  while (!(status = (*process)->poll_exit()) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);  // polling an exit with a deadline, not waiting for readiness
-  }
+  auto status = (*process)->wait_exit(120s);
   if (!status) status = (*process)->stop();
   std::ifstream err((*process)->stderr_log());
   std::stringstream text;
