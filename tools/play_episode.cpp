@@ -11,6 +11,7 @@
 #include "harness/mcp/client.hpp"
 #include "harness/rollout/policy.hpp"
 #include "reference/common/cli.hpp"
+#include "reference/mcp/protocol.hpp"
 
 namespace {
 
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {
     std::cerr << "mcpgym-play: [mcpgym.cli.missing_value] --url is required\n";
     return cli::kExitUsage;
   }
-  auto seed = cli::to_integer("seed", args->get("seed").value_or("42"), 0, (1LL << 53) - 1);
+  auto seed = cli::to_integer("seed", args->get("seed").value_or("42"), 0,
+                              static_cast<long long>(mcp::kMaxSeed));
   const json config = json::parse(args->get("config").value_or("{}"), nullptr, false);
   const std::string actions = args->get("actions").value_or("DDRRDR");
   if (!seed || !config.is_object() || actions.find_first_not_of("LDRU") != std::string::npos) {

@@ -16,6 +16,7 @@
 #include "harness/rollout/policy.hpp"
 #include "harness/rollout/rollout.hpp"
 #include "reference/common/cli.hpp"
+#include "reference/mcp/protocol.hpp"
 
 namespace {
 
@@ -55,7 +56,8 @@ Expected<std::vector<std::uint64_t>, std::string> parse_seeds(const std::string&
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
-    auto seed = cli::to_integer("seeds", text.substr(start, comma - start), 0, (1LL << 53) - 1);
+    auto seed = cli::to_integer("seeds", text.substr(start, comma - start), 0,
+                                static_cast<long long>(mcp::kMaxSeed));
     if (!seed) return unexpected(seed.error());
     seeds.push_back(static_cast<std::uint64_t>(*seed));
     start = comma + 1;

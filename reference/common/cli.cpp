@@ -173,4 +173,10 @@ Expected<std::string, std::string> to_choice(std::string_view flag, std::string_
   return unexpected(invalid(flag, text, expected));
 }
 
+Expected<LogLevel, std::string> to_log_level(std::string_view flag, std::string_view text) {
+  auto choice = to_choice(flag, text, {"error", "warn", "info", "debug"});
+  if (!choice) return unexpected(choice.error());
+  return *parse_log_level(*choice);
+}
+
 }  // namespace mcpgym::cli

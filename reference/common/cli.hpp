@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "reference/common/expected.hpp"
+#include "reference/common/log.hpp"
 
 namespace mcpgym::cli {
 
@@ -60,6 +61,8 @@ Expected<long long, std::string> to_integer(std::string_view flag, std::string_v
                                             long long min, long long max);
 Expected<double, std::string> to_number(std::string_view flag, std::string_view text, double min,
                                         double max);
+// error|warn|info|debug, for every program's --log-level.
+Expected<LogLevel, std::string> to_log_level(std::string_view flag, std::string_view text);
 Expected<std::string, std::string> to_choice(std::string_view flag, std::string_view text,
                                              const std::vector<std::string>& choices);
 

@@ -7,12 +7,12 @@
 
 #include "reference/common/expected.hpp"
 #include "reference/mcp/json_rpc.hpp"
+#include "reference/mcp/protocol.hpp"
 #include "reference/model/map.hpp"
 
 namespace mcpgym::gym {
 
-// 2^53 - 1: the largest integer every JSON implementation carries exactly.
-inline constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
+using mcp::kMaxSeed;  // SEED-003
 
 struct EnvSpec {
   std::uint64_t seed;

@@ -1,6 +1,7 @@
 #pragma once
 // MCP wire constants shared by the server core and the harness's client.
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace mcpgym::mcp {
@@ -22,6 +23,10 @@ inline bool is_supported_version(std::string_view v) {
 inline bool allows_batches(std::string_view negotiated) {
   return negotiated < kFirstVersionWithoutBatches;
 }
+
+// SEED-003: seeds are integers from 0 to 2^53-1, the range every JSON
+// implementation carries exactly.
+inline constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
 
 inline constexpr std::string_view kEndpointPath = "/mcp";
 inline constexpr std::string_view kControlPathPrefix = "/control/";

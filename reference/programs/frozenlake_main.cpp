@@ -97,13 +97,8 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     o.http.worker_threads = static_cast<int>(*t);
   }
   if (auto v = args.get("log-level")) {
-    auto level = parse_log_level(*v);
-    if (!level) {
-      return unexpected(
-          "[mcpgym.cli.invalid_value] --log-level expects one of error, warn, "
-          "info, debug; got '" +
-          *v + "'");
-    }
+    auto level = cli::to_log_level("log-level", *v);
+    if (!level) return unexpected(level.error());
     set_log_level(*level);
   }
   if (auto v = args.get("exit-after-calls")) {

@@ -59,11 +59,8 @@ int main(int argc, char** argv) {
   const cli::Args& args = std::get<cli::Args>(parsed);
 
   if (auto v = args.get("log-level")) {
-    auto level = parse_log_level(*v);
-    if (!level)
-      return usage(
-          "[mcpgym.cli.invalid_value] --log-level expects one of error, warn, info, debug; got '" +
-          *v + "'");
+    auto level = cli::to_log_level("log-level", *v);
+    if (!level) return usage(level.error());
     set_log_level(*level);
   }
   auto seconds = [&](const char* flag,

@@ -1,7 +1,5 @@
 #include "reference/proxy/proxy_app.hpp"
 
-#include <thread>
-
 #include "harness/mcp/client.hpp"
 #include "reference/common/log.hpp"
 #include "reference/common/random_id.hpp"
@@ -13,8 +11,6 @@ namespace {
 
 using mcp::json;
 using mcp::RpcError;
-
-constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
 
 RpcError proxy_error(std::string_view id, const std::string& text, json data = nullptr) {
   return mcp::rpc_error(mcp::code::kTransportError, id, text, std::move(data));
@@ -79,15 +75,11 @@ class ProxySession final : public mcp::Session {
  private:
   RpcError failure(const std::string& what, const harness::CallError& error) {
     if (auto passed = backend_rpc_error(error)) return *passed;
-    auto exit = process_->poll_exit();
     // A crashing backend's connection closes a moment before its exit status
     // can be collected; wait that moment (bounded) so the error says how it ended.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-    while (!exit && error.kind == harness::CallErrorKind::kTransport &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      exit = process_->poll_exit();
-    }
+    const auto exit = error.kind == harness::CallErrorKind::kTransport
+                          ? process_->wait_exit(std::chrono::milliseconds(500))
+                          : process_->poll_exit();
     return proxy_error("mcpgym.proxy.backend_unavailable",
                        "The backend of this session (pid " + std::to_string(process_->pid()) +
                            ", " + (exit ? exit->describe() : std::string("still running")) +
@@ -146,7 +138,7 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
     if (const auto e = info->find("_extra"); e != info->end() && e->is_object()) extra = *e;
   }
   if (!extra.contains("seed") || extra["seed"].is_null()) {
-    extra["seed"] = random_below_or_equal(kMaxSeed);
+    extra["seed"] = random_below_or_equal(mcp::kMaxSeed);
   }
   const json& seed = extra["seed"];
   const json config =
@@ -157,7 +149,7 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
   // initialize then refuses the same seed in _extra with its own message.
   const bool valid_seed =
       (seed.is_number_unsigned() || (seed.is_number_integer() && seed.get<std::int64_t>() >= 0)) &&
-      seed.get<std::uint64_t>() <= kMaxSeed;
+      seed.get<std::uint64_t>() <= mcp::kMaxSeed;
   spec.values["seed"] = valid_seed ? seed.dump() : "0";
   spec.values["config"] = config.dump();
   spec.name = "backend-" + std::to_string(launched_.fetch_add(1));
