@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/http/sigpipe_guard.hpp"
+
 namespace mcpgym::harness {
 
 namespace {
@@ -62,6 +64,8 @@ Expected<HttpExchange, std::string> RawHttpClient::send(HttpRequest request) {
   req.body = request.body;
   // cpp-httplib would add "Accept: */*" and "User-Agent" on its own; an
   // explicit empty-valued choice is the caller's, so only fill what is unset.
+  // A server that closes early on a large body must not kill the harness.
+  SigpipeGuard no_sigpipe;
   auto result = client_->send(req);
   if (!result) {
     return unexpected(request.method + " http://" + host_ + ":" + std::to_string(port_) +

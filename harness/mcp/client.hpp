@@ -61,6 +61,10 @@ struct ClientOptions {
   // Per call. stdio: one deadline for the whole call. HTTP: cpp-httplib's
   // connect, read and write timeouts, each bounding one socket operation.
   std::chrono::milliseconds timeout{10'000};
+  // Testing only (HTTP): the Accept header of every POST, in place of
+  // "application/json, text/event-stream". The proxy's
+  // forward-accept-json-only fault uses it to reproduce HTTP 406 answers.
+  std::optional<std::string> accept_override;
 };
 
 class McpClient {

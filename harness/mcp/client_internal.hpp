@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "harness/http/sigpipe_guard.hpp"
 #include "harness/mcp/client.hpp"
 #include "reference/common/text.hpp"
 
@@ -40,21 +41,6 @@ Expected<json, CallError> check_response(const json& message, std::int64_t id);
 
 // "application/json; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);
-
-// Blocks SIGPIPE on this thread for its lifetime and swallows one raised
-// meanwhile, so writing to a peer that went away is an error value, not the
-// death of the harness; the process-wide disposition is never touched.
-class SigpipeGuard {
- public:
-  SigpipeGuard();
-  ~SigpipeGuard();
-  SigpipeGuard(const SigpipeGuard&) = delete;
-  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-
- private:
-  sigset_t old_mask_;
-  bool was_pending_ = false;
-};
 
 // What a request brought back, for the checks that follow.
 struct Answer {

@@ -289,13 +289,18 @@ class HttpMcpClient final : public detail::ClientBase {
 
  private:
   Expected<HttpExchange, std::string> send(HttpRequest request) {
-    detail::SigpipeGuard guard;  // cpp-httplib writes to sockets without MSG_NOSIGNAL
-    return http_.send(std::move(request));
+    return http_.send(std::move(request));  // blocks SIGPIPE itself
   }
 
   HeaderList post_headers() const {
-    return mcp_post_headers(session_id_,
-                            negotiated_.empty() ? std::nullopt : std::optional(negotiated_));
+    HeaderList headers = mcp_post_headers(
+        session_id_, negotiated_.empty() ? std::nullopt : std::optional(negotiated_));
+    if (options_.accept_override) {
+      for (auto& [name, value] : headers) {
+        if (name == "Accept") value = *options_.accept_override;
+      }
+    }
+    return headers;
   }
 
   // The response to request `id` in a complete event stream: message events

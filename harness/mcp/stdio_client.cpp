@@ -134,7 +134,7 @@ class StdioMcpClient final : public detail::ClientBase {
     const std::string line = message + "\n";
     std::string_view rest = line;
     const int fd = process_.stdin_fd();
-    detail::SigpipeGuard guard;
+    SigpipeGuard guard;
     while (!rest.empty()) {
       pollfd p{fd, POLLOUT, 0};
       const int ready = ::poll(&p, 1, remaining_ms(deadline));

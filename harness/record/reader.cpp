@@ -1,8 +1,5 @@
 // read_recording / parse_recording: a depth-limited SAX parse of each line,
 // then the checks of the line format.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <limits>
@@ -11,6 +8,7 @@
 
 #include "harness/record/excerpt.hpp"
 #include "harness/record/recording.hpp"
+#include "reference/common/fd_io.hpp"
 
 namespace mcpgym::harness {
 
@@ -192,28 +190,9 @@ Expected<std::vector<RecordedStep>, std::string> read_recording(const std::files
     return unexpected("[mcpgym.record.io] cannot read " + path.string() + ": " +
                       std::system_category().message(error));
   };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(errno);
-  std::string text;
-  struct stat info {};
-  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
-    ::close(fd);
-    return fail(EISDIR);
-  }
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      return fail(error);
-    }
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return parse_recording(text, path.string());
+  auto text = read_whole_file(path);
+  if (!text) return fail(text.error());
+  return parse_recording(*text, path.string());
 }
 
 }  // namespace mcpgym::harness

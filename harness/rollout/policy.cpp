@@ -156,13 +156,17 @@ std::vector<std::string> actions_in(const json& messages) {
   std::vector<std::string> actions;
   if (!messages.is_array()) return actions;
   for (const auto& message : messages) {
-    if (!message.is_object() || message.value("role", "") != "assistant") continue;
+    if (!message.is_object() || !message.contains("role") || message["role"] != "assistant")
+      continue;
     const auto calls = message.find("tool_calls");
     if (calls == message.end() || !calls->is_array()) continue;
     for (const auto& call : *calls) {
       if (!call.is_object() || !call.contains("function") || !call["function"].is_object())
         continue;
-      const json args = json::parse(call["function"].value("arguments", ""), nullptr, false);
+      const json& text =
+          call["function"].contains("arguments") ? call["function"]["arguments"] : json();
+      if (!text.is_string()) continue;
+      const json args = json::parse(text.get<std::string>(), nullptr, false);
       if (args.is_object() && args.contains("action") && args["action"].is_string()) {
         actions.push_back(args["action"].get<std::string>());
       }

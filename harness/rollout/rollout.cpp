@@ -70,7 +70,14 @@ class Env {
       auto result = client_->call_tool(options_.tool, arguments);
       if (!result) return fail(result.error().message());
       const std::string text = first_text(*result);
-      if (result->value("isError", false)) {
+      // The server is untrusted: a non-object result or a non-boolean isError
+      // is judged, never a thrown type_error.
+      const auto is_error = result->is_object() ? result->find("isError") : result->end();
+      if (is_error != result->end() && !is_error->is_boolean()) {
+        return fail("step " + std::to_string(step) + ": " + options_.tool +
+                    " answered isError that is not a boolean: " + is_error->dump().substr(0, 80));
+      }
+      if (is_error != result->end() && is_error->get<bool>()) {
         return fail("step " + std::to_string(step) + ": " + options_.tool + " " + arguments.dump() +
                     " was refused on a live episode: " + text.substr(0, 200));
       }
@@ -103,11 +110,12 @@ class Env {
   }
 
   static std::string first_text(const json& result) {
+    if (!result.is_object()) return {};
     const auto content = result.find("content");
     if (content == result.end() || !content->is_array()) return {};
     for (const auto& block : *content) {
-      if (block.is_object() && block.value("type", "") == "text" && block.contains("text") &&
-          block["text"].is_string()) {
+      if (block.is_object() && block.contains("type") && block["type"] == "text" &&
+          block.contains("text") && block["text"].is_string()) {
         return block["text"].get<std::string>();
       }
     }

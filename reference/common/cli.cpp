@@ -1,11 +1,13 @@
 #include "reference/common/cli.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 namespace mcpgym::cli {
 
@@ -16,6 +18,12 @@ bool Args::has(std::string_view name) const {
 std::optional<std::string> Args::get(std::string_view name) const {
   auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> Args::get_all(std::string_view name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return {};
   return it->second;
 }
 
@@ -27,12 +35,17 @@ Parser::Parser(std::string program, std::string synopsis, std::string descriptio
 }
 
 Parser& Parser::option(std::string name, std::string value_name, std::string help) {
-  specs_.push_back({std::move(name), std::move(value_name), std::move(help)});
+  specs_.push_back(
+      {std::move(name), std::move(value_name), std::move(help), std::exchange(next_heading_, "")});
   return *this;
 }
 
 Parser& Parser::flag(std::string name, std::string help) {
-  specs_.push_back({std::move(name), "", std::move(help)});
+  return option(std::move(name), "", std::move(help));
+}
+
+Parser& Parser::heading(std::string title) {
+  next_heading_ = std::move(title);
   return *this;
 }
 
@@ -76,7 +89,7 @@ Expected<Args, std::string> Parser::parse(int argc, const char* const* argv) con
         return unexpected("[mcpgym.cli.unexpected_value] flag --" + spec->name + " takes no value" +
                           hint);
       }
-      args.values_[spec->name] = "";
+      args.values_[spec->name].push_back("");
       continue;
     }
     if (!inline_value) {
@@ -86,7 +99,7 @@ Expected<Args, std::string> Parser::parse(int argc, const char* const* argv) con
       }
       inline_value = argv[++i];
     }
-    args.values_[spec->name] = *inline_value;
+    args.values_[spec->name].push_back(*std::move(inline_value));
   }
   return args;
 }
@@ -107,6 +120,7 @@ std::variant<Args, int> Parser::parse_command_line(int argc, const char* const* 
 std::string Parser::usage() const {
   std::string out = "usage: " + program_ + " " + synopsis_ + "\n\n" + description_ + "\n\nflags:\n";
   for (const auto& spec : specs_) {
+    if (!spec.heading.empty()) out += "\n" + spec.heading + ":\n";
     std::string left = "  --" + spec.name;
     if (!spec.value_name.empty()) left += " " + spec.value_name;
     if (left.size() < 30)
@@ -171,6 +185,24 @@ Expected<std::string, std::string> to_choice(std::string_view flag, std::string_
     expected += (&choice == &choices.front() ? " " : ", ") + choice;
   }
   return unexpected(invalid(flag, text, expected));
+}
+
+Expected<std::vector<std::string>, std::string> to_choices(
+    std::string_view flag, const std::vector<std::string>& texts,
+    const std::vector<std::string>& choices) {
+  std::vector<std::string> items;
+  for (const auto& text : texts) {
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = std::min(text.find(',', start), text.size());
+      auto item = to_choice(flag, std::string_view(text).substr(start, comma - start), choices);
+      if (!item) return unexpected(item.error());
+      items.push_back(*std::move(item));
+      if (comma == text.size()) break;
+      start = comma + 1;
+    }
+  }
+  return items;
 }
 
 Expected<LogLevel, std::string> to_log_level(std::string_view flag, std::string_view text) {

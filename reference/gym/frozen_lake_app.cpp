@@ -1,6 +1,8 @@
 #include "reference/gym/frozen_lake_app.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
 #include "reference/gym/env_config.hpp"
 #include "reference/gym/payloads.hpp"
@@ -74,6 +76,48 @@ mcp::RpcError invalid_params(const std::string& text) {
   return mcp::rpc_error(mcp::code::kInvalidParams, err::kInvalidParams, "Invalid params: " + text);
 }
 
+// The map with every hole frozen over, on which the model plays holes as
+// ordinary frozen cells (the no-hole-termination fault).
+model::Map without_holes(const model::Map& map) {
+  auto rows = map.rows();
+  for (auto& row : rows)
+    std::replace(row.begin(), row.end(), 'H', 'F');
+  return std::get<model::Map>(model::Map::from_rows(rows));
+}
+
+// The initialize params without clientInfo._extra.seed (the ignore-seed fault).
+json without_client_seed(json params) {
+  auto info = params.find("clientInfo");
+  if (info == params.end() || !info->is_object()) return params;
+  auto extra = info->find("_extra");
+  if (extra != info->end() && extra->is_object()) extra->erase("seed");
+  return params;
+}
+
+}  // namespace
+
+// A session's environment. Each session owns one, except under the
+// shared-state fault, where sessions on different threads share it: hence
+// the mutex, taken by every call that touches it.
+struct Episode {
+  Episode(EnvSpec spec, const Faults& faults)
+      : env(faults.no_hole_termination ? without_holes(spec.map) : spec.map, spec.is_slippery,
+            spec.max_episode_steps, spec.seed) {
+    if (faults.no_hole_termination) shown_map = std::move(spec.map);
+  }
+
+  std::mutex mutex;
+  model::FrozenLake env;
+  // no-hole-termination: the real map, which the payloads show while the
+  // environment plays on the map without holes.
+  std::optional<model::Map> shown_map;
+  // stale-status: {"reward", "status", "info"} as they were before the most
+  // recent step; null before the first step.
+  json before_last_step;
+};
+
+namespace {
+
 // The --exit-after-calls hook: a crash on the N-th tools/call of the process.
 struct CrashAfterCalls {
   std::optional<int> limit;
@@ -86,17 +130,23 @@ struct CrashAfterCalls {
 
 class FrozenLakeSession final : public mcp::Session {
  public:
-  FrozenLakeSession(EnvSpec spec, bool control_resources, CrashAfterCalls crash)
-      : env_(std::move(spec.map), spec.is_slippery, spec.max_episode_steps, spec.seed),
+  FrozenLakeSession(std::shared_ptr<Episode> episode, bool control_resources, Faults faults,
+                    CrashAfterCalls crash)
+      : episode_(std::move(episode)),
         control_resources_(control_resources),
+        faults_(faults),
         crash_(std::move(crash)) {}
 
   Outcome handle(std::string_view method, const json& params) override {
     if (method == "tools/call") {
       crash_.count();
+      std::lock_guard lock(episode_->mutex);
       return call_tool(params);
     }
-    if (method == "resources/read") return read_resource(params);
+    if (method == "resources/read") {
+      std::lock_guard lock(episode_->mutex);
+      return read_resource(params);
+    }
     if (method == "tools/list") return tool_list();
     if (method == "resources/list") return resource_list(control_resources_);
     if (method == "resources/templates/list") return json{{"resourceTemplates", json::array()}};
@@ -107,6 +157,7 @@ class FrozenLakeSession final : public mcp::Session {
   }
 
   Outcome read_control(std::string_view name) override {
+    std::lock_guard lock(episode_->mutex);
     if (auto payload = payload_for(name)) return *std::move(payload);
     return unexpected(not_found("/control/" + std::string(name)));
   }
@@ -147,19 +198,32 @@ class FrozenLakeSession final : public mcp::Session {
           err::kInvalidAction, "Invalid action \"" + mcp::excerpt(action_it->get<std::string>()) +
                                    "\"; expected one of LEFT, DOWN, RIGHT, UP"));
     }
-    if (env_.ended()) {
+    model::FrozenLake& env = episode_->env;
+    if ((shown_terminated() || env.truncated()) && !faults_.moves_after_end) {
       return tool_error(err::message(
           err::kEpisodeOver, std::string("The episode has ended (") +
-                                 (env_.terminated() ? "terminated" : "truncated") + " at step " +
-                                 std::to_string(env_.step_count()) +
+                                 (shown_terminated() ? "terminated" : "truncated") + " at step " +
+                                 std::to_string(env.step_count()) +
                                  "); moves change nothing now. Start a new session to play "
                                  "again"));
     }
-    env_.step(*action);
-    json observation = observation_payload(env_, *action);
+    if (faults_.stale_status) {
+      episode_->before_last_step = {{"reward", current_control("reward")},
+                                    {"status", current_control("status")},
+                                    {"info", current_control("info")}};
+    }
+    env.step(*action);
+    json observation = observation_payload(env, *action);
+    if (episode_->shown_map) observation["grid"] = episode_->shown_map->render(env.position());
     return {{"content", json::array({{{"type", "text"}, {"text", observation.dump()}}})},
             {"structuredContent", std::move(observation)},
             {"isError", false}};
+  }
+
+  // terminate-after-first-step reports every episode terminated once it has a step.
+  bool shown_terminated() const {
+    const model::FrozenLake& env = episode_->env;
+    return env.terminated() || (faults_.terminate_after_first_step && env.step_count() >= 1);
   }
 
   Outcome read_resource(const json& params) {
@@ -170,7 +234,7 @@ class FrozenLakeSession final : public mcp::Session {
     const std::string& text = uri->get_ref<const std::string&>();
     std::optional<json> payload;
     if (text == kInitialStateUri) {
-      payload = initial_state_payload(env_);
+      payload = initial_state();
     } else if (control_resources_ && text.starts_with("control://") &&
                text != "control://initial_state") {
       payload = payload_for(std::string_view(text).substr(10));
@@ -181,12 +245,34 @@ class FrozenLakeSession final : public mcp::Session {
                                            {"text", payload->dump()}}})}};
   }
 
+  json initial_state() const {
+    const model::FrozenLake& env = episode_->env;
+    json payload = initial_state_payload(env);
+    if (const auto& map = episode_->shown_map) {
+      payload["grid"] = map->render(env.initial_position());
+      payload["map"] = map->rows();
+    }
+    return payload;
+  }
+
+  // Reward, status or info as of now.
+  json current_control(std::string_view name) const {
+    const model::FrozenLake& env = episode_->env;
+    if (name == "reward") return reward_payload(env);
+    if (name == "info") return info_payload(env);
+    json status = status_payload(env);
+    status["terminated"] = shown_terminated();
+    return status;
+  }
+
   std::optional<json> payload_for(std::string_view name) const {
-    if (name == "reward") return reward_payload(env_);
-    if (name == "status") return status_payload(env_);
-    if (name == "info") return info_payload(env_);
-    if (name == "initial_state") return initial_state_payload(env_);
-    return std::nullopt;
+    if (name == "initial_state") return initial_state();
+    if (name != "reward" && name != "status" && name != "info") return std::nullopt;
+    if (faults_.empty_control_plane) return json::object();
+    if (faults_.stale_status && !episode_->before_last_step.is_null()) {
+      return episode_->before_last_step.at(std::string(name));
+    }
+    return current_control(name);
   }
 
   static mcp::RpcError not_found(const std::string& uri) {
@@ -194,8 +280,9 @@ class FrozenLakeSession final : public mcp::Session {
                           "Resource not found: " + mcp::excerpt(uri), json{{"uri", uri}});
   }
 
-  model::FrozenLake env_;
+  std::shared_ptr<Episode> episode_;
   bool control_resources_;
+  Faults faults_;
   CrashAfterCalls crash_;
 };
 
@@ -212,13 +299,30 @@ json FrozenLakeApp::capabilities() const {
           {"resources", {{"subscribe", false}, {"listChanged", false}}}};
 }
 
+FrozenLakeApp::FrozenLakeApp(FrozenLakeAppOptions options) : options_(options) {}
+
+FrozenLakeApp::~FrozenLakeApp() = default;
+
 Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> FrozenLakeApp::create_session(
     const json& params, std::string_view /*negotiated*/) {
-  auto spec = env_spec_from_initialize(params, options_.default_seed);
+  auto spec = options_.faults.ignore_seed
+                  ? env_spec_from_initialize(without_client_seed(params), options_.default_seed)
+                  : env_spec_from_initialize(params, options_.default_seed);
   if (!spec) return unexpected(spec.error());
   return std::unique_ptr<mcp::Session>(std::make_unique<FrozenLakeSession>(
-      *std::move(spec), options_.control_resources,
+      episode_for(*std::move(spec)), options_.control_resources, options_.faults,
       CrashAfterCalls{options_.exit_after_tool_calls, tool_calls_}));
+}
+
+// A new episode per session; under the shared-state fault, the first one for all.
+std::shared_ptr<Episode> FrozenLakeApp::episode_for(EnvSpec spec) {
+  if (!options_.faults.shared_state) {
+    return std::make_shared<Episode>(std::move(spec), options_.faults);
+  }
+  std::lock_guard lock(shared_mutex_);
+  if (!shared_episode_)
+    shared_episode_ = std::make_shared<Episode>(std::move(spec), options_.faults);
+  return shared_episode_;
 }
 
 }  // namespace mcpgym::gym

@@ -5,11 +5,43 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "reference/mcp/application.hpp"
 
 namespace mcpgym::gym {
+
+// Negative controls (--fault NAME), for testing only. Each switch reproduces a
+// bug seen in an earlier Python MCP-Gym project, so that the conformance suite
+// can show it catches that bug. All are off in normal use.
+struct Faults {
+  // "Environments sharing state": every session plays the first session's
+  // environment, whatever seed and config its own initialize carried.
+  bool shared_state = false;
+  // "Seed silently ignored": clientInfo._extra.seed is dropped, so --seed (or
+  // a drawn seed) is used as if the client had sent none.
+  bool ignore_seed = false;
+  // Holes that do not end the episode: entering H gives reward 0 without
+  // terminating, and the agent may move on from the hole.
+  bool no_hole_termination = false;
+  // Moves accepted after the episode ended: a normal step instead of the
+  // DATA-006 tool error (gymnasium's step: from H or G the agent stays put).
+  bool moves_after_end = false;
+  // A control plane one step stale (against CTRL-007): reward, status and
+  // info show the values from before the most recent step.
+  bool stale_status = false;
+  // "Recordings without control-plane metadata": reward, status and info are
+  // each the empty object {}.
+  bool empty_control_plane = false;
+  // "Rollouts that stop after step 0": after the first step, status says
+  // terminated and further moves are refused as after the end.
+  bool terminate_after_first_step = false;
+};
+
+struct EnvSpec;  // reference/gym/env_config.hpp
+// One environment and what its session shows of it (defined in the .cpp).
+struct Episode;
 
 struct FrozenLakeAppOptions {
   std::optional<std::uint64_t> default_seed;  // --seed: used when _extra has none
@@ -18,11 +50,13 @@ struct FrozenLakeAppOptions {
   // crash handling: the process exits with status 3 on the N-th tools/call,
   // counted across all sessions, without answering it.
   std::optional<int> exit_after_tool_calls = std::nullopt;
+  Faults faults = {};  // testing only (--fault)
 };
 
 class FrozenLakeApp : public mcp::Application {
  public:
-  explicit FrozenLakeApp(FrozenLakeAppOptions options) : options_(options) {}
+  explicit FrozenLakeApp(FrozenLakeAppOptions options);
+  ~FrozenLakeApp() override;
 
   mcp::ServerInfo server_info() const override;
   mcp::json capabilities() const override;
@@ -30,9 +64,14 @@ class FrozenLakeApp : public mcp::Application {
       const mcp::json& params, std::string_view negotiated) override;
 
  private:
+  std::shared_ptr<Episode> episode_for(EnvSpec spec);
+
   FrozenLakeAppOptions options_;
   // tools/call requests so far, shared by the sessions (exit_after_tool_calls).
   std::shared_ptr<std::atomic<int>> tool_calls_ = std::make_shared<std::atomic<int>>(0);
+  // The shared-state fault: the first session's episode, which every later session joins.
+  std::mutex shared_mutex_;
+  std::shared_ptr<Episode> shared_episode_;
 };
 
 }  // namespace mcpgym::gym

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include "reference/common/log.hpp"
@@ -37,6 +38,26 @@ void reply_transport_error(httplib::Response& res, int status, std::string_view 
 
 std::string in_quotes(std::string_view value) {
   return "\"" + excerpt(value) + "\"";
+}
+
+// The method of a body holding one JSON-RPC request or notification.
+std::optional<std::string> single_message_method(const json* body) {
+  if (body == nullptr || !body->is_object()) return std::nullopt;
+  auto message = classify(*body);
+  if (!message || message->kind == MessageKind::kResponse) return std::nullopt;
+  return message->method;
+}
+
+// What cpp-httplib adds to a request's headers itself; none was received.
+bool is_httplib_pseudo_header(const std::string& name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+         name == "LOCAL_PORT";
+}
+
+std::string lower_case(std::string text) {
+  for (char& c : text)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 }  // namespace
@@ -74,6 +95,14 @@ void HttpServer::install_routes() {
   });
 
   const std::string endpoint(kEndpointPath);
+  if (options_.on_request) {
+    // A POST to the endpoint is recorded by handle_post, once its body (and
+    // so its JSON-RPC method) is known; every other request here.
+    s.set_pre_routing_handler([this, endpoint](const httplib::Request& q, httplib::Response&) {
+      if (q.method != "POST" || q.path != endpoint) record(q, nullptr);
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+  }
   s.Post(endpoint, [this](const httplib::Request& q, httplib::Response& r,
                           const httplib::ContentReader& content) { handle_post(q, r, content); });
   s.Delete(endpoint,
@@ -180,6 +209,62 @@ std::shared_ptr<SessionSlot> HttpServer::resolve_session(const httplib::Request&
   return slot;
 }
 
+// A new session's bookkeeping for the testing options: its initialize params
+// (new-session-per-request) and the on_session observer.
+void HttpServer::after_initialize(const std::string& id, const json& params) {
+  if (options_.new_session_per_request) {
+    std::lock_guard lock(initialize_params_mutex_);
+    initialize_params_[id] = params;
+  }
+  if (auto slot = options_.on_session ? store_.find(id) : nullptr) {
+    std::lock_guard lock(slot->mutex);
+    options_.on_session(id, *slot->session);
+  }
+}
+
+// The session a POST is served by: the one its header names, or under the
+// new-session-per-request fault a brand-new one made like it.
+std::shared_ptr<SessionSlot> HttpServer::resolve_post_session(const httplib::Request& req,
+                                                              httplib::Response& res) {
+  auto slot = resolve_session(req, res);
+  if (!slot || !options_.new_session_per_request) return slot;
+  auto fresh = fresh_session_like(req.get_header_value(kSessionHeaderName.c_str()), res);
+  return fresh ? fresh : slot;
+}
+
+// new-session-per-request: a session created from the initialize params of
+// session `id` (so a fresh environment, all state lost), announced in the
+// response's Mcp-Session-Id. Null when `id` has no params on record.
+std::shared_ptr<SessionSlot> HttpServer::fresh_session_like(const std::string& id,
+                                                            httplib::Response& res) {
+  json params;
+  {
+    std::lock_guard lock(initialize_params_mutex_);
+    auto it = initialize_params_.find(id);
+    if (it == initialize_params_.end()) return nullptr;
+    params = it->second;
+  }
+  const Message initialize{MessageKind::kRequest, 0, "initialize", &params};
+  auto created = dispatcher_.initialize(initialize);
+  if (!created.session_id) return nullptr;
+  {
+    std::lock_guard lock(initialize_params_mutex_);
+    initialize_params_[*created.session_id] = params;
+  }
+  res.set_header(kSessionHeaderName.c_str(), *created.session_id);
+  log_debug("session " + *created.session_id + " created in place of " + id);
+  return store_.find(*created.session_id);
+}
+
+void HttpServer::record(const httplib::Request& req, const json* body) const {
+  if (!options_.on_request) return;
+  RequestRecord record{req.method, req.path, {}, single_message_method(body)};
+  for (const auto& [name, value] : req.headers) {
+    if (!is_httplib_pseudo_header(name)) record.headers.emplace_back(lower_case(name), value);
+  }
+  options_.on_request(record);
+}
+
 // cpp-httplib enforces the limit itself only for a Content-Length body (and
 // then skips it, keeping the connection usable); a chunked body is counted
 // here. When the body breaks off, the connection is closed, since the rest of
@@ -213,10 +298,16 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
   // The body is read first, whatever the verdict: a body left unread in the
   // socket would be parsed as the next request on this keep-alive connection.
   auto raw = read_body(res, content);
-  if (!raw) return;
+  if (!raw) {
+    record(req, nullptr);
+    return;
+  }
+  // Parsed now for the on_request observer; judged below, after the header checks.
+  const json body = json::parse(*raw, nullptr, /*allow_exceptions=*/false);
+  record(req, &body);
   if (!admit(req, res)) return;
   const std::string accept = req.get_header_value("Accept");
-  if (!accept_lists_json_and_sse(accept)) {
+  if (!options_.lenient_accept && !accept_lists_json_and_sse(accept)) {
     reply_transport_error(res, 406, err::kNotAcceptable,
                           "Not Acceptable: the Accept header must list both application/json and "
                           "text/event-stream; got " +
@@ -230,7 +321,6 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
                               in_quotes(content_type));
     return;
   }
-  const json body = json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
     reply_error(res, 400,
                 rpc_error(code::kParseError, err::kParseError,
@@ -260,11 +350,12 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
     if (initialized.session_id) {
       res.set_header(kSessionHeaderName.c_str(), *initialized.session_id);
       log_debug("session " + *initialized.session_id + " created");
+      after_initialize(*initialized.session_id, *message->params);
     }
     reply_answer(res, initialized.response);
     return;
   }
-  auto slot = resolve_session(req, res);
+  auto slot = resolve_post_session(req, res);
   if (!slot) return;
   auto answer = dispatcher_.handle(*slot, *message);
   if (!answer) {
@@ -276,7 +367,7 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
 
 void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& res,
                               const json& batch) {
-  auto slot = resolve_session(req, res);
+  auto slot = resolve_post_session(req, res);
   if (!slot) return;
   auto answers = dispatcher_.handle_batch(*slot, batch);
   if (!answers) {
@@ -310,6 +401,10 @@ void HttpServer::handle_delete(const httplib::Request& req, httplib::Response& r
   if (!resolve_session(req, res)) return;
   const std::string id = req.get_header_value(kSessionHeaderName.c_str());
   store_.erase(id);
+  if (options_.new_session_per_request) {
+    std::lock_guard lock(initialize_params_mutex_);
+    initialize_params_.erase(id);
+  }
   log_debug("session " + id + " deleted");
   res.status = 200;
 }

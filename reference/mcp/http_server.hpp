@@ -5,11 +5,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "reference/common/expected.hpp"
 #include "reference/mcp/application.hpp"
@@ -25,6 +29,17 @@ struct Response;
 
 namespace mcpgym::mcp {
 
+// One HTTP request as received, for an audit trail (--audit-dir).
+struct RequestRecord {
+  std::string method;  // "POST", "GET", ...
+  std::string path;
+  // As received, names lower-cased, ordered by name (cpp-httplib's own
+  // REMOTE_ADDR-style entries left out).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The JSON-RPC method when the body is a single request or notification.
+  std::optional<std::string> rpc_method;
+};
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: the kernel picks a free port
@@ -37,6 +52,22 @@ struct HttpServerOptions {
   // body: HTTP-008 allows either, and clients must read both.
   bool sse_responses = false;
   std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(10)};
+
+  // Observers, called on the worker thread serving the request (so possibly
+  // on many threads at once) and before it is answered. Empty: none.
+  // Every request received, once; a POST to the endpoint once its body is read.
+  std::function<void(const RequestRecord&)> on_request;
+  // Every session created by a successful initialize, before it is answered.
+  std::function<void(const std::string& session_id, Session& session)> on_session;
+
+  // Testing only (--lenient-accept): skips HTTP-003's 406 check, so that an
+  // instrumented backend can observe what a client or proxy sends.
+  bool lenient_accept = false;
+  // Testing only (--fault new-session-per-request), reproducing "session ids
+  // that change per request": every POST in a session other than initialize
+  // is served by a brand-new session made from the original's initialize
+  // params, and answered with the new id. The old id stays valid.
+  bool new_session_per_request = false;
 };
 
 class HttpServer {
@@ -69,6 +100,11 @@ class HttpServer {
                                        const httplib::ContentReader& content) const;
   bool admit(const httplib::Request& req, httplib::Response& res) const;
   std::shared_ptr<SessionSlot> resolve_session(const httplib::Request& req, httplib::Response& res);
+  std::shared_ptr<SessionSlot> resolve_post_session(const httplib::Request& req,
+                                                    httplib::Response& res);
+  void after_initialize(const std::string& id, const json& params);
+  std::shared_ptr<SessionSlot> fresh_session_like(const std::string& id, httplib::Response& res);
+  void record(const httplib::Request& req, const json* body) const;
   void reap_idle_sessions();
   std::string payload_too_large_text() const;
 
@@ -85,6 +121,10 @@ class HttpServer {
   bool stopping_ = false;
   std::atomic<bool> serving_{false};
   std::thread reaper_;
+
+  // new_session_per_request: the initialize params of every session.
+  std::mutex initialize_params_mutex_;
+  std::unordered_map<std::string, json> initialize_params_;
 };
 
 }  // namespace mcpgym::mcp

@@ -3,9 +3,13 @@
 // transport, one readiness line out.
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 #include "reference/common/cli.hpp"
 #include "reference/common/log.hpp"
@@ -15,6 +19,7 @@
 #include "reference/mcp/http_server.hpp"
 #include "reference/mcp/serve_until_signalled.hpp"
 #include "reference/mcp/stdio_server.hpp"
+#include "reference/programs/audit_log.hpp"
 
 namespace {
 
@@ -26,7 +31,45 @@ struct Options {
   mcp::HttpServerOptions http;
   std::optional<std::uint64_t> seed;
   std::optional<int> exit_after_calls;
+  gym::Faults faults;
+  std::optional<std::string> audit_dir;
 };
+
+// --fault NAME: the faults of the FrozenLake application (gym::Faults says
+// which bug each reproduces), then the one of the HTTP server.
+constexpr std::array<std::pair<std::string_view, bool gym::Faults::*>, 7> kAppFaults = {{
+    {"shared-state", &gym::Faults::shared_state},
+    {"ignore-seed", &gym::Faults::ignore_seed},
+    {"no-hole-termination", &gym::Faults::no_hole_termination},
+    {"moves-after-end", &gym::Faults::moves_after_end},
+    {"stale-status", &gym::Faults::stale_status},
+    {"empty-control-plane", &gym::Faults::empty_control_plane},
+    {"terminate-after-first-step", &gym::Faults::terminate_after_first_step},
+}};
+constexpr std::string_view kSessionFault = "new-session-per-request";
+
+std::vector<std::string> fault_names() {
+  std::vector<std::string> names = {std::string(kSessionFault)};
+  for (const auto& [name, field] : kAppFaults)
+    names.emplace_back(name);
+  return names;
+}
+
+void apply_fault(const std::string& name, Options& o) {
+  if (name == kSessionFault) o.http.new_session_per_request = true;
+  for (const auto& [fault, field] : kAppFaults) {
+    if (name == fault) o.faults.*field = true;
+  }
+}
+
+std::string fault_help() {
+  std::string help =
+      "testing: reproduce a known bug (a negative control; docs/design.md); repeatable or "
+      "comma-separated. NAME is one of";
+  for (const auto& name : fault_names())
+    help += (name == kSessionFault ? " " : ", ") + name;
+  return help;
+}
 
 cli::Parser make_parser() {
   cli::Parser parser("mcpgym-frozenlake", "[flags]",
@@ -45,9 +88,15 @@ cli::Parser make_parser() {
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
       .option("threads", "N", "HTTP worker threads = concurrent connections (default 64)")
       .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)")
+      .heading("testing (negative controls and instrumentation, never for normal use)")
       .option("exit-after-calls", "N",
               "testing: exit with status 3 on the N-th tools/call, across all sessions, without "
-              "answering it");
+              "answering it")
+      .option("fault", "NAME", fault_help())
+      .option("audit-dir", "DIR",
+              "testing: append the start-up, every HTTP request and every new session as JSON "
+              "lines to DIR/backend-<pid>.jsonl")
+      .flag("lenient-accept", "testing: accept any Accept header (no 406, HTTP-003)");
   return parser;
 }
 
@@ -107,6 +156,12 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     if (!n) return unexpected(n.error());
     o.exit_after_calls = static_cast<int>(*n);
   }
+  auto faults = cli::to_choices("fault", args.get_all("fault"), fault_names());
+  if (!faults) return unexpected(faults.error());
+  for (const auto& name : *faults)
+    apply_fault(name, o);
+  o.audit_dir = args.get("audit-dir");
+  o.http.lenient_accept = args.has("lenient-accept");
   o.http.control_http = o.control_plane != "resources";
   return o;
 }
@@ -122,6 +177,21 @@ int serve_stdio(gym::FrozenLakeApp& app) {
   return server.serve(STDIN_FILENO, STDOUT_FILENO) ? 0 : 1;
 }
 
+// --audit-dir: the start line now, then a line per HTTP request and per new session.
+Expected<std::unique_ptr<AuditLog>, std::string> start_audit(Options& o, int argc, char** argv) {
+  auto log = AuditLog::open(*o.audit_dir);
+  if (!log) return unexpected(log.error());
+  (*log)->start(std::vector<std::string>(argv, argv + argc));
+  AuditLog* audit = log->get();  // outlives the server, which main() destroys first
+  o.http.on_request = [audit](const mcp::RequestRecord& record) { audit->request(record); };
+  o.http.on_session = [audit](const std::string& id, mcp::Session& session) {
+    // The seed in use, as game://initial_state reports it (CTRL-003).
+    auto initial = session.read_control("initial_state");
+    audit->session(id, initial ? initial->value("seed", mcp::json()) : mcp::json());
+  };
+  return log;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,7 +203,16 @@ int main(int argc, char** argv) {
     std::cerr << "mcpgym-frozenlake: " << options.error() << "\n";
     return cli::kExitUsage;
   }
-  gym::FrozenLakeApp app(
-      {options->seed, options->control_plane != "http", options->exit_after_calls});
+  std::unique_ptr<AuditLog> audit;
+  if (options->audit_dir) {
+    auto started = start_audit(*options, argc, argv);
+    if (!started) {
+      std::cerr << "mcpgym-frozenlake: " << started.error() << "\n";
+      return cli::kExitUsage;
+    }
+    audit = std::move(*started);
+  }
+  gym::FrozenLakeApp app({options->seed, options->control_plane != "http",
+                          options->exit_after_calls, options->faults});
   return options->transport == "stdio" ? serve_stdio(app) : serve_http(app, *options);
 }

@@ -2,9 +2,11 @@
 // session served by a backend process of its own (docs/spec.md PROXY-*).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include "reference/common/cli.hpp"
 #include "reference/common/log.hpp"
@@ -41,8 +43,23 @@ cli::Parser make_parser() {
       .option("threads", "N",
               "HTTP worker threads = concurrent connections (default max-envs + 32)")
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
-      .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)");
+      .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)")
+      .heading("testing (negative controls, never for normal use)")
+      .option("fault", "NAME",
+              "testing: reproduce a known bug; repeatable or comma-separated. NAME is one of "
+              "script-relative-to-exe (resolve relative backend paths against the proxy "
+              "executable's directory), forward-accept-json-only (forward requests with "
+              "'Accept: application/json' only)");
   return parser;
+}
+
+constexpr std::string_view kScriptRelativeToExe = "script-relative-to-exe";
+constexpr std::string_view kForwardAcceptJsonOnly = "forward-accept-json-only";
+
+// The directory of the running executable (/proc/self/exe), for the
+// script-relative-to-exe fault.
+std::filesystem::path executable_directory() {
+  return std::filesystem::read_symlink("/proc/self/exe").parent_path();
 }
 
 int usage(const std::string& message) {
@@ -80,6 +97,13 @@ int main(int argc, char** argv) {
   auto max_body =
       cli::to_integer("max-body", args.get("max-body").value_or("4194304"), 1024, 1LL << 30);
   if (!max_body) return usage(max_body.error());
+  auto faults =
+      cli::to_choices("fault", args.get_all("fault"),
+                      {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly)});
+  if (!faults) return usage(faults.error());
+  const auto has_fault = [&](std::string_view name) {
+    return std::find(faults->begin(), faults->end(), name) != faults->end();
+  };
   auto ready = seconds("backend-ready-timeout", 10);
   if (!ready) return usage(ready.error());
   auto call = seconds("call-timeout", 30);
@@ -94,13 +118,15 @@ int main(int argc, char** argv) {
   backend_options.server_script = args.get("server-script");
   backend_options.interpreter = args.get("interpreter").value_or("python3");
   backend_options.start_directory = std::filesystem::current_path();
+  if (has_fault(kScriptRelativeToExe)) backend_options.resolve_against = executable_directory();
   auto backend = proxy::resolve_backend(backend_options);
   if (!backend) return usage(backend.error());
   backend->log_directory = args.get("log-dir").value_or(
       (std::filesystem::temp_directory_path() / ("mcpgym-proxy-" + std::to_string(::getpid())))
           .string());
 
-  proxy::ProxyApp app({*backend, static_cast<int>(*max_envs), *ready, *call});
+  proxy::ProxyApp app(
+      {*backend, static_cast<int>(*max_envs), *ready, *call, has_fault(kForwardAcceptJsonOnly)});
   mcp::HttpServerOptions http;
   http.host = args.get("host").value_or("127.0.0.1");
   http.port = static_cast<int>(*port);

@@ -95,21 +95,22 @@ Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions&
     return unexpected(bad("give exactly one of --backend and --server-script"));
   }
   harness::LaunchSpec spec;
+  const fs::path base = options.resolve_against.value_or(options.start_directory);
   if (options.server_script) {
     const fs::path given = *options.server_script;
-    const fs::path absolute = (options.start_directory / given).lexically_normal();
+    const fs::path absolute = (base / given).lexically_normal();
     std::error_code ec;
     if (!fs::exists(absolute, ec)) {
       return unexpected(bad("server script " + absolute.string() +
                             " does not exist (resolved from '" + given.string() + "' against " +
-                            options.start_directory.string() + ")"));
+                            base.string() + ")"));
     }
     // A symlinked script runs beside its target, where its own files are.
     const fs::path script = fs::canonical(absolute, ec);
     if (ec || !fs::is_regular_file(script, ec) || ::access(script.c_str(), R_OK) != 0) {
       return unexpected(bad("server script " + absolute.string() + " is not a readable file"));
     }
-    auto interpreter = resolve_program(options.interpreter, options.start_directory);
+    auto interpreter = resolve_program(options.interpreter, base);
     if (!interpreter) return unexpected(interpreter.error());
     spec.command = template_word(interpreter->string()) + " " + template_word(script.string()) +
                    " --port {port} --seed {seed}";
@@ -122,7 +123,7 @@ Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions&
       return unexpected(bad("cannot read the program of --backend '" + *options.backend_template +
                             "': " + (words ? std::string("empty") : words.error())));
     }
-    auto program = resolve_program(words->front(), options.start_directory);
+    auto program = resolve_program(words->front(), base);
     if (!program) return unexpected(program.error());
     spec.command = template_word(program->string()) + rest;
     spec.working_directory = options.start_directory;

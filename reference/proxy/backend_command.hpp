@@ -17,10 +17,16 @@ struct BackendOptions {
   std::optional<std::string> server_script;     // --server-script PATH
   std::string interpreter = "python3";          // --interpreter, with --server-script
   std::filesystem::path start_directory;        // where the proxy was started
+  // Testing only (--fault script-relative-to-exe), reproducing a proxy that
+  // resolved the backend script against the wrong directory: relative paths
+  // resolve against this directory instead of start_directory (a --backend
+  // command still runs in start_directory).
+  std::optional<std::filesystem::path> resolve_against;
 };
 
 // The launch template and working directory; errors start with
 // [mcpgym.proxy.bad_backend] and name the resolved absolute path.
+// (Below, "the start directory" is resolve_against when that is set.)
 //   --server-script S: INTERPRETER /abs/S --port {port} --seed {seed}, run in S's directory.
 //   --backend T: T with its program made absolute (relative to the start
 //   directory) or found on PATH, run in the start directory.

@@ -164,6 +164,7 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
   client_options.client_name = "mcpgym-proxy";
   client_options.protocol_version = std::string(negotiated);
   client_options.timeout = options_.call_timeout;
+  if (options_.forward_accept_json_only) client_options.accept_override = "application/json";
   auto client = harness::connect_http((*process)->url(), client_options);
   if (!client) {
     return unexpected(proxy_error("mcpgym.proxy.backend_failed",

@@ -17,6 +17,10 @@ struct ProxyOptions {
   int max_envs = 64;
   std::chrono::milliseconds ready_timeout{10'000};
   std::chrono::milliseconds call_timeout{30'000};
+  // Testing only (--fault forward-accept-json-only), reproducing HTTP 406
+  // answers to forwarded requests: requests to backends carry
+  // "Accept: application/json" alone (against PROXY-004).
+  bool forward_accept_json_only = false;
 };
 
 class ProxyApp : public mcp::Application {

@@ -188,6 +188,29 @@ TEST(HttpHeaders, EveryRequestCarriesTheMcpHeaders) {
   EXPECT_EQ(seen[4].header("MCP-Protocol-Version"), "2025-06-18");
 }
 
+// accept_override (testing only) replaces the Accept header of every POST, and nothing else.
+TEST(HttpHeaders, AcceptOverrideReplacesTheAcceptOfEveryPost) {
+  CannedServer server(after_initialize([](const SeenRequest& req, httplib::Response& res) {
+    res.set_content(response(json::parse(req.body).at("id"), "{}"), "application/json");
+  }));
+  ClientOptions options;
+  options.timeout = kShort;
+  options.accept_override = "application/json";
+  auto client = connect_http(server.url(), options);
+  ASSERT_TRUE(client) << client.error();
+  ASSERT_TRUE((*client)->initialize(nullptr));
+  ASSERT_TRUE((*client)->request("ping", nullptr));
+
+  const auto seen = server.seen();
+  ASSERT_EQ(seen.size(), 3u);  // initialize, initialized, ping
+  for (const auto& req : seen) {
+    EXPECT_EQ(req.header("Accept"), "application/json");
+    EXPECT_EQ(req.header("Content-Type"), "application/json");
+  }
+  EXPECT_EQ(seen[2].header("Mcp-Session-Id"), "abc");
+  EXPECT_EQ(seen[2].header("MCP-Protocol-Version"), "2025-06-18");
+}
+
 TEST(HttpAnswers, SseStreamWithServerMessagesBeforeTheResponse) {
   const std::string stream =
       ": comment\n\n"

@@ -105,6 +105,16 @@ TEST(ReplayPolicy, ReplaysEachEnvironmentsLongestConversation) {
   EXPECT_EQ(actions_in(recording[1].messages), (std::vector<std::string>{"UP", "DOWN"}));
 }
 
+// Recordings are read from disk: odd types are skipped, never thrown on.
+TEST(ActionsIn, SkipsMessagesOfTheWrongShape) {
+  const json messages = json::array(
+      {{{"role", 5}},
+       {{"role", "assistant"},
+        {"tool_calls", json::array({{{"function", {{"arguments", 7}}}},
+                                    {{"function", {{"arguments", R"({"action":"LEFT"})"}}}}})}}});
+  EXPECT_EQ(actions_in(messages), (std::vector<std::string>{"LEFT"}));
+}
+
 TEST(ParsePolicy, AcceptsEveryFormAndNamesThemWhenItCannot) {
   EXPECT_TRUE(parse_policy("shortest").has_value());
   EXPECT_TRUE(parse_policy("scripted:RRDD").has_value());

@@ -182,6 +182,21 @@ TEST(Rollout, MalformedControlPlaneIsReported) {
             "step 1: control://reward has no numeric \"reward\": {\"points\":1}");
 }
 
+// The server is untrusted: odd types in a tool result are reported, not thrown.
+TEST(Rollout, ToolResultWithANonBooleanIsErrorIsReported) {
+  testkit::InProcessBackend backend;
+  SpyConnector connector(url_connector(backend.url()), [](const std::string& name, json& payload) {
+    if (name == "tools/call") {
+      payload["isError"] = "no";
+      payload["content"][0]["type"] = 7;
+    }
+  });
+  const auto result = run_rollout(connector, seeds({42}), shortest_path_policy(), steps(10));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(*result.envs[0].error,
+            "step 1: lake_move answered isError that is not a boolean: \"no\"");
+}
+
 TEST(Rollout, UnreachableServerIsAnErrorForEveryEnvironment) {
   int port = -1;
   {

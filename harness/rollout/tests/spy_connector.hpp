@@ -18,7 +18,8 @@ struct Observed {
   int tool_calls = 0;
 };
 
-// Rewrites a control-plane payload (name: "reward", "status", ...) before the rollout sees it.
+// Rewrites a control-plane payload (name: "reward", "status", ...) or a tool
+// result (name: "tools/call") before the rollout sees it.
 using Tamper = std::function<void(const std::string& name, json& payload)>;
 
 class SpyClient final : public McpClient {
@@ -42,7 +43,9 @@ class SpyClient final : public McpClient {
       ++observed_.tool_calls;
       if (ended) ++observed_.tool_calls_after_end;
     }
-    return inner_->call_tool(name, arguments);
+    auto result = inner_->call_tool(name, arguments);
+    if (result && tamper_) tamper_("tools/call", *result);
+    return result;
   }
   Result<json> read_resource(const std::string& uri) override {
     auto payload = inner_->read_resource(uri);

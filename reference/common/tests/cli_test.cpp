@@ -77,6 +77,14 @@ TEST(CliParser, LastOccurrenceWins) {
   EXPECT_EQ(args->get("port"), "2");
 }
 
+TEST(CliParser, RepeatedFlagKeepsEveryValueInOrder) {
+  auto args = parse(make_parser(), {"--port", "1", "--host=a", "--port=2", "--port", "3"});
+  ASSERT_TRUE(args);
+  EXPECT_EQ(args->get_all("port"), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(args->get_all("host"), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(args->get_all("verbose").empty());
+}
+
 TEST(CliParser, BooleanFlagIsPresentWithEmptyValue) {
   auto args = parse(make_parser(), {"--verbose"});
   ASSERT_TRUE(args);
@@ -142,6 +150,20 @@ TEST(CliParser, UsageListsEveryFlag) {
             "  --port N                    TCP port\n"
             "  --host ADDR                 bind address\n"
             "  --verbose                   say more\n");
+}
+
+TEST(CliParser, HeadingStartsAGroupInTheUsage) {
+  Parser parser = make_parser();
+  parser.heading("testing").option("fault", "NAME", "inject a fault").flag("quiet", "say less");
+  EXPECT_EQ(parser.usage(),
+            "usage: prog [flags]\n\nA test program.\n\nflags:\n"
+            "  --help                      print this help and exit\n"
+            "  --port N                    TCP port\n"
+            "  --host ADDR                 bind address\n"
+            "  --verbose                   say more\n"
+            "\ntesting:\n"
+            "  --fault NAME                inject a fault\n"
+            "  --quiet                     say less\n");
 }
 
 TEST(CliToInteger, AcceptsBoundsInclusive) {
@@ -213,6 +235,19 @@ TEST(CliToChoice, IsCaseSensitiveAndListsChoicesInMessage) {
             "got 'HTTP'");
   EXPECT_EQ(to_choice("transport", "", {"http"}).error(),
             "[mcpgym.cli.invalid_value] --transport expects one of http; got ''");
+}
+
+TEST(CliToChoices, SplitsEveryValueAtCommasInOrder) {
+  EXPECT_EQ(to_choices("fault", {"b,a", "c", "a"}, {"a", "b", "c"}).value(),
+            (std::vector<std::string>{"b", "a", "c", "a"}));
+  EXPECT_EQ(to_choices("fault", {}, {"a"}).value(), std::vector<std::string>{});
+}
+
+TEST(CliToChoices, NamesTheFirstBadItemAndListsTheChoices) {
+  const std::string expects = "[mcpgym.cli.invalid_value] --fault expects one of a, b";
+  EXPECT_EQ(to_choices("fault", {"a", "a,x,y"}, {"a", "b"}).error(), expects + "; got 'x'");
+  EXPECT_EQ(to_choices("fault", {"a,"}, {"a", "b"}).error(), expects + "; got ''");
+  EXPECT_EQ(to_choices("fault", {""}, {"a", "b"}).error(), expects + "; got ''");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 
 #include "reference/programs/tests/support/child_process.hpp"
@@ -46,6 +47,37 @@ TEST(ProgramFlags, HelpPrintsUsageOnStdoutAndExits0_REF003) {
   EXPECT_EQ(run.err, "");
 }
 
+TEST(ProgramFlags, HelpListsTheTestingFlagsUnderTheirOwnHeading) {
+  const Finished run = run_to_exit({"--help"});
+  EXPECT_EQ(run.status, Exited(0));
+  const auto heading = run.out.find("\ntesting (");
+  ASSERT_NE(heading, std::string::npos) << run.out;
+  for (const char* flag :
+       {"--exit-after-calls N", "--fault NAME", "--audit-dir DIR", "--lenient-accept"}) {
+    const auto at = run.out.find(std::string("\n  ") + flag);
+    EXPECT_NE(at, std::string::npos) << flag;
+    EXPECT_GT(at, heading) << flag << " is not under the testing heading";
+  }
+  for (const char* fault :
+       {"new-session-per-request", "shared-state", "ignore-seed", "no-hole-termination",
+        "moves-after-end", "stale-status", "empty-control-plane", "terminate-after-first-step"}) {
+    EXPECT_THAT(run.out, HasSubstr(fault));
+  }
+}
+
+TEST(ProgramFlags, AuditDirThatCannotBeCreatedExitsWith2BeforeListening) {
+  TempDir temp;
+  const auto file = temp.path() / "a file";
+  { std::ofstream(file) << "not a directory"; }
+  const Finished run = run_to_exit({"--port", "0", "--audit-dir", (file / "audit").string()});
+  EXPECT_EQ(run.status, Exited(2));
+  EXPECT_THAT(run.err, StartsWith("mcpgym-frozenlake: [mcpgym.cli.cannot_audit] cannot write the "
+                                  "audit log " +
+                                  (file / "audit").string() + ": "));
+  EXPECT_THAT(run.err, HasSubstr("; give --audit-dir a writable directory\n"));
+  EXPECT_EQ(run.out, "");
+}
+
 TEST(ProgramFlags, HelpWinsOverOtherValidFlags_REF003) {
   const Finished run = run_to_exit({"--port", "0", "--help"});
   EXPECT_EQ(run.status, Exited(0));
@@ -74,6 +106,10 @@ TEST_P(ProgramBadFlag, ExitsWithStatus2AndTheWholeMessageOnStderr_REF003) {
 }
 
 const std::string kHint = "; run 'mcpgym-frozenlake --help' for usage";
+const std::string kFaultExpects =
+    "[mcpgym.cli.invalid_value] --fault expects one of new-session-per-request, shared-state, "
+    "ignore-seed, no-hole-termination, moves-after-end, stale-status, empty-control-plane, "
+    "terminate-after-first-step";
 
 INSTANTIATE_TEST_SUITE_P(
     Flags, ProgramBadFlag,
@@ -113,6 +149,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{{"--log-level", "loud"},
                 "[mcpgym.cli.invalid_value] --log-level expects one of error, warn, info, debug; "
                 "got 'loud'"},
+        BadFlag{{"--fault", "bogus"}, kFaultExpects + "; got 'bogus'"},
+        BadFlag{{"--fault", "ignore-seed", "--fault", "stale-status,bogus"},
+                kFaultExpects + "; got 'bogus'"},
+        BadFlag{{"--fault", "ignore-seed,"}, kFaultExpects + "; got ''"},
+        BadFlag{{"--fault"},
+                "[mcpgym.cli.missing_value] flag --fault needs a value (NAME)" + kHint},
+        BadFlag{{"--lenient-accept=yes"},
+                "[mcpgym.cli.unexpected_value] flag --lenient-accept takes no value" + kHint},
         BadFlag{{"--help=yes"}, "[mcpgym.cli.unexpected_value] flag --help takes no value" + kHint},
         BadFlag{{"stray"}, "[mcpgym.cli.unexpected_argument] unexpected argument 'stray'" + kHint},
         BadFlag{{"-p", "8080"},

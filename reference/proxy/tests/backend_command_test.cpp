@@ -258,6 +258,38 @@ TEST_F(BackendCommand, EmptyOrUnreadableBackendIsRefused_PROXY007) {
       << unterminated.error();
 }
 
+// The script-relative-to-exe fault: relative paths resolve against
+// resolve_against, and a missing script is named as resolved there.
+TEST_F(BackendCommand, ResolveAgainstReplacesTheStartDirectoryForRelativePaths) {
+  const fs::path other = root_ / "exe dir";
+  write_file(start() / "server.py", "");
+  auto options = script("server.py");
+  options.resolve_against = other;
+  const auto missing = resolve_backend(options);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(),
+            "[mcpgym.proxy.bad_backend] server script " + (other / "server.py").string() +
+                " does not exist (resolved from 'server.py' against " + other.string() + ")");
+
+  fs::create_directories(other);
+  write_file(other / "server.py", "");
+  const auto found = resolve_backend(options);
+  ASSERT_TRUE(found) << found.error();
+  EXPECT_EQ(argv_of(*found).at(1), (other / "server.py").string());
+  EXPECT_EQ(found->working_directory, other);
+}
+
+TEST_F(BackendCommand, ResolveAgainstMovesABackendProgramButNotWhereItRuns) {
+  const fs::path other = root_ / "exe dir";
+  make_executable(other / "bin" / "server");
+  auto options = backend("bin/server --port {port}");
+  options.resolve_against = other;
+  const auto spec = resolve_backend(options);
+  ASSERT_TRUE(spec) << spec.error();
+  EXPECT_EQ(argv_of(*spec).at(0), (other / "bin/server").string());
+  EXPECT_EQ(spec->working_directory, start());
+}
+
 TEST(TemplateWord, QuotesAndEscapesBraces) {
   EXPECT_EQ(template_word("plain"), "'plain'");
   EXPECT_EQ(template_word(""), "''");
