@@ -1,0 +1,1212 @@
+// Sessions (docs/spec.md, SESS-): session ids (issued at initialize, never on
+// a failed one, visible ASCII, unpredictable, long enough), the session
+// header's status codes (400 without it, 404 for an unknown or ended id, 400
+// on a re-initialize), and sessions as environments (one per session, the
+// same one for the session's whole life, many at once).
+//
+// Every check here speaks raw HTTP (wire.hpp) so it sees each response's
+// headers; the harness McpClient would hide a changed Mcp-Session-Id.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <latch>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "conformance/checks/areas.hpp"
+#include "conformance/checks/wire.hpp"
+#include "conformance/core/context.hpp"
+#include "reference/common/text.hpp"
+
+namespace mcpgym::conformance {
+namespace {
+
+using json = nlohmann::json;
+using harness::HttpExchange;
+using harness::RawHttpClient;
+
+constexpr const char* kSessionHeader = "mcp-session-id";
+constexpr const char* kActionNames[4] = {"LEFT", "DOWN", "RIGHT", "UP"};
+
+// gymnasium's 4x4 map, given explicitly (CONF-001 `desc`), non-slippery: every
+// implementation plays it deterministically (LAKE-004). Its shortest path is
+// DOWN DOWN RIGHT DOWN RIGHT RIGHT (positions 4 8 9 13 14 15).
+const std::vector<std::string> kDesc = {"SFFF", "FHFH", "FFFH", "HFFG"};
+const std::vector<int> kDescPath = {1, 1, 2, 1, 2, 2};
+const std::vector<int> kDescPositions = {4, 8, 9, 13, 14, 15};
+
+json lake_extra(int seed) {
+  return {{"seed", seed}, {"config", {{"is_slippery", false}, {"desc", kDesc}}}};
+}
+
+// ---------------------------------------------------------------------------
+// Notes: long checks keep the first and the last exchanges only.
+
+void keep_notes(Context& ctx, std::size_t first, std::size_t last) {
+  auto notes = ctx.take_notes();
+  if (notes.size() <= first + last) {
+    for (auto& n : notes)
+      ctx.note(std::move(n));
+    return;
+  }
+  for (std::size_t i = 0; i < first; ++i)
+    ctx.note(std::move(notes[i]));
+  ctx.note("(" + std::to_string(notes.size() - first - last) + " more exchanges)");
+  for (std::size_t i = notes.size() - last; i < notes.size(); ++i)
+    ctx.note(std::move(notes[i]));
+}
+
+// ---------------------------------------------------------------------------
+// Answers.
+
+// The `result` of the JSON-RPC answer in `x`, or why there is none.
+Expected<json, std::string> rpc_result(const HttpExchange& x) {
+  if (x.status != 200) return unexpected(wire::status_and_body(x));
+  auto m = wire::rpc_message(x);
+  if (!m || !m->is_object() || !m->contains("result")) {
+    return unexpected("no JSON-RPC result: " + wire::status_and_body(x));
+  }
+  return (*m)["result"];
+}
+
+// The JSON object in the text of the first element of `holder[key]`
+// (tool results: "content"; resources/read: "contents").
+Expected<json, std::string> first_text_json(const json& holder, const char* key) {
+  if (!holder.is_object() || !holder.contains(key) || !holder[key].is_array() ||
+      holder[key].empty() || !holder[key][0].is_object() || !holder[key][0].contains("text") ||
+      !holder[key][0]["text"].is_string()) {
+    return unexpected(std::string("no text in ") + key + "[0]: " + excerpt(holder.dump(), 200));
+  }
+  const std::string& text = holder[key][0]["text"].get_ref<const std::string&>();
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return unexpected(std::string("the text of ") + key +
+                      "[0] is not a JSON object: " + excerpt(text, 200));
+  }
+  return j;
+}
+
+// A lake_move result's payload, or why it is not one (a tool error included).
+Expected<json, std::string> move_payload(const HttpExchange& x) {
+  auto r = rpc_result(x);
+  if (!r) return unexpected(r.error());
+  if (r->is_object() && r->value("isError", false)) {
+    return unexpected("a tool error: " + excerpt(r->dump(), 200));
+  }
+  return first_text_json(*r, "content");
+}
+
+std::optional<int> int_field(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number_integer()) return std::nullopt;
+  return j[key].get<int>();
+}
+
+std::string json_excerpt(const json& j) {
+  return excerpt(j.dump(), 200);
+}
+
+// ---------------------------------------------------------------------------
+// Requests.
+
+// POST initialize outside any session (the well-behaved client's headers).
+Expected<HttpExchange, std::string> post_initialize(Context& ctx, RawHttpClient& http,
+                                                    const json& params) {
+  return wire::post(ctx, http, wire::request(1, "initialize", params).dump(),
+                    harness::mcp_post_headers());
+}
+
+// DELETE /mcp for `session` (noted).
+Expected<HttpExchange, std::string> delete_session(Context& ctx, RawHttpClient& http,
+                                                   const wire::RawSession& session) {
+  return wire::send(
+      ctx, http,
+      {.method = "DELETE",
+       .path = ctx.path(),
+       .headers = {{"Mcp-Session-Id", session.id}, {"MCP-Protocol-Version", session.version}},
+       .body = ""});
+}
+
+using wire::OpenSession;
+
+// The control-plane forms a check reads: resources and/or GET /control/*.
+enum class Via { kResource, kHttp };
+
+std::vector<Via> control_forms(const Profile& profile) {
+  std::vector<Via> forms;
+  if (profile.offers(ControlPlane::kResources)) forms.push_back(Via::kResource);
+  if (profile.offers(ControlPlane::kHttp)) forms.push_back(Via::kHttp);
+  return forms;
+}
+
+std::string via_name(Via via, const std::string& name) {
+  return via == Via::kResource ? "control://" + name : "GET /control/" + name;
+}
+
+// Reads control-plane `name` (reward, status, info) in `s`: the exchange.
+Expected<HttpExchange, std::string> control_exchange(Context& ctx, OpenSession& s,
+                                                     const std::string& name, Via via, int id) {
+  if (via == Via::kResource) {
+    return wire::post_in(ctx, s.http, s.session,
+                         wire::request(id, "resources/read", {{"uri", "control://" + name}}));
+  }
+  return wire::send(
+      ctx, s.http,
+      {.method = "GET",
+       .path = "/control/" + name,
+       .headers = {{"Mcp-Session-Id", s.session.id}, {"MCP-Protocol-Version", s.session.version}},
+       .body = ""});
+}
+
+// The payload of a control-plane read.
+Expected<json, std::string> control_payload(const HttpExchange& x, Via via) {
+  if (via == Via::kResource) {
+    auto r = rpc_result(x);
+    if (!r) return unexpected(r.error());
+    return first_text_json(*r, "contents");
+  }
+  if (x.status != 200) return unexpected(wire::status_and_body(x));
+  json j = json::parse(x.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return unexpected("a body that is not a JSON object: " + excerpt(x.body, 200));
+  }
+  return j;
+}
+
+Expected<HttpExchange, std::string> move_exchange(Context& ctx, OpenSession& s, int action,
+                                                  int id) {
+  return wire::post_in(
+      ctx, s.http, s.session,
+      wire::request(id, "tools/call",
+                    {{"name", "lake_move"}, {"arguments", {{"action", kActionNames[action]}}}}));
+}
+
+// ---------------------------------------------------------------------------
+// A non-slippery lake (LAKE-004, LAKE-007) on a map the implementation shows.
+
+struct Lake {
+  std::vector<std::string> rows;
+  int size() const { return static_cast<int>(rows.size()); }
+  char cell(int p) const { return rows[p / size()][p % size()]; }
+  int next(int p, int action) const {
+    int r = p / size(), c = p % size();
+    if (action == 0) c = std::max(c - 1, 0);
+    if (action == 1) r = std::min(r + 1, size() - 1);
+    if (action == 2) c = std::min(c + 1, size() - 1);
+    if (action == 3) r = std::max(r - 1, 0);
+    return r * size() + c;
+  }
+  // The shortest actions from `from` to a G over non-H cells; nullopt when none.
+  std::optional<std::vector<int>> path_to_goal(int from) const {
+    const int n = size() * size();
+    std::vector<int> prev(n, -1), how(n, -1);
+    std::deque<int> queue = {from};
+    prev[from] = from;
+    while (!queue.empty()) {
+      int p = queue.front();
+      queue.pop_front();
+      if (cell(p) == 'G') {
+        std::vector<int> path;
+        for (int q = p; q != from; q = prev[q])
+          path.push_back(how[q]);
+        std::reverse(path.begin(), path.end());
+        return path;
+      }
+      if (cell(p) == 'H') continue;
+      for (int a = 0; a < 4; ++a) {
+        int q = next(p, a);
+        if (prev[q] == -1) {
+          prev[q] = p;
+          how[q] = a;
+          queue.push_back(q);
+        }
+      }
+    }
+    return std::nullopt;
+  }
+};
+
+// The map of game://initial_state, checked enough to play on.
+Expected<Lake, std::string> lake_from_initial_state(const json& state) {
+  if (!state.contains("map") || !state["map"].is_array() || state["map"].empty() ||
+      state["map"].size() > 64) {
+    return unexpected("game://initial_state has no usable \"map\": " + json_excerpt(state));
+  }
+  Lake lake;
+  for (const auto& row : state["map"]) {
+    if (!row.is_string() || row.get_ref<const std::string&>().size() != state["map"].size() ||
+        row.get_ref<const std::string&>().find_first_not_of("SFHG") != std::string::npos) {
+      return unexpected("game://initial_state \"map\" is not a square of S F H G: " +
+                        json_excerpt(state["map"]));
+    }
+    lake.rows.push_back(row.get<std::string>());
+  }
+  return lake;
+}
+
+Expected<json, std::string> read_initial_state(Context& ctx, OpenSession& s, int id,
+                                               HttpExchange* exchange = nullptr) {
+  auto x = wire::post_in(ctx, s.http, s.session,
+                         wire::request(id, "resources/read", {{"uri", "game://initial_state"}}));
+  if (!x) return unexpected(x.error());
+  if (exchange) *exchange = *x;
+  auto r = rpc_result(*x);
+  if (!r) return unexpected("game://initial_state could not be read: " + r.error());
+  auto payload = first_text_json(*r, "contents");
+  if (!payload) return unexpected("game://initial_state: " + payload.error());
+  return payload;
+}
+
+// ---------------------------------------------------------------------------
+// Session-id samples (SESS-002, SESS-003, SESS-012).
+
+struct IdSample {
+  std::vector<std::string> ids;  // in issue order
+  std::int64_t start_ms = 0, end_ms = 0;
+  std::string stopped;  // why sampling stopped early, if it did
+};
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Sessions a sample takes: each proxy session starts a backend process.
+int sample_size(const Profile& profile) {
+  return profile.kind == ProfileKind::kProxy ? 64 : 1000;
+}
+
+// Issues `count` sessions one after another (initialize, then DELETE at once),
+// noting only the first exchange of each kind.
+Expected<IdSample, std::string> sample_ids(Context& ctx, int count) {
+  IdSample sample;
+  auto http = ctx.raw();
+  const std::string body = wire::request(1, "initialize", wire::initialize_params()).dump();
+  sample.start_ms = unix_ms();
+  for (int i = 0; i < count; ++i) {
+    auto init = http.send({.method = "POST",
+                           .path = ctx.path(),
+                           .headers = harness::mcp_post_headers(),
+                           .body = body});
+    if (i == 0 && init) ctx.note(*init);
+    std::string why;
+    if (!init) {
+      why = "initialize got no answer: " + init.error();
+    } else if (auto r = rpc_result(*init); !r) {
+      why = "initialize was refused: " + r.error();
+    } else if (!init->has_header(kSessionHeader)) {
+      why = "initialize answered without an Mcp-Session-Id header";
+    }
+    if (!why.empty()) {
+      if (init) ctx.note(*init);
+      if (sample.ids.size() >= 16) {
+        sample.stopped =
+            "sampling stopped after " + std::to_string(sample.ids.size()) + " sessions: " + why;
+        break;
+      }
+      return unexpected("session " + std::to_string(i + 1) + " of the sample: " + why);
+    }
+    sample.ids.push_back(init->header(kSessionHeader));
+    auto del = http.send({.method = "DELETE",
+                          .path = ctx.path(),
+                          .headers = {{"Mcp-Session-Id", sample.ids.back()},
+                                      {"MCP-Protocol-Version", wire::kLatestVersion}},
+                          .body = ""});
+    if (i == 0 && del) ctx.note(*del);
+  }
+  sample.end_ms = unix_ms();
+  ctx.note("sampled " + std::to_string(sample.ids.size()) + " session ids (each DELETEd at once)" +
+           (sample.stopped.empty() ? "" : "; " + sample.stopped));
+  return sample;
+}
+
+std::string show_ids(const std::vector<std::string>& ids, std::size_t n = 3) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size() && i < n; ++i) {
+    out += (i ? ", " : "") + std::string("\"") + excerpt(ids[i], 60) + "\"";
+  }
+  if (ids.size() > n) out += ", ...";
+  return out;
+}
+
+std::size_t common_prefix(const std::vector<std::string>& ids) {
+  if (ids.empty()) return 0;
+  std::size_t n = ids[0].size();
+  for (const auto& id : ids) {
+    std::size_t k = 0;
+    while (k < n && k < id.size() && id[k] == ids[0][k])
+      ++k;
+    n = k;
+  }
+  return n;
+}
+
+std::size_t common_suffix(const std::vector<std::string>& ids, std::size_t prefix) {
+  if (ids.empty()) return 0;
+  std::size_t n = ids[0].size() - prefix;
+  for (const auto& id : ids) {
+    std::size_t k = 0;
+    while (k < n && k + prefix < id.size() &&
+           id[id.size() - 1 - k] == ids[0][ids[0].size() - 1 - k]) {
+      ++k;
+    }
+    n = k;
+  }
+  return n;
+}
+
+// a < b read as numbers of any base whose digits sort like their characters:
+// shorter (after leading zeros) is smaller, then character order.
+int numeric_compare(std::string a, std::string b) {
+  auto strip = [](std::string& s) {
+    std::size_t k = s.find_first_not_of('0');
+    s = k == std::string::npos ? "" : s.substr(k);
+  };
+  strip(a);
+  strip(b);
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+// The share of consecutive pairs that step the same way (up, or down, whichever
+// is more) in a numeric reading of `values`.
+double monotonic_share(const std::vector<std::string>& values) {
+  if (values.size() < 2) return 0.0;
+  std::size_t up = 0, down = 0;
+  for (std::size_t i = 1; i < values.size(); ++i) {
+    int c = numeric_compare(values[i - 1], values[i]);
+    if (c < 0) ++up;
+    if (c > 0) ++down;
+  }
+  return static_cast<double>(std::max(up, down)) / static_cast<double>(values.size() - 1);
+}
+
+std::vector<std::string> digit_runs(const std::string& id) {
+  std::vector<std::string> runs;
+  std::string cur;
+  for (char c : id) {
+    if (c >= '0' && c <= '9') {
+      cur += c;
+    } else if (!cur.empty()) {
+      runs.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) runs.push_back(cur);
+  return runs;
+}
+
+// A counter or sequence: ids in issue order that rise (or fall) as numbers,
+// read as the part that varies, or as any decimal number in a fixed place.
+std::optional<std::string> find_sequence(const std::vector<std::string>& ids) {
+  if (ids.size() < 16) return std::nullopt;
+  const double limit = 0.95;
+  const std::size_t prefix = common_prefix(ids);
+  const std::size_t suffix = common_suffix(ids, prefix);
+  std::vector<std::string> varying;
+  for (const auto& id : ids)
+    varying.push_back(id.substr(prefix, id.size() - prefix - suffix));
+  const std::string steps = " of " + std::to_string(ids.size() - 1) + " steps";
+  if (double share = monotonic_share(varying); share >= limit) {
+    return "the ids rise or fall like a counter in issue order (" +
+           std::to_string(static_cast<int>(std::lround(share * (ids.size() - 1)))) + steps +
+           " go the same way): " + show_ids(ids, 4);
+  }
+  // Decimal numbers in the ids: the first, the last, and (when every id has
+  // as many) each one in its place.
+  std::vector<std::pair<std::string, std::vector<std::string>>> readings = {{"the first", {}},
+                                                                            {"the last", {}}};
+  std::size_t runs = digit_runs(ids[0]).size();
+  for (const auto& id : ids) {
+    auto r = digit_runs(id);
+    if (r.empty()) return std::nullopt;
+    readings[0].second.push_back(r.front());
+    readings[1].second.push_back(r.back());
+    if (r.size() != runs) runs = 0;
+  }
+  for (std::size_t k = 1; runs > 2 && runs <= 6 && k + 1 < runs; ++k) {
+    readings.push_back({"number " + std::to_string(k + 1) + " of the", {}});
+    for (const auto& id : ids)
+      readings.back().second.push_back(digit_runs(id)[k]);
+  }
+  for (const auto& [which, values] : readings) {
+    if (std::set<std::string>(values.begin(), values.end()).size() < ids.size() / 2) {
+      continue;  // mostly the same number: a fixed field, not a counter
+    }
+    if (double share = monotonic_share(values); share >= limit) {
+      return which + " decimal number in each id rises or falls like a counter in issue order (" +
+             std::to_string(static_cast<int>(std::lround(share * (ids.size() - 1)))) + steps +
+             " go the same way): " + show_ids(ids, 4);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string hex(std::uint64_t v, bool upper) {
+  std::ostringstream s;
+  if (upper) s << std::uppercase;
+  s << std::hex << v;
+  return s.str();
+}
+
+// Leading digits of the clock at `ms` that stay put for minutes: decimal
+// seconds (shared by ms, us and ns), and hexadecimal s, ms, us and ns.
+std::set<std::string> clock_prefixes(std::int64_t ms) {
+  const auto u = static_cast<std::uint64_t>(ms);
+  std::set<std::string> out = {std::to_string(u / 1000).substr(0, 7)};
+  for (bool upper : {false, true}) {
+    out.insert(hex(u / 1000, upper).substr(0, 5));
+    out.insert(hex(u, upper).substr(0, 6));
+    out.insert(hex(u * 1000, upper).substr(0, 6));
+    out.insert(hex(u * 1000000, upper).substr(0, 6));
+  }
+  return out;
+}
+
+std::optional<std::string> find_clock(const IdSample& s) {
+  std::set<std::string> prefixes = clock_prefixes(s.start_ms);
+  prefixes.merge(clock_prefixes(s.end_ms));
+  for (const auto& p : prefixes) {
+    std::size_t hits = 0;
+    for (const auto& id : s.ids)
+      hits += id.find(p) != std::string::npos;
+    if (hits * 2 > s.ids.size()) {
+      return std::to_string(hits) + " of " + std::to_string(s.ids.size()) + " ids contain \"" + p +
+             "\", the leading digits of the current Unix time (" + std::to_string(s.start_ms) +
+             " ms): the ids are derived from the clock: " + show_ids(s.ids, 3);
+    }
+  }
+  return std::nullopt;
+}
+
+// An estimate of the random bits in each id: per character position (over the
+// length every id has), how many distinct characters the sample shows there.
+// A position whose spread is what a uniform draw from the ids' alphabet would
+// give for this many samples (at least 70% of the expected number of distinct
+// characters, so that 64 samples of hex digits are judged reliably) counts
+// log2(alphabet) bits; a narrower one counts
+// log2(distinct); a fixed one counts 0. A UUID v4 scores 30*4 + 2 = 122.
+struct BitsEstimate {
+  double bits = 0.0;
+  std::size_t alphabet = 0;
+  std::size_t positions = 0, varying = 0;
+};
+
+BitsEstimate estimate_bits(const std::vector<std::string>& ids) {
+  BitsEstimate e;
+  if (ids.size() < 2) return e;
+  std::size_t len = ids[0].size();
+  for (const auto& id : ids)
+    len = std::min(len, id.size());
+  e.positions = len;
+  std::vector<std::set<char>> seen(len);
+  for (const auto& id : ids) {
+    for (std::size_t p = 0; p < len; ++p)
+      seen[p].insert(id[p]);
+  }
+  std::set<char> alphabet;
+  for (const auto& s : seen) {
+    if (s.size() > 1) alphabet.insert(s.begin(), s.end());
+  }
+  e.alphabet = alphabet.size();
+  if (alphabet.size() < 2) return e;
+  const double g = static_cast<double>(alphabet.size());
+  const double n = static_cast<double>(ids.size());
+  const double expected_distinct = g * (1.0 - std::pow(1.0 - 1.0 / g, n));
+  for (const auto& s : seen) {
+    if (s.size() <= 1) continue;
+    ++e.varying;
+    const double d = static_cast<double>(s.size());
+    e.bits += d >= 0.7 * expected_distinct ? std::log2(g) : std::log2(d);
+  }
+  return e;
+}
+
+std::string describe_bits(const BitsEstimate& e, std::size_t n) {
+  std::ostringstream s;
+  s << "about " << static_cast<int>(std::floor(e.bits + 1e-9)) << " random bits (" << e.varying
+    << " of " << e.positions << " character positions vary over an alphabet of " << e.alphabet
+    << ", across " << n << " ids)";
+  return s.str();
+}
+
+// A session id the server never issued, shaped like `id`: every hex digit
+// moved on by one, any other character kept.
+std::string unissued_like(const std::string& id) {
+  std::string out = id;
+  for (char& c : out) {
+    if (c >= '0' && c <= '8')
+      c = static_cast<char>(c + 1);
+    else if (c == '9')
+      c = 'a';
+    else if ((c >= 'a' && c <= 'e') || (c >= 'A' && c <= 'E'))
+      c = static_cast<char>(c + 1);
+    else if (c == 'f')
+      c = '0';
+    else if (c == 'F')
+      c = '0';
+  }
+  if (out == id) out += "x";
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// SESS-010's sessions run on threads of their own, where the Context (not
+// thread-safe) is out of reach: these helpers note nothing and say what
+// happened in their error.
+
+Expected<json, std::string> thread_rpc(RawHttpClient& http, const std::string& path,
+                                       const wire::RawSession& s, const json& message) {
+  auto x = http.send({.method = "POST",
+                      .path = path,
+                      .headers = harness::mcp_post_headers(s.id, s.version),
+                      .body = message.dump()});
+  if (!x) return unexpected(message.value("method", "?") + " got no answer: " + x.error());
+  auto r = rpc_result(*x);
+  if (!r) return unexpected(message.value("method", "?") + ": " + r.error());
+  return r;
+}
+
+Expected<wire::RawSession, std::string> thread_open(RawHttpClient& http, const std::string& path,
+                                                    const json& extra) {
+  auto x = http.send(
+      {.method = "POST",
+       .path = path,
+       .headers = harness::mcp_post_headers(),
+       .body = wire::request(1, "initialize", wire::initialize_params(wire::kLatestVersion, extra))
+                   .dump()});
+  if (!x) return unexpected("initialize got no answer: " + x.error());
+  auto r = rpc_result(*x);
+  if (!r) return unexpected("initialize was refused: " + r.error());
+  wire::RawSession s;
+  s.id = x->header(kSessionHeader);
+  s.result = *r;
+  s.version = r->value("protocolVersion", wire::kLatestVersion);
+  if (s.id.empty()) return unexpected("initialize answered without an Mcp-Session-Id header");
+  auto done = http.send({.method = "POST",
+                         .path = path,
+                         .headers = harness::mcp_post_headers(s.id, s.version),
+                         .body = wire::notification("notifications/initialized").dump()});
+  if (!done) return unexpected("notifications/initialized got no answer: " + done.error());
+  if (done->status / 100 != 2) {
+    return unexpected("notifications/initialized was refused: " + wire::status_and_body(*done));
+  }
+  return s;
+}
+
+// One SESS-010 worker: its own session, then `rounds` steps (gym) or pings.
+std::string concurrent_worker(RawHttpClient http, const std::string& path, bool gym, int index,
+                              std::latch& all_open) {
+  auto s = thread_open(http, path, gym ? lake_extra(100 + index) : json(nullptr));
+  all_open.count_down();
+  if (!s) return s.error();
+  all_open.wait();
+  std::string problem;
+  const std::size_t rounds = gym ? kDescPath.size() : 4;
+  for (std::size_t k = 0; k < rounds && problem.empty(); ++k) {
+    const int id = 10 + static_cast<int>(k);
+    if (!gym) {
+      auto r = thread_rpc(http, path, *s, wire::request(id, k % 2 ? "tools/list" : "ping"));
+      if (!r) problem = r.error();
+      continue;
+    }
+    auto r = thread_rpc(http, path, *s,
+                        wire::request(id, "tools/call",
+                                      {{"name", "lake_move"},
+                                       {"arguments", {{"action", kActionNames[kDescPath[k]]}}}}));
+    if (!r) {
+      problem = "move " + std::to_string(k + 1) + ": " + r.error();
+      break;
+    }
+    if (r->is_object() && r->value("isError", false)) {
+      problem = "move " + std::to_string(k + 1) + " (" + kActionNames[kDescPath[k]] +
+                ") was a tool error: " + json_excerpt(*r);
+      break;
+    }
+    auto p = first_text_json(*r, "content");
+    if (!p) {
+      problem = "move " + std::to_string(k + 1) + ": " + p.error();
+      break;
+    }
+    if (int_field(*p, "position") != kDescPositions[k]) {
+      problem = "move " + std::to_string(k + 1) + " (" + kActionNames[kDescPath[k]] +
+                ") should reach position " + std::to_string(kDescPositions[k]) + " but answered " +
+                json_excerpt(*p);
+    }
+  }
+  wire::close_session(http, path, *s);
+  return problem;
+}
+
+}  // namespace
+
+std::vector<Check> session_checks() {
+  std::vector<Check> checks;
+
+  // SESS-001: "The HTTP response to a successful `initialize` carries an
+  // `Mcp-Session-Id` header. ..."
+  checks.push_back(Check{
+      .id = "sessions.id-issued-at-initialize",
+      .spec_id = "SESS-001",
+      .level = Level::kMust,
+      .rule = "The HTTP response to a successful `initialize` carries an `Mcp-Session-Id` "
+              "header. ... MCP-Gym requires sessions, whereas in MCP itself assigning one is a "
+              "MAY.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto http = ctx.raw();
+        auto init = post_initialize(ctx, http, wire::initialize_params());
+        if (!init) return Outcome::could_not_run(init.error());
+        auto result = rpc_result(*init);
+        if (!result) return Outcome::could_not_run("initialize was refused: " + result.error());
+        const std::string expected =
+            "an Mcp-Session-Id header on the HTTP response to the successful initialize";
+        if (!init->has_header(kSessionHeader) || init->header(kSessionHeader).empty()) {
+          return Outcome::broken(expected, "HTTP " + std::to_string(init->status) +
+                                               " with a result but no Mcp-Session-Id header");
+        }
+        wire::RawSession s{init->header(kSessionHeader), wire::kLatestVersion, *result};
+        wire::close_session(http, ctx.path(), s);
+        return Outcome::held(expected, "Mcp-Session-Id: " + excerpt(s.id, 80));
+      }});
+
+  // SESS-001: "... A failed initialize (an error response) creates no session
+  // and carries no such header."
+  checks.push_back(Check{
+      .id = "sessions.no-id-on-failed-initialize",
+      .spec_id = "SESS-001",
+      .level = Level::kMust,
+      .rule = "... A failed initialize (an error response) creates no session and carries no "
+              "such header.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        // Ways to make initialize fail: a seed out of range (SEED-003, gym
+        // kinds) and a missing protocolVersion (LIFE-007, every kind).
+        struct Attempt {
+          std::string what;
+          json params;
+        };
+        std::vector<Attempt> attempts;
+        if (ctx.profile().is_gym()) {
+          attempts.push_back({"initialize with seed -1 (SEED-003)",
+                              wire::initialize_params(wire::kLatestVersion, {{"seed", -1}})});
+        }
+        json no_version = wire::initialize_params();
+        no_version.erase("protocolVersion");
+        attempts.push_back({"initialize without protocolVersion (LIFE-007)", no_version});
+
+        auto http = ctx.raw();
+        std::vector<std::string> accepted;
+        for (const auto& attempt : attempts) {
+          auto x = post_initialize(ctx, http, attempt.params);
+          if (!x) return Outcome::could_not_run(x.error());
+          if (auto r = rpc_result(*x); r) {
+            // Accepted after all (another rule's failure): not a failed initialize.
+            if (x->has_header(kSessionHeader)) {
+              wire::close_session(http, ctx.path(),
+                                  {x->header(kSessionHeader), wire::kLatestVersion, *r});
+            }
+            accepted.push_back(attempt.what + " succeeded");
+            continue;
+          }
+          const std::string expected =
+              "no Mcp-Session-Id header on the error answer to a failed initialize (no session "
+              "is created)";
+          if (!x->has_header(kSessionHeader)) {
+            return Outcome::held(expected, attempt.what + ": " + wire::status_and_body(*x) +
+                                               ", no Mcp-Session-Id header");
+          }
+          const std::string id = x->header(kSessionHeader);
+          std::string usable;
+          auto ping = wire::post(ctx, http, wire::request(2, "ping").dump(),
+                                 harness::mcp_post_headers(id, wire::kLatestVersion));
+          if (ping && rpc_result(*ping))
+            usable = "; a ping in that session was answered, so a session was created";
+          return Outcome::broken(expected, attempt.what + " failed (" + wire::status_and_body(*x) +
+                                               ") but carried Mcp-Session-Id: " + excerpt(id, 80) +
+                                               usable);
+        }
+        std::string all;
+        for (const auto& a : accepted)
+          all += (all.empty() ? "" : "; ") + a;
+        return Outcome::could_not_run("no initialize could be made to fail: " + all);
+      }});
+
+  // SESS-002: "The session id contains only visible ASCII characters (0x21 to 0x7E)."
+  checks.push_back(Check{
+      .id = "sessions.id-visible-ascii",
+      .spec_id = "SESS-002",
+      .level = Level::kMust,
+      .rule = "The session id contains only visible ASCII characters (0x21 to 0x7E).",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto sample = sample_ids(ctx, 8);
+        if (!sample) return Outcome::could_not_run(sample.error());
+        const std::string expected = "session ids of characters 0x21 to 0x7E only";
+        for (const auto& id : sample->ids) {
+          for (std::size_t k = 0; k < id.size(); ++k) {
+            const auto c = static_cast<unsigned char>(id[k]);
+            if (c < 0x21 || c > 0x7E) {
+              char code[8];
+              std::snprintf(code, sizeof code, "0x%02X", c);
+              return Outcome::broken(expected, "the id \"" + excerpt(id, 80) + "\" has byte " +
+                                                   code + " at offset " + std::to_string(k));
+            }
+          }
+        }
+        return Outcome::held(expected, std::to_string(sample->ids.size()) +
+                                           " ids, all visible ASCII, e.g. " +
+                                           show_ids(sample->ids, 1));
+      }});
+
+  // SESS-003: "The session id is secure and non-deterministic: drawn from a
+  // cryptographically secure random source, never derived from time, counters,
+  // request counts, client data or object addresses, and no two sessions share one."
+  checks.push_back(Check{
+      .id = "sessions.ids-unpredictable",
+      .spec_id = "SESS-003",
+      .level = Level::kMust,
+      .rule = "The session id is secure and non-deterministic: drawn from a cryptographically "
+              "secure random source, never derived from time, counters, request counts, client "
+              "data or object addresses, and no two sessions share one.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        const int count = sample_size(ctx.profile());
+        auto sample = sample_ids(ctx, count);
+        if (!sample) return Outcome::could_not_run(sample.error());
+        const auto& ids = sample->ids;
+        const std::string n = std::to_string(ids.size());
+        const std::string expected = n +
+                                     " sessions issued one after another have distinct ids "
+                                     "with no counter, clock or shared structure";
+        std::map<std::string, std::size_t> first_seen;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+          auto [it, fresh] = first_seen.emplace(ids[i], i);
+          if (!fresh) {
+            return Outcome::broken(expected, "sessions " + std::to_string(it->second + 1) +
+                                                 " and " + std::to_string(i + 1) + " of " + n +
+                                                 " got the same id \"" + excerpt(ids[i], 80) +
+                                                 "\"");
+          }
+        }
+        if (auto seq = find_sequence(ids)) return Outcome::broken(expected, *seq);
+        if (auto clock = find_clock(*sample)) return Outcome::broken(expected, *clock);
+        const auto bits = estimate_bits(ids);
+        const std::size_t prefix = common_prefix(ids);
+        if (bits.bits < 64.0) {
+          return Outcome::broken(expected,
+                                 "the ids vary too little to come from a secure random source: " +
+                                     describe_bits(bits, ids.size()) + "; common prefix " +
+                                     std::to_string(prefix) + " characters: " + show_ids(ids, 3));
+        }
+        return Outcome::held(expected, n + " distinct ids, no counter, no clock, common prefix " +
+                                           std::to_string(prefix) + " characters, " +
+                                           describe_bits(bits, ids.size()) + ", e.g. " +
+                                           show_ids(ids, 2));
+      }});
+
+  // SESS-012: "The session id carries at least 122 random bits (a version-4 UUID
+  // qualifies). Stricter than MCP. ..."
+  checks.push_back(Check{
+      .id = "sessions.id-random-bits",
+      .spec_id = "SESS-012",
+      .level = Level::kShould,
+      .rule = "The session id carries at least 122 random bits (a version-4 UUID qualifies). "
+              "Stricter than MCP.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto sample = sample_ids(ctx, sample_size(ctx.profile()));
+        if (!sample) return Outcome::could_not_run(sample.error());
+        const auto bits = estimate_bits(sample->ids);
+        const std::string expected =
+            "at least 122 random bits per id (estimated from the characters that vary at each "
+            "position across the sample)";
+        const std::string actual =
+            describe_bits(bits, sample->ids.size()) + ", e.g. " + show_ids(sample->ids, 2);
+        if (bits.bits + 1e-9 < 122.0) return Outcome::broken(expected, actual);
+        return Outcome::held(expected, actual);
+      }});
+
+  // SESS-004: "A request other than `initialize` that has no `Mcp-Session-Id`
+  // header gets HTTP 400."
+  checks.push_back(Check{
+      .id = "sessions.missing-header-400",
+      .spec_id = "SESS-004",
+      .level = Level::kShould,
+      .rule = "A request other than `initialize` that has no `Mcp-Session-Id` header gets HTTP "
+              "400.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto s = wire::open(ctx, nullptr);
+        if (!s) return Outcome::could_not_run(s.error());
+        auto x = wire::post(ctx, (*s)->http, wire::request(2, "tools/list").dump(),
+                            harness::mcp_post_headers(std::nullopt, (*s)->session.version));
+        if (!x) return Outcome::could_not_run(x.error());
+        const std::string expected = "HTTP 400 for tools/list without an Mcp-Session-Id header";
+        if (x->status != 400) return Outcome::broken(expected, wire::status_and_body(*x));
+        return Outcome::held(expected, wire::status_and_body(*x));
+      }});
+
+  // SESS-005: "A request whose session id is unknown, ended (SESS-006) or
+  // expired (SESS-009) gets HTTP 404."
+  checks.push_back(
+      Check{.id = "sessions.unknown-session-404",
+            .spec_id = "SESS-005",
+            .level = Level::kMust,
+            .rule = "A request whose session id is unknown, ended (SESS-006) or expired (SESS-009) "
+                    "gets HTTP 404.",
+            .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+            .fresh_process = false,
+            .run = [](Context& ctx) -> Outcome {
+              auto s = wire::open(ctx, nullptr);
+              if (!s) return Outcome::could_not_run(s.error());
+              const std::string unknown = unissued_like((*s)->session.id);
+              auto x = wire::post(ctx, (*s)->http, wire::request(2, "ping").dump(),
+                                  harness::mcp_post_headers(unknown, (*s)->session.version));
+              if (!x) return Outcome::could_not_run(x.error());
+              const std::string expected =
+                  "HTTP 404 for a ping with a session id the server never issued (\"" +
+                  excerpt(unknown, 60) + "\")";
+              if (x->status != 404) return Outcome::broken(expected, wire::status_and_body(*x));
+              return Outcome::held(expected, wire::status_and_body(*x));
+            }});
+
+  // SESS-006: "`DELETE /mcp` with the session header ends the session and gets
+  // 200. Afterwards the id gets 404. MCP lets a server refuse DELETE with 405,
+  // but MCP-Gym servers should support it."
+  checks.push_back(Check{
+      .id = "sessions.delete-ends-session",
+      .spec_id = "SESS-006",
+      .level = Level::kShould,
+      .rule = "`DELETE /mcp` with the session header ends the session and gets 200. Afterwards "
+              "the id gets 404. MCP lets a server refuse DELETE with 405, but MCP-Gym servers "
+              "should support it.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto http = ctx.raw();
+        auto s = wire::open_session(ctx, http, nullptr);
+        if (!s) return Outcome::could_not_run(s.error());
+        const std::string expected =
+            "DELETE /mcp with the session header gets 200, then a ping in that session gets 404";
+        auto del = delete_session(ctx, http, *s);
+        if (!del) return Outcome::broken(expected, del.error());
+        if (del->status != 200) {
+          std::string why = del->status == 405
+                                ? " (the server refuses to end sessions; MCP allows it, MCP-Gym "
+                                  "asks for DELETE support)"
+                                : "";
+          if (del->status != 405) wire::close_session(http, ctx.path(), *s);
+          return Outcome::broken(expected, "DELETE answered " + wire::status_and_body(*del) + why);
+        }
+        auto ping = wire::post_in(ctx, http, *s, wire::request(2, "ping"));
+        if (!ping) return Outcome::broken(expected, "after DELETE: " + ping.error());
+        if (ping->status != 404) {
+          return Outcome::broken(expected, "DELETE answered 200, then the ping answered " +
+                                               wire::status_and_body(*ping));
+        }
+        return Outcome::held(expected, "DELETE answered 200, then the ping answered 404");
+      }});
+
+  // SESS-007: "The session id stays the same for the life of the session. Every
+  // request carrying it reaches the same environment, whatever the mix of tool
+  // calls and resource reads (and `/control/*` reads, CTRL-009)."
+  checks.push_back(Check{
+      .id = "sessions.same-id-and-environment-for-episode",
+      .spec_id = "SESS-007",
+      .level = Level::kMust,
+      .rule = "The session id stays the same for the life of the session. Every request "
+              "carrying it reaches the same environment, whatever the mix of tool calls and "
+              "resource reads (and `/control/*` reads, CTRL-009).",
+      .needs = {.kinds = kGymKinds, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto opened = wire::open(ctx, lake_extra(7));
+        if (!opened) return Outcome::could_not_run(opened.error());
+        OpenSession& s = **opened;
+        const std::string original = s.session.id;
+        const std::string expected =
+            "every response carries Mcp-Session-Id " + excerpt(original, 60) +
+            " (or none) and every move and read of the episode continues the same environment";
+        int rpc_id = 10;
+        // A response's header, if any, must be the session's own.
+        auto header_changed = [&](const HttpExchange& x,
+                                  const std::string& what) -> std::optional<Outcome> {
+          if (x.has_header(kSessionHeader) && x.header(kSessionHeader) != original) {
+            keep_notes(ctx, 2, 3);
+            return Outcome::broken(expected, "the answer to " + what + " carried Mcp-Session-Id: " +
+                                                 excerpt(x.header(kSessionHeader), 80) +
+                                                 ", not the session's " + excerpt(original, 80));
+          }
+          return std::nullopt;
+        };
+
+        HttpExchange first_read;
+        auto initial = read_initial_state(ctx, s, rpc_id++, &first_read);
+        if (auto b = header_changed(first_read, "resources/read game://initial_state")) {
+          return *std::move(b);
+        }
+        if (!initial) return Outcome::could_not_run(initial.error());
+        auto lake = lake_from_initial_state(*initial);
+        if (!lake) return Outcome::could_not_run(lake.error());
+        auto start = int_field(*initial, "position");
+        if (!start || *start < 0 || *start >= lake->size() * lake->size()) {
+          return Outcome::could_not_run("game://initial_state has no usable position: " +
+                                        json_excerpt(*initial));
+        }
+        // The plan: two moves into the wall where there is one (they count as
+        // steps and change nothing), then the shortest path to G.
+        std::vector<int> plan;
+        int pos = *start;
+        for (int a : {3, 0}) {
+          if (lake->next(pos, a) == pos) plan.push_back(a);
+        }
+        auto path = lake->path_to_goal(pos);
+        if (!path || path->empty()) {
+          return Outcome::could_not_run("the map of game://initial_state has no path to G: " +
+                                        json_excerpt((*initial)["map"]));
+        }
+        plan.insert(plan.end(), path->begin(), path->end());
+
+        const auto forms = control_forms(ctx.profile());
+        int steps = 0;
+        for (std::size_t k = 0; k < plan.size(); ++k) {
+          const int action = plan[k];
+          const std::string what =
+              "move " + std::to_string(k + 1) + " (" + kActionNames[action] + ")";
+          auto x = move_exchange(ctx, s, action, rpc_id++);
+          if (!x) return Outcome::broken(expected, what + ": " + x.error());
+          if (auto b = header_changed(*x, what)) return *std::move(b);
+          auto payload = move_payload(*x);
+          if (!payload) {
+            keep_notes(ctx, 2, 3);
+            return Outcome::broken(expected, what + " after " + std::to_string(steps) +
+                                                 " steps answered " + payload.error());
+          }
+          pos = lake->next(pos, action);
+          ++steps;
+          if (int_field(*payload, "position") != pos) {
+            keep_notes(ctx, 2, 3);
+            return Outcome::broken(expected, what + " should reach position " +
+                                                 std::to_string(pos) + " but answered " +
+                                                 json_excerpt(*payload) +
+                                                 ": the request reached another environment");
+          }
+          // Reads in between: reward and status in every offered form,
+          // alternating, and now and then a ping.
+          for (std::size_t f = 0; f < forms.size(); ++f) {
+            const std::string name = (k + f) % 2 ? "status" : "reward";
+            const std::string read_what = via_name(forms[f], name) + " after " + what;
+            auto r = control_exchange(ctx, s, name, forms[f], rpc_id++);
+            if (!r) return Outcome::broken(expected, read_what + ": " + r.error());
+            if (auto b = header_changed(*r, read_what)) return *std::move(b);
+            auto p = control_payload(*r, forms[f]);
+            if (!p) {
+              keep_notes(ctx, 2, 3);
+              return Outcome::broken(expected, read_what + " answered " + p.error());
+            }
+            if (int_field(*p, "step_count") != steps) {
+              keep_notes(ctx, 2, 3);
+              return Outcome::broken(expected, read_what + " should show step_count " +
+                                                   std::to_string(steps) + " but answered " +
+                                                   json_excerpt(*p) +
+                                                   ": the request reached another environment");
+            }
+          }
+          if (k % 3 == 1) {
+            auto ping = wire::post_in(ctx, s.http, s.session, wire::request(rpc_id++, "ping"));
+            if (!ping) return Outcome::broken(expected, "ping: " + ping.error());
+            if (auto b = header_changed(*ping, "ping after " + what)) return *std::move(b);
+          }
+        }
+        keep_notes(ctx, 2, 2);
+        return Outcome::held(expected, std::to_string(steps) + " moves to G (position " +
+                                           std::to_string(pos) +
+                                           ") with reads in between, all "
+                                           "in session " +
+                                           excerpt(original, 60));
+      }});
+
+  // SESS-008: "Each session has its own environment, never shared. Two sessions
+  // evolve independently even with the same seed and configuration: a step in
+  // one changes nothing in the other."
+  checks.push_back(Check{
+      .id = "sessions.isolated-environments",
+      .spec_id = "SESS-008",
+      .level = Level::kMust,
+      .rule = "Each session has its own environment, never shared. Two sessions evolve "
+              "independently even with the same seed and configuration: a step in one changes "
+              "nothing in the other.",
+      .needs = {.kinds = kGymKinds, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto a = wire::open(ctx, lake_extra(11));
+        if (!a) return Outcome::could_not_run(a.error());
+        auto b = wire::open(ctx, lake_extra(11));
+        if (!b) return Outcome::could_not_run(b.error());
+        const std::string expected =
+            "two sessions with the same seed and map evolve independently: A's moves leave B at "
+            "step 0 and position 0, and B's moves leave A where it was";
+        const Via via = control_forms(ctx.profile()).front();
+        int rpc_id = 10;
+        // A: DOWN, DOWN (0 -> 4 -> 8).
+        for (int k = 0; k < 2; ++k) {
+          auto x = move_exchange(ctx, **a, 1, rpc_id++);
+          if (!x) return Outcome::could_not_run(x.error());
+          auto p = move_payload(*x);
+          if (!p) return Outcome::could_not_run("session A's move: " + p.error());
+          if (int_field(*p, "position") != kDescPositions[k]) {
+            return Outcome::broken(expected, "session A's DOWN number " + std::to_string(k + 1) +
+                                                 " answered " + json_excerpt(*p) +
+                                                 " (expected position " +
+                                                 std::to_string(kDescPositions[k]) + ")");
+          }
+        }
+        // B: untouched.
+        auto r = control_exchange(ctx, **b, "status", via, rpc_id++);
+        if (!r) return Outcome::could_not_run(r.error());
+        auto status = control_payload(*r, via);
+        if (!status) return Outcome::could_not_run("session B's status: " + status.error());
+        if (int_field(*status, "step_count") != 0) {
+          return Outcome::broken(expected, "after two moves in session A, session B's " +
+                                               via_name(via, "status") + " is " +
+                                               json_excerpt(*status) + " (expected step_count 0)");
+        }
+        // B: RIGHT from its own start (0 -> 1; from A's cell 8 it would be 9).
+        auto x = move_exchange(ctx, **b, 2, rpc_id++);
+        if (!x) return Outcome::could_not_run(x.error());
+        auto p = move_payload(*x);
+        if (!p) return Outcome::broken(expected, "session B's RIGHT answered " + p.error());
+        if (int_field(*p, "position") != 1) {
+          return Outcome::broken(expected, "session B's first move (RIGHT) answered " +
+                                               json_excerpt(*p) +
+                                               " (expected position 1, from B's own start)");
+        }
+        // A: unmoved by B (RIGHT from 8 reaches 9).
+        auto ra = control_exchange(ctx, **a, "status", via, rpc_id++);
+        if (!ra) return Outcome::could_not_run(ra.error());
+        auto status_a = control_payload(*ra, via);
+        if (!status_a) return Outcome::could_not_run("session A's status: " + status_a.error());
+        if (int_field(*status_a, "step_count") != 2) {
+          return Outcome::broken(
+              expected, "after one move in session B, session A's " + via_name(via, "status") +
+                            " is " + json_excerpt(*status_a) + " (expected step_count 2)");
+        }
+        auto xa = move_exchange(ctx, **a, 2, rpc_id++);
+        if (!xa) return Outcome::could_not_run(xa.error());
+        auto pa = move_payload(*xa);
+        if (!pa) return Outcome::broken(expected, "session A's RIGHT answered " + pa.error());
+        if (int_field(*pa, "position") != 9) {
+          return Outcome::broken(expected, "session A's RIGHT from position 8 answered " +
+                                               json_excerpt(*pa) + " (expected position 9)");
+        }
+        return Outcome::held(expected,
+                             "A reached 4, 8, 9 and B reached 1 while A's and B's "
+                             "step counts stayed their own");
+      }});
+
+  // SESS-010: "One server process serves many sessions concurrently."
+  checks.push_back(Check{
+      .id = "sessions.concurrent-sessions",
+      .spec_id = "SESS-010",
+      .level = Level::kMust,
+      .rule = "One server process serves many sessions concurrently.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        // A proxy starts a backend per session and may have a live-session
+        // limit (PROXY-008): fewer there.
+        int count = 8;
+        if (ctx.profile().kind == ProfileKind::kProxy) {
+          count = std::min(4, ctx.profile().max_envs.value_or(4));
+        }
+        const bool gym = ctx.profile().is_gym();
+        const std::string what =
+            gym ? "walks the 4x4 map's shortest path to G (6 moves, positions checked)"
+                : "sends ping and tools/list alternately (4 requests)";
+        const std::string expected = std::to_string(count) +
+                                     " sessions open at once, each on its own thread, each " +
+                                     what + " without error";
+        std::vector<std::string> problems(static_cast<std::size_t>(count));
+        std::latch all_open(count);
+        {
+          std::vector<std::jthread> threads;
+          for (int i = 0; i < count; ++i) {
+            threads.emplace_back([&, i, http = ctx.raw(), path = ctx.path()]() mutable {
+              problems[static_cast<std::size_t>(i)] =
+                  concurrent_worker(std::move(http), path, gym, i, all_open);
+            });
+          }
+        }
+        std::string failed;
+        int ok = 0;
+        for (int i = 0; i < count; ++i) {
+          const auto& p = problems[static_cast<std::size_t>(i)];
+          if (p.empty()) {
+            ++ok;
+          } else {
+            ctx.note("session " + std::to_string(i + 1) + ": " + p);
+            if (failed.empty()) failed = "session " + std::to_string(i + 1) + ": " + p;
+          }
+        }
+        if (!failed.empty()) {
+          return Outcome::broken(expected, std::to_string(count - ok) + " of " +
+                                               std::to_string(count) + " sessions failed; " +
+                                               failed);
+        }
+        return Outcome::held(expected, std::to_string(count) + " concurrent sessions all done");
+      }});
+
+  // SESS-011: "An `initialize` POST that carries an `Mcp-Session-Id` header is
+  // rejected with HTTP 400 and -32600. ... Stricter than MCP. ..."
+  checks.push_back(Check{
+      .id = "sessions.initialize-with-header-400",
+      .spec_id = "SESS-011",
+      .level = Level::kShould,
+      .rule = "An `initialize` POST that carries an `Mcp-Session-Id` header is rejected with "
+              "HTTP 400 and -32600. A session is initialized once, and a new session starts "
+              "with an `initialize` sent without the header. Stricter than MCP.",
+      .needs = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp},
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        auto s = wire::open(ctx, nullptr);
+        if (!s) return Outcome::could_not_run(s.error());
+        auto x = wire::post(ctx, (*s)->http,
+                            wire::request(2, "initialize", wire::initialize_params()).dump(),
+                            harness::mcp_post_headers((*s)->session.id, (*s)->session.version));
+        if (!x) return Outcome::could_not_run(x.error());
+        const std::string expected =
+            "HTTP 400 with JSON-RPC error -32600 for an initialize carrying the Mcp-Session-Id "
+            "of a live session";
+        // A new session it may have created must not linger.
+        if (x->has_header(kSessionHeader) && x->header(kSessionHeader) != (*s)->session.id) {
+          wire::close_session((*s)->http, ctx.path(),
+                              {x->header(kSessionHeader), (*s)->session.version, json()});
+        }
+        const auto code = wire::rpc_error_code(*x);
+        if (x->status != 400 || code != -32600) {
+          return Outcome::broken(expected, wire::status_and_body(*x));
+        }
+        return Outcome::held(expected, wire::status_and_body(*x));
+      }});
+
+  return checks;
+}
+
+}  // namespace mcpgym::conformance

@@ -1,0 +1,99 @@
+#pragma once
+// What a conformance check is and what it yields. A check enforces one rule of
+// docs/spec.md; it never asserts: it returns an Outcome (the rule held, was
+// broken, does not apply, or could not be judged) with what was expected and
+// what came, and the runner turns that into a verdict by the rule's level.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mcpgym::conformance {
+
+enum class Level { kMust, kShould, kMay };
+enum class Verdict { kPass, kFail, kWarn, kSkip, kError };
+
+std::string_view level_name(Level level);        // "MUST", "SHOULD", "MAY"
+std::string_view verdict_name(Verdict verdict);  // "pass", "fail", "warn", "skip", "error"
+
+// What the implementation under test is (docs/conformance.md, "Profiles").
+enum class ProfileKind { kBackend, kProxy, kMcp };
+std::string_view profile_kind_name(ProfileKind kind);  // "backend", "proxy", "mcp"
+
+enum class Feature { kSlippery, kTruncation, kGymnasiumMaps, k8x8 };
+std::string_view feature_name(
+    Feature feature);  // "slippery", "truncation", "gymnasium-maps", "8x8"
+std::optional<Feature> parse_feature(std::string_view name);
+
+enum class ControlPlane { kResources, kHttp };
+std::string_view control_plane_name(ControlPlane form);  // "resources", "http"
+
+enum class Transport { kHttp, kStdio };
+
+// When a check applies. A check whose needs the profile does not meet is
+// skipped with a reason naming what is missing.
+struct Needs {
+  std::set<ProfileKind> kinds;         // empty: every kind
+  std::set<Feature> features;          // all must be claimed
+  std::set<ControlPlane> control;      // at least one must be offered; empty: any
+  std::optional<Transport> transport;  // unset: any transport
+};
+
+// Profile kinds that serve a FrozenLake environment (every check that steps one).
+inline const std::set<ProfileKind> kGymKinds = {ProfileKind::kBackend, ProfileKind::kProxy};
+
+// The result of running a check's body.
+struct Outcome {
+  enum class Kind { kHeld, kBroken, kNotApplicable, kCouldNotRun };
+  Kind kind = Kind::kHeld;
+  std::string expected;
+  std::string actual;
+  std::vector<std::string> details;  // the exchanges that decided it, most telling first
+
+  static Outcome held(std::string expected, std::string actual);
+  static Outcome broken(std::string expected, std::string actual);
+  static Outcome not_applicable(std::string reason);
+  static Outcome could_not_run(std::string why);
+  Outcome&& with(std::string detail) &&;
+};
+
+class Context;
+
+struct Check {
+  std::string id;       // stable, "<area>.<name>", e.g. "headers.accept-missing"
+  std::string spec_id;  // the docs/spec.md rule, e.g. "HTTP-003"
+  Level level = Level::kMust;
+  std::string rule;  // the rule's words, quoted from docs/spec.md
+  Needs needs;
+  // Run in a newly started implementation (a spawned target is restarted first).
+  bool fresh_process = false;
+  std::function<Outcome(Context&)> run;
+
+  std::string area() const;  // the part of id before the first '.'
+};
+
+struct CheckResult {
+  std::string id;
+  std::string spec_id;
+  Level level = Level::kMust;
+  Verdict verdict = Verdict::kPass;
+  std::string expected;
+  std::string actual;
+  std::vector<std::string> details;
+  std::chrono::milliseconds duration{0};
+  // Set when an expected-failures baseline listed this check (see baseline.hpp).
+  bool baselined = false;
+};
+
+// pass/fail/warn from an outcome and a level: a broken MUST fails, a broken
+// SHOULD warns, a broken MAY passes (MAY never fails).
+Verdict verdict_for(Outcome::Kind kind, Level level);
+
+// Every check of every area, in report order (lifecycle, headers, sessions,
+// ...). Ids are unique; the registry test proves it.
+const std::vector<Check>& all_checks();
+
+}  // namespace mcpgym::conformance

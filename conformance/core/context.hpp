@@ -1,0 +1,92 @@
+#pragma once
+// What a check sees: the profile, the running implementation and the means to
+// talk to it (MCP clients, raw HTTP, extra launches), a temporary directory,
+// and a notebook for the exchanges that decide the verdict. One Context per
+// check run; it is not shared between threads.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/core/check.hpp"
+#include "conformance/core/profile.hpp"
+#include "harness/http/raw_http.hpp"
+#include "harness/mcp/client.hpp"
+#include "harness/process/supervisor.hpp"
+
+namespace mcpgym::conformance {
+
+class Target;
+
+// Where the suite finds its own programs (the reference backend it hands a
+// proxy as {backend}, the fixtures for golden replays).
+struct SuitePaths {
+  std::filesystem::path reference_backend;  // mcpgym-frozenlake
+  std::filesystem::path fixtures;           // fixtures/ (golden recordings)
+  std::filesystem::path work_dir;           // logs and temporary files of this run
+};
+
+// A launch of the implementation other than the target itself, for checks that
+// must start it their own way (proxy paths): the profile's command with these
+// placeholder values and working directory.
+struct LaunchOverrides {
+  std::map<std::string, std::string> values;  // e.g. {"backend", "<path>"}
+  std::optional<std::filesystem::path> working_directory;
+  std::string name = "extra";
+};
+
+class Context {
+ public:
+  Context(const Profile& profile, const SuitePaths& paths, Target& target,
+          std::filesystem::path temp_dir);
+  ~Context();  // removes the temporary directory
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  const Profile& profile() const { return profile_; }
+  const SuitePaths& paths() const { return paths_; }
+  Target& target() { return target_; }
+
+  // The implementation's MCP endpoint (HTTP profiles): http://host:port/path.
+  std::string url() const;
+  // A new MCP client, connected but not initialized (stdio: a new process).
+  Expected<std::unique_ptr<harness::McpClient>, std::string> client(
+      harness::ClientOptions options = {});
+  // A new client with an initialized session: clientInfo._extra = extra (an
+  // object such as {"seed":7,"config":{...}}; null sends no _extra).
+  Expected<std::unique_ptr<harness::McpClient>, std::string> session(
+      const json& extra, harness::ClientOptions options = {});
+  // A new raw keep-alive connection to the HTTP endpoint's host and port.
+  harness::RawHttpClient raw();
+  // The endpoint's path (usually "/mcp").
+  std::string path() const;
+
+  // Starts another instance of the implementation (see LaunchOverrides).
+  Expected<std::unique_ptr<harness::Process>, std::string> launch(const LaunchOverrides& overrides);
+
+  // A per-check temporary directory, removed when the check ends.
+  const std::filesystem::path& temp_dir() const { return temp_dir_; }
+
+  // A line for the report's details (the exchanges that decided the verdict).
+  void note(std::string line);
+  // Notes an HTTP exchange: request line, headers and body excerpts, status,
+  // response headers and body excerpt.
+  void note(const harness::HttpExchange& exchange);
+  std::vector<std::string> take_notes();
+
+  std::chrono::milliseconds call_timeout{5'000};
+
+ private:
+  const Profile& profile_;
+  const SuitePaths& paths_;
+  Target& target_;
+  std::filesystem::path temp_dir_;
+  std::vector<std::string> notes_;
+};
+
+// "POST /mcp {...} -> 406 {...}": one line, bounded, for details and messages.
+std::string describe_exchange(const harness::HttpExchange& exchange);
+
+}  // namespace mcpgym::conformance

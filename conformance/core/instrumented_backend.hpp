@@ -1,0 +1,42 @@
+#pragma once
+// The suite's own instrumented backend, handed to a proxy as {backend}: an
+// executable /bin/sh script that execs the reference backend with
+// --audit-dir (and --lenient-accept unless strict), passing its arguments on.
+// The audit files show where the backend really ran (cwd, argv) and every
+// request the proxy sent it (headers), so proxy checks judge what crossed the
+// wire rather than what the proxy says.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "reference/common/expected.hpp"
+
+namespace mcpgym::conformance {
+
+struct LauncherSpec {
+  std::filesystem::path script;             // where to write it (parents created)
+  std::filesystem::path reference_backend;  // mcpgym-frozenlake
+  std::filesystem::path audit_dir;
+  bool strict = false;                  // strict: HTTP-003's 406 stays on (no --lenient-accept)
+  std::vector<std::string> extra_args;  // appended before "$@", e.g. {"--fault","..."}
+};
+
+Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec);
+
+// One backend process's audit: its start record and what followed.
+struct BackendAudit {
+  int pid = 0;
+  std::string cwd;
+  std::vector<std::string> argv;
+  std::vector<nlohmann::json> requests;  // {"method","path","headers":{...},"rpc_method"}
+  std::vector<std::string> session_ids;  // the ids this backend issued
+  std::vector<std::uint64_t> seeds;      // the seeds of those sessions
+};
+
+// Every backend-<pid>.jsonl in `audit_dir`, by pid. A missing directory is an
+// empty list; an unreadable or malformed line is an error naming file and line.
+Expected<std::vector<BackendAudit>, std::string> read_backend_audits(
+    const std::filesystem::path& audit_dir);
+
+}  // namespace mcpgym::conformance

@@ -1,0 +1,67 @@
+#pragma once
+// The implementation under test, as the user describes it: what kind of server
+// it is, how to reach it, which control-plane forms and optional features it
+// claims (docs/spec.md "Features"). Given as flags or as the same thing in a
+// JSON file (docs/conformance.md shows one); both end up here.
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "conformance/core/check.hpp"
+#include "reference/common/expected.hpp"
+
+namespace mcpgym::conformance {
+
+using json = nlohmann::json;
+
+enum class LaunchMode {
+  kSpawn,  // `command` is a template with {port} (and {seed}, {config}, {backend}); the suite
+           // starts it
+  kUrl,    // `url` names a server that is already running
+  kStdio,  // `command` is started once per MCP session, spoken to over stdin/stdout
+};
+
+struct Profile {
+  std::string name = "implementation";  // shown in reports
+  ProfileKind kind = ProfileKind::kBackend;
+  LaunchMode launch = LaunchMode::kSpawn;
+  std::string command;
+  std::string url;
+  std::set<ControlPlane> control = {ControlPlane::kResources};
+  std::set<Feature> features;
+  // A proxy's live-session limit, when it has one the suite may reach (PROXY-008).
+  std::optional<int> max_envs;
+  // Where a spawned implementation starts; unset: the suite's working directory.
+  std::optional<std::filesystem::path> working_directory;
+  // How a spawned HTTP implementation says it is ready: a stdout line matching
+  // this pattern (capture group 1, if any, is the URL), or, when empty, the
+  // first initialize that succeeds on http://127.0.0.1:{port}/mcp.
+  std::string ready_pattern = R"(listening on (http://\S+))";
+  std::chrono::milliseconds ready_timeout{10'000};
+
+  bool claims(Feature feature) const { return features.count(feature) != 0; }
+  bool offers(ControlPlane form) const { return control.count(form) != 0; }
+  bool is_gym() const { return kind != ProfileKind::kMcp; }
+  // The placeholder values a spawned command needs besides {port}: {seed} and
+  // {config} get a fixed seed and "{}", {backend} the suite's instrumented backend.
+  json to_json() const;
+};
+
+// Errors start with [mcpgym.conform.bad_profile] and name the field:
+// an unknown key, a wrong type, an unknown kind/feature/form, a spawn command
+// without {port}, a proxy command without {backend}, none or several of
+// command/url/stdio.
+Expected<Profile, std::string> profile_from_json(const json& document);
+Expected<Profile, std::string> read_profile_file(const std::filesystem::path& path);
+// Checks the invariants profile_from_json checks, for profiles built from flags.
+Expected<void, std::string> validate_profile(const Profile& profile);
+
+// "slippery,truncation" -> the set; an unknown name is an error naming it.
+Expected<std::set<Feature>, std::string> parse_features(std::string_view list);
+// "resources" | "http" | "both".
+Expected<std::set<ControlPlane>, std::string> parse_control_planes(std::string_view text);
+
+}  // namespace mcpgym::conformance

@@ -1,0 +1,70 @@
+#pragma once
+// Runs checks and collects results; knows nothing of how results are shown
+// (reporters do that). Each check runs on a worker thread with a deadline: a
+// check that overruns it is an error result, the implementation is killed and
+// restarted, and the run goes on. A whole-run deadline turns every check not
+// yet run into an error result, so a run always ends.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/core/baseline.hpp"
+#include "conformance/core/check.hpp"
+#include "conformance/core/glob.hpp"
+#include "conformance/core/profile.hpp"
+#include "conformance/core/target.hpp"
+
+namespace mcpgym::conformance {
+
+struct Selection {
+  std::vector<std::string> only;     // globs over check ids ('*', '?'); empty: all
+  std::vector<std::string> exclude;  // globs over check ids
+  bool selects(const std::string& check_id) const;
+};
+
+struct RunOptions {
+  Selection selection;
+  std::chrono::milliseconds check_timeout{60'000};
+  std::chrono::milliseconds run_timeout{600'000};
+  std::function<void(const Check&, std::size_t index, std::size_t total)> on_start;
+  std::function<void(const CheckResult&, std::size_t index, std::size_t total)> on_result;
+};
+
+struct RunReport {
+  Profile profile;
+  std::vector<CheckResult> results;  // in check order, selected checks only
+  std::chrono::milliseconds duration{0};
+  BaselineVerdict baseline;  // empty when no baseline was given
+  std::size_t count(Verdict verdict) const;
+  // 0: no MUST failed and no error (and, strict, no warning); 1 otherwise;
+  // with a baseline, listed failures do not count and a stale entry is 1.
+  int exit_status(bool strict) const;
+};
+
+// Runs checks one at a time against one Target, in the order given.
+class Runner {
+ public:
+  Runner(Profile profile, SuitePaths paths);
+  ~Runner();
+  // The checks' applicability against the profile: the reason to skip, if any.
+  std::optional<std::string> skip_reason(const Check& check) const;
+  // One check: never throws, never hangs past `timeout` (plus the time to kill
+  // and restart a spawned implementation).
+  CheckResult run_one(const Check& check, std::chrono::milliseconds timeout);
+  Target& target() { return *target_; }
+
+ private:
+  Profile profile_;
+  SuitePaths paths_;
+  std::shared_ptr<Target> target_;
+  bool restart_before_next_ = false;
+};
+
+RunReport run_suite(const std::vector<Check>& checks, const Profile& profile,
+                    const SuitePaths& paths, const RunOptions& options,
+                    const Baseline* baseline = nullptr);
+
+}  // namespace mcpgym::conformance

@@ -1,0 +1,206 @@
+#include "conformance/programs/suite_options.hpp"
+
+#include <unistd.h>
+
+#include <system_error>
+
+namespace mcpgym::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string shell_quote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word)
+    out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+fs::path executable_directory() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::current_path() : exe.parent_path();
+}
+
+// Installed: <prefix>/share/mcpgym-conformance/fixtures; in a build tree: the sources' fixtures/.
+fs::path default_fixtures() {
+  fs::path installed =
+      executable_directory().parent_path() / "share" / "mcpgym-conformance" / "fixtures";
+  std::error_code ec;
+  if (fs::is_directory(installed, ec)) return installed;
+  return fs::path(MCPGYM_SOURCE_DIR) / "fixtures";
+}
+
+std::vector<std::string> split_globs(const std::vector<std::string>& values) {
+  std::vector<std::string> globs;
+  for (const std::string& v : values) {
+    std::size_t start = 0;
+    while (start <= v.size()) {
+      std::size_t comma = v.find(',', start);
+      std::string g =
+          v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!g.empty()) globs.push_back(g);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return globs;
+}
+
+Expected<std::chrono::milliseconds, std::string> seconds_flag(const cli::Args& args,
+                                                              const char* name,
+                                                              std::chrono::milliseconds fallback) {
+  auto v = args.get(name);
+  if (!v) return fallback;
+  auto n = cli::to_integer(name, *v, 1, 86'400);
+  if (!n) return unexpected(n.error());
+  return std::chrono::milliseconds(*n * 1000);
+}
+
+}  // namespace
+
+void add_suite_flags(cli::Parser& parser) {
+  parser.heading("the implementation (none: the reference backend and the reference proxy)")
+      .option("profile", "backend|proxy|mcp",
+              "what it is: one environment per session, a multi-environment proxy, or any MCP "
+              "server (transport, lifecycle, header and session checks only); default backend")
+      .option("cmd", "TEMPLATE",
+              "start it with this command: {port} (required), {seed}, {config}, and for a proxy "
+              "{backend}, the suite's instrumented backend script")
+      .option("url", "URL", "judge a server that is already running (no restarts)")
+      .option("stdio", "COMMAND", "start COMMAND once per MCP session and speak over stdin/stdout")
+      .option("control-plane", "resources|http|both",
+              "control-plane forms it offers (default resources)")
+      .option(
+          "features", "LIST",
+          "optional features it claims, comma-separated: slippery, truncation, gymnasium-maps, 8x8")
+      .option("max-envs", "N", "a proxy's live-session limit, to check PROXY-008")
+      .option("ready-pattern", "REGEX",
+              "stdout line that says it is ready (default 'listening on (http://\\S+)'); empty: "
+              "wait until initialize succeeds")
+      .option("profile-file", "FILE",
+              "the same as JSON (docs/conformance.md); flags above override nothing, give one or "
+              "the other")
+      .heading("checks")
+      .flag("list", "list the checks (id, rule, level) and exit")
+      .option("only", "GLOBS", "run only checks whose id matches (comma-separated, repeatable)")
+      .option("exclude", "GLOBS", "skip checks whose id matches (comma-separated, repeatable)")
+      .option("baseline", "FILE", "expected failures (YAML, as the official MCP conformance suite)")
+      .flag("strict", "fail on SHOULD warnings too")
+      .option("check-timeout", "SECONDS", "longest a check may take (default 30)")
+      .option("timeout", "SECONDS", "longest the whole run may take (default 300)")
+      .heading("reports")
+      .option("report-dir", "DIR", "write report.json, junit.xml and report.md there")
+      .option("json", "FILE", "write the JSON report")
+      .option("junit", "FILE", "write JUnit XML")
+      .option("markdown", "FILE", "write the Markdown report")
+      .option("work-dir", "DIR",
+              "keep logs and temporary files there (default: a temporary directory, kept only when "
+              "a run fails)")
+      .flag("quiet", "print only the summary")
+      .heading("the suite's own programs (default: next to this program)")
+      .option("reference-backend", "PATH", "mcpgym-frozenlake, handed to a proxy as its backend")
+      .option("reference-proxy", "PATH", "mcpgym-proxy, for the default run")
+      .option("fixtures", "DIR", "fixtures/ with the golden recordings");
+}
+
+Profile default_backend_profile(const fs::path& backend) {
+  Profile p;
+  p.name = "reference backend";
+  p.kind = ProfileKind::kBackend;
+  p.launch = LaunchMode::kSpawn;
+  p.command = shell_quote(backend.string()) + " --port {port}";
+  p.control = {ControlPlane::kResources, ControlPlane::kHttp};
+  p.features = {Feature::kSlippery, Feature::kTruncation, Feature::kGymnasiumMaps, Feature::k8x8};
+  return p;
+}
+
+Profile default_proxy_profile(const fs::path& proxy) {
+  Profile p = default_backend_profile(proxy);
+  p.name = "reference proxy";
+  p.kind = ProfileKind::kProxy;
+  p.command = shell_quote(proxy.string()) +
+              " --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8";
+  p.max_envs = 8;
+  return p;
+}
+
+Expected<SuiteOptions, std::string> suite_options_from(const cli::Args& args) {
+  SuiteOptions o;
+  const fs::path here = executable_directory();
+  o.reference_backend =
+      args.get("reference-backend").value_or((here / "mcpgym-frozenlake").string());
+  o.reference_proxy = args.get("reference-proxy").value_or((here / "mcpgym-proxy").string());
+  o.fixtures = args.has("fixtures") ? fs::path(*args.get("fixtures")) : default_fixtures();
+  o.strict = args.has("strict");
+  o.list = args.has("list");
+  o.quiet = args.has("quiet");
+  o.selection.only = split_globs(args.get_all("only"));
+  o.selection.exclude = split_globs(args.get_all("exclude"));
+  auto ct = seconds_flag(args, "check-timeout", o.check_timeout);
+  if (!ct) return unexpected(ct.error());
+  o.check_timeout = *ct;
+  auto rt = seconds_flag(args, "timeout", o.run_timeout);
+  if (!rt) return unexpected(rt.error());
+  o.run_timeout = *rt;
+  for (auto [flag, field] : {std::pair{"report-dir", &o.report_dir},
+                             {"json", &o.json_file},
+                             {"junit", &o.junit_file},
+                             {"markdown", &o.markdown_file},
+                             {"work-dir", &o.work_dir}}) {
+    if (auto v = args.get(flag)) *field = fs::path(*v);
+  }
+  if (auto b = args.get("baseline")) {
+    auto baseline = read_baseline(*b);
+    if (!baseline) return unexpected(baseline.error());
+    o.baseline = std::move(baseline).value();
+  }
+
+  const bool by_flags = args.has("cmd") || args.has("url") || args.has("stdio");
+  if (args.has("profile-file")) {
+    if (by_flags) {
+      return unexpected(std::string(
+          "[mcpgym.conform.bad_profile] give --profile-file or --cmd/--url/--stdio, not both"));
+    }
+    auto p = read_profile_file(*args.get("profile-file"));
+    if (!p) return unexpected(p.error());
+    o.profiles.push_back(std::move(p).value());
+    return o;
+  }
+  if (!by_flags) {
+    for (const char* flag : {"profile", "control-plane", "features", "max-envs", "ready-pattern"}) {
+      if (args.has(flag)) {
+        return unexpected("[mcpgym.conform.bad_profile] --" + std::string(flag) +
+                          " describes an implementation: also give --cmd, --url or --stdio "
+                          "(without them the suite judges the reference programs)");
+      }
+    }
+    o.profiles.push_back(default_backend_profile(o.reference_backend));
+    o.profiles.push_back(default_proxy_profile(o.reference_proxy));
+    return o;
+  }
+  if ((args.has("cmd") + args.has("url") + args.has("stdio")) != 1) {
+    return unexpected(
+        std::string("[mcpgym.conform.bad_profile] give one of --cmd, --url and --stdio"));
+  }
+  json doc = json::object();
+  if (auto v = args.get("profile")) doc["kind"] = *v;
+  if (auto v = args.get("cmd")) doc["command"] = *v;
+  if (auto v = args.get("url")) doc["url"] = *v;
+  if (auto v = args.get("stdio")) doc["stdio"] = *v;
+  if (auto v = args.get("control-plane")) doc["control_plane"] = *v;
+  if (auto v = args.get("features")) doc["features"] = json::array({*v});
+  if (auto v = args.get("ready-pattern")) doc["ready_pattern"] = *v;
+  if (auto v = args.get("max-envs")) {
+    auto n = cli::to_integer("max-envs", *v, 1, 100'000);
+    if (!n) return unexpected(n.error());
+    doc["max_envs"] = *n;
+  }
+  auto p = profile_from_json(doc);
+  if (!p) return unexpected(p.error());
+  p->name = args.get("cmd").value_or(args.get("url").value_or(args.get("stdio").value_or("")));
+  o.profiles.push_back(std::move(p).value());
+  return o;
+}
+
+}  // namespace mcpgym::conformance

@@ -1,0 +1,171 @@
+// Negative controls: the suite is worth only the bugs it catches. Each field
+// bug of an earlier Python MCP-Gym project (../shared/field-reports) is
+// reproduced by a fault-injection flag of the reference backend or proxy; the
+// whole suite runs against each, and exactly the listed checks must end
+// non-passing, with the listed verdicts. The clean reference must pass
+// everything. A change that makes a check stop catching its bug, or start
+// failing on healthy behaviour, breaks one of these tests.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "conformance/tests/support.hpp"
+
+namespace mcpgym::conformance {
+namespace {
+
+using testing::reference_backend_profile;
+using testing::reference_proxy_profile;
+
+struct Control {
+  const char* name;                   // the --fault value; also the test's name
+  bool proxy;                         // a fault of mcpgym-proxy (else of mcpgym-frozenlake)
+  std::set<std::string> not_passing;  // "<check id>:<verdict>"
+};
+
+// Checks whose verdict follows from the control plane or the environment
+// being wrong in any way: every fault that corrupts episodes fails them.
+const std::set<std::string> kEpisodeChecks = {"determinism.golden-replay:fail",
+                                              "determinism.slippery-model:fail",
+                                              "properties.session-interleavings:fail",
+                                              "termination.goal:fail",
+                                              "termination.hole:fail",
+                                              "termination.multi-env-rollout:fail",
+                                              "termination.truncation:fail",
+                                              "metadata.line-per-step:fail",
+                                              "metadata.matches-control-plane:fail"};
+
+std::set<std::string> episode_checks_and(std::set<std::string> more) {
+  more.insert(kEpisodeChecks.begin(), kEpisodeChecks.end());
+  return more;
+}
+
+const Control kControls[] = {
+    // "session ids that change per request": every request lands in a fresh environment.
+    {"new-session-per-request", false,
+     episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                         "sessions.isolated-environments:fail", "sessions.concurrent-sessions:fail",
+                         "metadata.control-plane-present:fail",
+                         "termination.moves-after-end:error"})},
+    // "environments sharing state".
+    {"shared-state", false,
+     episode_checks_and({"sessions.isolated-environments:error",
+                         "sessions.concurrent-sessions:fail", "metadata.control-plane-present:fail",
+                         "termination.moves-after-end:error", "determinism.seed-used:fail",
+                         "determinism.gymnasium-maps:fail"})},
+    // "seeds silently ignored".
+    {"ignore-seed",
+     false,
+     {"determinism.golden-replay:fail", "determinism.gymnasium-maps:fail",
+      "determinism.same-seed-same-episode:fail", "determinism.seed-used:fail",
+      "determinism.slippery-model:fail", "properties.session-interleavings:fail"}},
+    // "no termination on holes".
+    {"no-hole-termination",
+     false,
+     {"determinism.golden-replay:fail", "determinism.slippery-model:fail",
+      "properties.session-interleavings:fail", "termination.hole:fail"}},
+    // "moves accepted after the end".
+    {"moves-after-end",
+     false,
+     {"properties.session-interleavings:fail", "termination.moves-after-end:fail"}},
+    // "control-plane status one step stale".
+    {"stale-status", false,
+     episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                         "sessions.isolated-environments:fail",
+                         "metadata.control-plane-present:fail",
+                         "termination.moves-after-end:error"})},
+    // "recordings without control-plane metadata".
+    {"empty-control-plane", false,
+     episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                         "sessions.isolated-environments:fail",
+                         "metadata.control-plane-present:fail",
+                         "termination.moves-after-end:error"})},
+    // "rollouts that stop after step 0".
+    {"terminate-after-first-step", false,
+     episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                         "sessions.isolated-environments:error",
+                         "sessions.concurrent-sessions:fail"})},
+    // "proxies that resolve a backend script against the wrong directory".
+    {"script-relative-to-exe", true, {"proxy-paths.relative-script:fail"}},
+    // "forwarded requests rejected with HTTP 406 for a missing Accept header".
+    {"forward-accept-json-only",
+     true,
+     {"proxy-forwarding.forwarded-headers:fail", "proxy-forwarding.strict-backend-episode:fail"}},
+};
+
+std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
+  std::set<std::string> out;
+  for (const auto& r : results) {
+    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip) {
+      out.insert(r.id + ":" + std::string(verdict_name(r.verdict)));
+    }
+  }
+  return out;
+}
+
+std::string explain(const std::vector<CheckResult>& results, const std::set<std::string>& ids) {
+  std::string out;
+  for (const auto& r : results) {
+    if (ids.count(r.id + ":" + std::string(verdict_name(r.verdict)))) {
+      out += "\n  " + testing::describe(r);
+    }
+  }
+  return out;
+}
+
+class NegativeControl : public ::testing::TestWithParam<Control> {};
+
+TEST_P(NegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
+  const Control& control = GetParam();
+  const std::vector<std::string> flags = {"--fault", control.name};
+  const Profile profile =
+      control.proxy ? reference_proxy_profile(flags) : reference_backend_profile(flags);
+  const auto results = testing::run_checks(profile, {});
+  const auto actual = not_passing(results);
+  std::set<std::string> missed, extra;
+  for (const auto& id : control.not_passing) {
+    if (!actual.count(id)) missed.insert(id);
+  }
+  for (const auto& id : actual) {
+    if (!control.not_passing.count(id)) extra.insert(id);
+  }
+  EXPECT_TRUE(missed.empty()) << "expected but not seen: " << ::testing::PrintToString(missed);
+  EXPECT_TRUE(extra.empty()) << "not expected:" << explain(results, extra);
+}
+
+INSTANTIATE_TEST_SUITE_P(FieldBugs, NegativeControl, ::testing::ValuesIn(kControls),
+                         [](const ::testing::TestParamInfo<Control>& info) {
+                           std::string name = info.param.name;
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(CleanReference, TheBackendPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(reference_backend_profile(), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+  EXPECT_EQ(results.size(), all_checks().size());
+}
+
+TEST(CleanReference, TheProxyPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(reference_proxy_profile(), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+}
+
+// Every field bug is caught by at least one check outside the catch-all property.
+TEST(FieldBugs, EachIsCaughtByAChecksOwnRuleNotOnlyByTheProperty) {
+  for (const Control& control : kControls) {
+    std::size_t specific = 0;
+    for (const auto& id : control.not_passing) {
+      specific += id.rfind("properties.", 0) != 0;
+    }
+    EXPECT_GT(specific, 0u) << control.name;
+  }
+}
+
+}  // namespace
+}  // namespace mcpgym::conformance

@@ -1,0 +1,66 @@
+#pragma once
+// Running single checks in tests: profiles for the reference programs (with
+// fault-injection flags for negative controls) and for mutant fronts, and a
+// one-call way to get a check's result.
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "conformance/core/check.hpp"
+#include "conformance/core/profile.hpp"
+#include "conformance/core/runner.hpp"
+#include "harness/process/supervisor.hpp"
+
+namespace mcpgym::conformance::testing {
+
+// build/bin (where the reference programs and mcpgym-conform are).
+std::filesystem::path bin_dir();
+// The repository's fixtures/ directory.
+std::filesystem::path fixtures_dir();
+
+// The reference backend spawned by the suite: `mcpgym-frozenlake --port {port}`
+// plus `flags` (e.g. {"--fault", "ignore-seed"}); every feature, both control planes.
+Profile reference_backend_profile(const std::vector<std::string>& flags = {});
+// The reference proxy with the suite's instrumented backend:
+// `mcpgym-proxy --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8`
+// plus `flags`; every feature, both control planes, max_envs 8.
+Profile reference_proxy_profile(const std::vector<std::string>& flags = {});
+// A server that is already running (a MutantFront, an InProcessBackend).
+Profile url_profile(const std::string& url, ProfileKind kind = ProfileKind::kBackend);
+
+// A fresh work directory under the test temp dir, removed by the caller's TempWork.
+class TempWork {
+ public:
+  TempWork();
+  ~TempWork();
+  SuitePaths paths() const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// The check with this id from all_checks(); aborts the test run if there is none.
+const Check& check_by_id(const std::string& id);
+// Runs the checks with these ids (globs) against `profile`; results in check order.
+std::vector<CheckResult> run_checks(
+    const Profile& profile, const std::vector<std::string>& only,
+    std::chrono::milliseconds check_timeout = std::chrono::seconds(60));
+CheckResult run_check(const Profile& profile, const std::string& id);
+// "fail HTTP-003 headers.accept-missing: expected ...; actual ...; details: ..." for assertion
+// messages.
+std::string describe(const CheckResult& result);
+// A program run to completion (a deadline, never a hang): its exit status and output.
+struct Finished {
+  harness::ExitStatus status;
+  std::string stdout_text;
+  std::string stderr_text;
+};
+// `argv` is passed as is (no shell, no placeholders); logs go under `logs`.
+Finished run_program(const std::vector<std::string>& argv, const std::filesystem::path& logs,
+                     std::chrono::seconds deadline = std::chrono::seconds(120));
+
+// The ids of results with this verdict.
+std::vector<std::string> ids_with(const std::vector<CheckResult>& results, Verdict verdict);
+
+}  // namespace mcpgym::conformance::testing
