@@ -1,5 +1,6 @@
 # The two set-up commands of the README, and a few helpers.
-#   make conform   the main job: build, then run the reference backend and play a seeded episode
+#   make conform   the main job: build, then run the conformance suite against the reference
+#                  backend and the reference proxy (reports in build/conformance-report/)
 #   make test      build and pass every test, then the unit tests again under ASan+UBSan
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -8,7 +9,7 @@ CMAKE_FLAGS ?=
 # Debian's interpreter: python3-numpy is installed for it, not for any other python3 on PATH.
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build test test-main test-asan conform bench fixtures golden format clean
+.PHONY: all deps build test test-main test-asan conform play bench fixtures golden format clean
 
 all: build
 
@@ -33,6 +34,9 @@ test-asan: deps
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 conform: build
+	@$(BUILD)/bin/mcpgym-conform --report-dir $(BUILD)/conformance-report
+
+play: build
 	@tools/play-episode.sh $(BUILD)/bin
 
 bench: build
@@ -42,6 +46,7 @@ bench: build
 	@$(BUILD)/bin/mcpgym-bench-rollout --backend $(BUILD)/bin/mcpgym-frozenlake | sed 's/^/  /'
 	@echo; echo "proxy: session creation, step latency, 128 environments, memory"
 	@$(BUILD)/bin/mcpgym-bench-proxy --proxy $(BUILD)/bin/mcpgym-proxy --backend $(BUILD)/bin/mcpgym-frozenlake | sed 's/^/  /'
+	@echo; tools/bench-conform.sh $(BUILD)/bin
 
 fixtures:
 	@tools/install-deps.sh fixtures

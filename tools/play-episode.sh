@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The README's main job (until the conformance suite exists): start the
-# reference backend on a free port, wait for its readiness line, play a short
-# seeded episode against it, and stop it, whatever happens.
+# `make play`: start the reference backend on a free port, wait for its
+# readiness line, play a short seeded episode against it, and stop it,
+# whatever happens.
 # usage: tools/play-episode.sh BIN_DIR [mcpgym-play flags...]
 set -euo pipefail
 bin=${1:?usage: tools/play-episode.sh BIN_DIR [mcpgym-play flags...]}
