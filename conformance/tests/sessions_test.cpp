@@ -447,29 +447,37 @@ TEST(SessionChecks, IsolationFailsOnSharedState) {
 
 TEST(SessionChecks, ConcurrencyFailsWhenOnlyOneSessionIsServedAtATime) {
   // A server that holds one session at a time: initialize gets 503 while
-  // another session is live.
+  // another session is live or being initialized. The slot is taken when the
+  // initialize arrives, not when it is answered, so initializes that arrive
+  // together cannot all slip through.
   struct Live {
     std::mutex mutex;
-    std::set<std::string> ids;
+    bool taken = false;
+    std::string id;
   };
   auto live = std::make_shared<Live>();
   Mutant m(
       [live](ForwardedRequest& req) -> std::optional<ForwardedResponse> {
         std::lock_guard lock(live->mutex);
-        if (req.method == "DELETE") live->ids.erase(get_header(req.headers, "mcp-session-id"));
-        if (method_of(req) == "initialize" && !live->ids.empty()) {
+        if (req.method == "DELETE" && get_header(req.headers, "mcp-session-id") == live->id) {
+          live->taken = false;
+          live->id.clear();
+        }
+        if (method_of(req) != "initialize") return std::nullopt;
+        if (live->taken) {
           return ForwardedResponse{
               .status = 503,
               .headers = {{"content-type", "application/json"}},
               .body = R"({"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"busy"}})"};
         }
+        live->taken = true;
         return std::nullopt;
       },
       [live](const ForwardedRequest& req, ForwardedResponse& res) {
-        if (method_of(req) != "initialize") return;
-        const std::string id = get_header(res.headers, "mcp-session-id");
+        if (method_of(req) != "initialize" || res.status == 503) return;
         std::lock_guard lock(live->mutex);
-        if (!id.empty()) live->ids.insert(id);
+        live->id = get_header(res.headers, "mcp-session-id");
+        if (live->id.empty()) live->taken = false;  // refused: the slot is free again
       });
   auto r = run_check(m.profile, "sessions.concurrent-sessions");
   expect_verdict(r, Verdict::kFail, " of 8 sessions failed; session ");

@@ -1,23 +1,23 @@
-#!/ usr / bin / env bash
-#Runs mcpgym - conform against a third - party Node.js server from fixtures / servers /.
+#!/usr/bin/env bash
+# Runs mcpgym-conform against a third-party Node.js server from fixtures/servers/.
 #
-#run - third - party.sh NAME MCPGYM_CONFORM FIXTURE_DIR
+#   run-third-party.sh NAME MCPGYM_CONFORM FIXTURE_DIR
 #
-#NAME is ts - frozenlake(the FrozenLake MCP - Gym server on the official TypeScript SDK,
-#profile backend) or server - everything(@modelcontextprotocol / server - everything in its
-#Streamable HTTP mode, profile mcp, with FIXTURE_DIR / conformance - baseline.yml).
+# NAME is ts-frozenlake (the FrozenLake MCP-Gym server on the official TypeScript SDK,
+# profile backend) or server-everything (@modelcontextprotocol/server-everything in its
+# Streamable HTTP mode, profile mcp, with FIXTURE_DIR/conformance-baseline.yml).
 #
-#The fixture's package.json and package-lock.json (and server.mjs, if any) are copied to a
-#fresh temporary directory, installed there with `npm ci`, and judged from there.The
-#temporary directory is always removed; the suite stops the servers it starts.Exit status:
-#the suite 's (0 when every MUST passes, or only baselined checks fail), 77 (ctest' s
-#SKIP_RETURN_CODE) when Node.js or npm is missing, or, for server - everything, when npm cannot
-#reach the registry; 1 for any other trouble.
-set - u
+# The fixture's package.json and package-lock.json (and server.mjs, if any) are copied to a
+# fresh temporary directory, installed there with `npm ci`, and judged from there. The
+# temporary directory is always removed; the suite stops the servers it starts. Exit status:
+# the suite's (0 when every MUST passes, or only baselined checks fail), 77 (ctest's
+# SKIP_RETURN_CODE) when Node.js or npm is missing, or, for server-everything, when npm cannot
+# reach the registry; 1 for any other trouble.
+set -u
 
-          readonly kSkip = 77
+readonly kSkip=77
 
-    if["$#" - ne 3]; then
+if [ "$#" -ne 3 ]; then
   echo "usage: $0 ts-frozenlake|server-everything MCPGYM_CONFORM FIXTURE_DIR" >&2
   exit 2
 fi
@@ -26,33 +26,36 @@ conform=$2
 fixture=$3
 
 case "$name" in
-  ts-frozenlake | server-everything) ;
-;
+  ts-frozenlake | server-everything) ;;
   *)
     echo "run-third-party.sh: unknown server '$name'" >&2
     exit 2
-    ;
-  ;
-  esac if[!-x "$conform"];
-  then echo "run-third-party.sh: $conform is not an executable (build the mcpgym-conform target)" >
-          &2 exit 1 fi if !command - v node > / dev / null 2 > &1 ||
-      !command - v npm > / dev / null 2 > &1;
-  then echo
-      "SKIP: Node.js and npm are not installed: the $name run needs them (apt-get install nodejs "
-      "npm)" exit "$kSkip" fi
+    ;;
+esac
 
-          tmp = $(mktemp - d "${TMPDIR:-/tmp}/mcpgym-third-party-$name.XXXXXX") ||
-                exit 1 suite_pid = cleanup() {
-    if
-      [-n "$suite_pid"];
-    then kill - TERM "$suite_pid" 2 > / dev / null wait "$suite_pid" 2 > / dev / null fi rm - rf
-                                                                             "$tmp"
-  }
-  trap cleanup EXIT trap 'exit 143' TERM trap 'exit 130' INT
+if [ ! -x "$conform" ]; then
+  echo "run-third-party.sh: $conform is not an executable (build the mcpgym-conform target)" >&2
+  exit 1
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "SKIP: Node.js and npm are not installed: the $name run needs them (apt-get install nodejs npm)"
+  exit "$kSkip"
+fi
 
-  now_ms() {
-    date + % s % 3N;
-  }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mcpgym-third-party-$name.XXXXXX") || exit 1
+suite_pid=
+cleanup() {
+  if [ -n "$suite_pid" ]; then
+    kill -TERM "$suite_pid" 2>/dev/null
+    wait "$suite_pid" 2>/dev/null
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+now_ms() { date +%s%3N; }
 seconds_since() { # start_ms -> "S.mmm"
   local d=$(($(now_ms) - $1))
   printf '%d.%03d' $((d / 1000)) $((d % 1000))
@@ -60,21 +63,18 @@ seconds_since() { # start_ms -> "S.mmm"
 
 app="$tmp/app"
 mkdir -p "$app"
-for f in package.json package-lock.json server.mjs;
-do
-  if
-    [-f "$fixture/$f"];
-then cp
-    "$fixture/$f"
-    "$app/$f" ||
-    exit 1;
-fi done
+for f in package.json package-lock.json server.mjs; do
+  if [ -f "$fixture/$f" ]; then
+    cp "$fixture/$f" "$app/$f" || exit 1
+  fi
+done
 
-    started = $(now_ms) npm_log =
-        "$tmp/npm-ci.log"(cd "$app" && timeout 180 npm ci-- no - audit-- no - fund-- loglevel =
-                              error) > "$npm_log" 2 > & 1 npm_status = $
-    ? echo "npm ci: exit $npm_status in $(seconds_since " $started ") s" if["$npm_status" - ne 0];
-then
+started=$(now_ms)
+npm_log="$tmp/npm-ci.log"
+(cd "$app" && timeout 180 npm ci --no-audit --no-fund --loglevel=error) >"$npm_log" 2>&1
+npm_status=$?
+echo "npm ci: exit $npm_status in $(seconds_since "$started") s"
+if [ "$npm_status" -ne 0 ]; then
   tail -n 30 "$npm_log"
   if [ "$name" = server-everything ] &&
      grep -Eqi 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|fetch failed|socket hang up' "$npm_log"; then
@@ -85,7 +85,7 @@ then
   exit 1
 fi
 
-#The suite starts the server in the app's directory (profile working_directory).
+# The suite starts the server in the app's directory (profile working_directory).
 case "$name" in
   ts-frozenlake)
     cat >"$tmp/profile.json" <<EOF
@@ -99,11 +99,10 @@ case "$name" in
 }
 EOF
     baseline=()
-    ;
-;
+    ;;
   server-everything)
-#PORT from the environment, `streamableHttp` as its argument; it logs readiness to
-#stderr only, so the suite waits until initialize succeeds(empty ready_pattern).
+    # PORT from the environment, `streamableHttp` as its argument; it logs readiness to
+    # stderr only, so the suite waits until initialize succeeds (empty ready_pattern).
     cat >"$tmp/profile.json" <<EOF
 {
   "name": "@modelcontextprotocol/server-everything (streamableHttp)",
@@ -114,24 +113,28 @@ EOF
 }
 EOF
     baseline=(--baseline "$fixture/conformance-baseline.yml")
-    ;
-  ;
-  esac
+    ;;
+esac
 
-      started = $(now_ms) "$conform" --profile -
-                file
-                "$tmp/profile.json"
-                "${baseline[@]}" --timeout 240 --report -
-                dir "$tmp/report" --work - dir "$tmp/work" --quiet& suite_pid =
-                    $ !wait "$suite_pid" status = $
-      ? suite_pid = echo "mcpgym-conform: exit $status in $(seconds_since " $started
-                         ") s" if[-f "$tmp/report/report.md"];
-  then echo cat "$tmp/report/report.md" fi if["$status" - ne 0] && [-d "$tmp/work"];
-  then
-#The servers' own logs, since the directory goes away with this script.
-                  find "$tmp/work" -
-              type f \(-name '*.log' - o - name '*.err' - o - name '*stderr*' \)2 >
-          / dev / null
-      | head - n 5 | while read - r log;
-  do
-  echo echo "--- ${log#" $tmp "/} (last 20 lines)" tail - n 20 "$log" done fi exit "$status"
+started=$(now_ms)
+"$conform" --profile-file "$tmp/profile.json" "${baseline[@]}" --timeout 240 \
+  --report-dir "$tmp/report" --work-dir "$tmp/work" --quiet &
+suite_pid=$!
+wait "$suite_pid"
+status=$?
+suite_pid=
+echo "mcpgym-conform: exit $status in $(seconds_since "$started") s"
+if [ -f "$tmp/report/report.md" ]; then
+  echo
+  cat "$tmp/report/report.md"
+fi
+if [ "$status" -ne 0 ] && [ -d "$tmp/work" ]; then
+  # The servers' own logs, since the directory goes away with this script.
+  find "$tmp/work" -type f \( -name '*.log' -o -name '*.err' -o -name '*stderr*' \) 2>/dev/null |
+    head -n 5 | while read -r log; do
+      echo
+      echo "--- ${log#"$tmp"/} (last 20 lines)"
+      tail -n 20 "$log"
+    done
+fi
+exit "$status"
