@@ -7,6 +7,7 @@
 // failing on healthy behaviour, breaks one of these tests.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -93,6 +94,11 @@ const Control kControls[] = {
      true,
      {"proxy-forwarding.forwarded-headers:fail", "proxy-forwarding.strict-backend-episode:fail"}},
 };
+
+// For test names and failure messages: the fault, not the struct's bytes.
+void PrintTo(const Control& control, std::ostream* out) {
+  *out << control.name;
+}
 
 std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
   std::set<std::string> out;
