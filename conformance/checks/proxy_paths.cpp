@@ -56,22 +56,6 @@ std::string quoted(const std::string& text) {
   return "'" + excerpt(text, 300) + "'";
 }
 
-// A word for a command template: single-quoted, braces doubled.
-std::string template_word(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'')
-      out += "'\\''";
-    else if (c == '{')
-      out += "{{";
-    else if (c == '}')
-      out += "}}";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 // Stands for {port} while the rest of the command is expanded.
 constexpr const char* kPortMark = "MCPGYMCONFORMPORTMARK";
 
@@ -95,7 +79,7 @@ Expected<std::string, std::string> relocated_command(const Context& ctx,
         word.find(kPortMark) == std::string::npos && fs::is_regular_file(home / word, ec)) {
       word = (home / word).lexically_normal().string();
     }
-    std::string quoted_word = template_word(word);
+    std::string quoted_word = harness::template_word(word);
     for (std::size_t at = quoted_word.find(kPortMark); at != std::string::npos;
          at = quoted_word.find(kPortMark, at)) {
       quoted_word.replace(at, std::string(kPortMark).size(), "{port}");

@@ -9,13 +9,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string shell_quote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word)
-    out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 fs::path executable_directory() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
@@ -109,7 +102,7 @@ Profile default_backend_profile(const fs::path& backend) {
   p.name = "reference backend";
   p.kind = ProfileKind::kBackend;
   p.launch = LaunchMode::kSpawn;
-  p.command = shell_quote(backend.string()) + " --port {port}";
+  p.command = harness::template_word(backend.string()) + " --port {port}";
   p.control = {ControlPlane::kResources, ControlPlane::kHttp};
   p.features = {Feature::kSlippery, Feature::kTruncation, Feature::kGymnasiumMaps, Feature::k8x8};
   return p;
@@ -119,7 +112,7 @@ Profile default_proxy_profile(const fs::path& proxy) {
   Profile p = default_backend_profile(proxy);
   p.name = "reference proxy";
   p.kind = ProfileKind::kProxy;
-  p.command = shell_quote(proxy.string()) +
+  p.command = harness::template_word(proxy.string()) +
               " --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8";
   p.max_envs = 8;
   return p;

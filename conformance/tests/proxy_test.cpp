@@ -63,10 +63,7 @@ const CheckResult& expect_fail_naming(const std::vector<CheckResult>& results,
 Profile shell_proxy(const std::string& name, const std::string& script) {
   Profile p = reference_proxy_profile();
   p.name = name;
-  std::string quoted = "'";
-  for (char c : script)
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  p.command = "/bin/sh -c " + quoted + "' {port} {backend}";
+  p.command = "/bin/sh -c " + harness::template_word(script) + " {port} {backend}";
   return p;
 }
 

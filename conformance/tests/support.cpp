@@ -15,12 +15,8 @@ namespace fs = std::filesystem;
 
 std::string join_flags(const std::vector<std::string>& flags) {
   std::string out;
-  for (const auto& f : flags) {
-    std::string quoted = "'";
-    for (char c : f)
-      quoted += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-    out += " " + quoted + "'";
-  }
+  for (const auto& f : flags)
+    out += " " + harness::template_word(f);
   return out;
 }
 
@@ -38,8 +34,8 @@ Profile reference_backend_profile(const std::vector<std::string>& flags) {
   p.name = "reference backend";
   p.kind = ProfileKind::kBackend;
   p.launch = LaunchMode::kSpawn;
-  p.command =
-      "'" + (bin_dir() / "mcpgym-frozenlake").string() + "' --port {port}" + join_flags(flags);
+  p.command = harness::template_word((bin_dir() / "mcpgym-frozenlake").string()) +
+              " --port {port}" + join_flags(flags);
   p.control = {ControlPlane::kResources, ControlPlane::kHttp};
   p.features = {Feature::kSlippery, Feature::kTruncation, Feature::kGymnasiumMaps, Feature::k8x8};
   return p;
@@ -49,8 +45,8 @@ Profile reference_proxy_profile(const std::vector<std::string>& flags) {
   Profile p = reference_backend_profile();
   p.name = "reference proxy";
   p.kind = ProfileKind::kProxy;
-  p.command = "'" + (bin_dir() / "mcpgym-proxy").string() +
-              "' --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8" +
+  p.command = harness::template_word((bin_dir() / "mcpgym-proxy").string()) +
+              " --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8" +
               join_flags(flags);
   p.max_envs = 8;
   return p;
@@ -118,20 +114,10 @@ std::string describe(const CheckResult& r) {
 
 Finished run_program(const std::vector<std::string>& argv, const fs::path& logs,
                      std::chrono::seconds deadline) {
-  // Each word single-quoted, braces doubled: launch() expands placeholders,
-  // and these words are meant literally.
+  // launch() expands placeholders; these words are meant literally.
   std::string command;
   for (const std::string& word : argv) {
-    std::string quoted = "'";
-    for (char c : word) {
-      if (c == '\'')
-        quoted += "'\\''";
-      else if (c == '{' || c == '}')
-        quoted += std::string(2, c);
-      else
-        quoted += c;
-    }
-    command += (command.empty() ? "" : " ") + quoted + "'";
+    command += (command.empty() ? "" : " ") + harness::template_word(word);
   }
   harness::LaunchSpec spec;
   spec.command = command;

@@ -226,6 +226,20 @@ Expected<std::vector<std::string>, std::string> expand_command(
   return parse_template(command_template, &values, nullptr);
 }
 
+std::string template_word(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else if (c == '{' || c == '}') {
+      out += std::string(2, c);
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 bool uses_placeholder(std::string_view command_template, std::string_view name) {
   std::vector<std::string> names;
   // A malformed template still reports the placeholders before the error.

@@ -29,6 +29,11 @@ namespace mcpgym::harness {
 Expected<std::vector<std::string>, std::string> expand_command(
     std::string_view command_template, const std::map<std::string, std::string>& values);
 
+// A word for a command template: single-quoted, with quotes escaped and
+// braces doubled, so that expand_command gives back exactly `text` as one
+// word, with no placeholder in it (a path with spaces, quotes or braces).
+std::string template_word(std::string_view text);
+
 // Whether a template mentions `{name}`.
 bool uses_placeholder(std::string_view command_template, std::string_view name);
 

@@ -79,22 +79,6 @@ double mean(const std::vector<double>& v) {
   return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
-// A word for a command template: single-quoted, quotes and braces escaped.
-std::string template_word(const std::string& text) {
-  std::string word = "'";
-  for (char c : text) {
-    if (c == '\'')
-      word += "'\\''";
-    else if (c == '{')
-      word += "{{";
-    else if (c == '}')
-      word += "}}";
-    else
-      word += c;
-  }
-  return word + "'";
-}
-
 // ---- /proc ----------------------------------------------------------------
 
 // A field of /proc/<pid>/status in KiB; -1 when the process is gone.
@@ -606,16 +590,16 @@ int main(int argc, char** argv) {
     // The direct baseline: one backend serving every environment in one process.
     auto backend = launch("backend", "{binary} --port {port} --log-level error --threads {threads}",
                           {{"binary", backend_binary}, {"threads", std::to_string(n + 64)}}, logs);
-    ProxyProcess proxy(
-        launch("proxy",
-               "{binary} --port {port} --log-level error --max-envs {max} --threads {threads} "
-               "--backend {backend} --log-dir {logs}",
-               {{"binary", proxy_binary},
-                {"max", std::to_string(n + 32)},
-                {"threads", std::to_string(n + 64)},
-                {"backend", template_word(backend_binary) + " --port {port} --log-level error"},
-                {"logs", (logs / "backends").string()}},
-               logs));
+    ProxyProcess proxy(launch(
+        "proxy",
+        "{binary} --port {port} --log-level error --max-envs {max} --threads {threads} "
+        "--backend {backend} --log-dir {logs}",
+        {{"binary", proxy_binary},
+         {"max", std::to_string(n + 32)},
+         {"threads", std::to_string(n + 64)},
+         {"backend", harness::template_word(backend_binary) + " --port {port} --log-level error"},
+         {"logs", (logs / "backends").string()}},
+        logs));
     const int proxy_port = *proxy->port();
     std::printf("proxy_rss_idle %ld KiB\n", status_kib(proxy->pid(), "VmRSS"));
 

@@ -75,21 +75,6 @@ Expected<fs::path, std::string> resolve_program(const std::string& program, cons
 
 }  // namespace
 
-std::string template_word(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'')
-      out += "'\\''";
-    else if (c == '{')
-      out += "{{";
-    else if (c == '}')
-      out += "}}";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions& options) {
   if (options.backend_template.has_value() == options.server_script.has_value()) {
     return unexpected(bad("give exactly one of --backend and --server-script"));
@@ -112,8 +97,8 @@ Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions&
     }
     auto interpreter = resolve_program(options.interpreter, base);
     if (!interpreter) return unexpected(interpreter.error());
-    spec.command = template_word(interpreter->string()) + " " + template_word(script.string()) +
-                   " --port {port} --seed {seed}";
+    spec.command = harness::template_word(interpreter->string()) + " " +
+                   harness::template_word(script.string()) + " --port {port} --seed {seed}";
     spec.working_directory = script.parent_path();
   } else {
     const auto [first, rest] = split_first_word(*options.backend_template);
@@ -125,7 +110,7 @@ Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions&
     }
     auto program = resolve_program(words->front(), base);
     if (!program) return unexpected(program.error());
-    spec.command = template_word(program->string()) + rest;
+    spec.command = harness::template_word(program->string()) + rest;
     spec.working_directory = options.start_directory;
   }
   // Every placeholder must be one the proxy fills.

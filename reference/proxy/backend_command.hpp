@@ -32,7 +32,4 @@ struct BackendOptions {
 //   directory) or found on PATH, run in the start directory.
 Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions& options);
 
-// A word for a command template: single-quoted, with quotes and braces escaped.
-std::string template_word(const std::string& text);
-
 }  // namespace mcpgym::proxy

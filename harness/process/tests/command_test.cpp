@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <rapidcheck/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -188,6 +189,22 @@ TEST(ExitStatus, Describes) {
   EXPECT_EQ((ExitStatus{true, 15}).describe(), "killed by signal 15 (SIGTERM)");
   EXPECT_EQ((ExitStatus{true, 11}).describe(), "killed by signal 11 (SIGSEGV)");
   EXPECT_EQ((ExitStatus{true, 99}).describe(), "killed by signal 99");
+}
+
+TEST(TemplateWord, QuotesAndEscapesBraces) {
+  EXPECT_EQ(template_word("plain"), "'plain'");
+  EXPECT_EQ(template_word(""), "''");
+  EXPECT_EQ(template_word("it's {seed}"), "'it'\\''s {{seed}}'");
+  EXPECT_EQ(template_word("a \"b\" \\c"), "'a \"b\" \\c'");
+}
+
+// Any text is one word of a template, read back exactly, with no placeholder in it.
+RC_GTEST_PROP(TemplateWordProperty, ExpandsBackToTheSameSingleWord, (const std::string& text)) {
+  const std::string quoted = template_word(text);
+  const auto words = harness::expand_command(quoted, {});
+  RC_ASSERT(words.has_value());
+  RC_ASSERT(*words == std::vector<std::string>{text});
+  RC_ASSERT(!harness::uses_placeholder(quoted, "port"));
 }
 
 }  // namespace

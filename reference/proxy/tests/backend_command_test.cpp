@@ -290,21 +290,5 @@ TEST_F(BackendCommand, ResolveAgainstMovesABackendProgramButNotWhereItRuns) {
   EXPECT_EQ(spec->working_directory, start());
 }
 
-TEST(TemplateWord, QuotesAndEscapesBraces) {
-  EXPECT_EQ(template_word("plain"), "'plain'");
-  EXPECT_EQ(template_word(""), "''");
-  EXPECT_EQ(template_word("it's {seed}"), "'it'\\''s {{seed}}'");
-  EXPECT_EQ(template_word("a \"b\" \\c"), "'a \"b\" \\c'");
-}
-
-// Any text is one word of a template, read back exactly, with no placeholder in it.
-RC_GTEST_PROP(TemplateWordProperty, ExpandsBackToTheSameSingleWord, (const std::string& text)) {
-  const std::string quoted = template_word(text);
-  const auto words = harness::expand_command(quoted, {});
-  RC_ASSERT(words.has_value());
-  RC_ASSERT(*words == std::vector<std::string>{text});
-  RC_ASSERT(!harness::uses_placeholder(quoted, "port"));
-}
-
 }  // namespace
 }  // namespace mcpgym::proxy
