@@ -10,6 +10,7 @@
 
 #include "harness/mcp/client.hpp"
 #include "harness/rollout/policy.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/cli.hpp"
 #include "reference/mcp/protocol.hpp"
 
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
   }
   auto seed = cli::to_integer("seed", args->get("seed").value_or("42"), 0,
                               static_cast<long long>(mcp::kMaxSeed));
-  const json config = json::parse(args->get("config").value_or("{}"), nullptr, false);
+  const json config = parse_json(args->get("config").value_or("{}")).value_or(json());
   const std::string actions = args->get("actions").value_or("DDRRDR");
   if (!seed || !config.is_object() || actions.find_first_not_of("LDRU") != std::string::npos) {
     std::cerr << "mcpgym-play: [mcpgym.cli.invalid_value] "
@@ -78,7 +79,8 @@ int main(int argc, char** argv) {
     const std::string action = *harness::action_of_letter(c);  // validated above
     const json result = checked(session.call_tool("lake_move", {{"action", action}}));
     if (result.value("isError", false)) misbehaved("lake_move failed: " + result.dump());
-    const json observation = json::parse(result["content"][0].value("text", ""), nullptr, false);
+    const json observation =
+        parse_json(result["content"][0].value("text", "")).value_or(json::object());
     const json reward = checked(session.read_resource("control://reward"));
     const json status = checked(session.read_resource("control://status"));
     std::printf("step %d: %-5s -> position %s  reward %s  terminated %s  truncated %s\n%s\n\n",

@@ -7,6 +7,8 @@
 #include <map>
 #include <system_error>
 
+#include "reference/common/bounded_json.hpp"
+
 namespace mcpgym::conformance {
 namespace {
 
@@ -78,14 +80,15 @@ Expected<std::vector<BackendAudit>, std::string> read_backend_audits(const fs::p
     while (std::getline(in, text)) {
       ++line_no;
       if (text.empty()) continue;
-      nlohmann::json line = nlohmann::json::parse(text, nullptr, false);
+      auto parsed = parse_json(text);
       // The last line may be half-written by a backend still running: ignore
       // a malformed final line, refuse a malformed line in the middle.
-      if (line.is_discarded() || !line.is_object()) {
+      if (!parsed || !parsed->is_object()) {
         if (in.peek() == std::char_traits<char>::eof()) break;
         return unexpected("[mcpgym.conform.bad_audit] " + file.string() + ":" +
                           std::to_string(line_no) + ": not a JSON object");
       }
+      const nlohmann::json& line = *parsed;
       const std::string event = line.value("event", "");
       if (event == "start") {
         audit.pid = line.value("pid", 0);

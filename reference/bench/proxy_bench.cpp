@@ -47,6 +47,7 @@
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/rollout/rollout.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/cli.hpp"
 
 namespace {
@@ -212,7 +213,7 @@ std::string open_session(harness::RawHttpClient& client, int seed, double* initi
   if (initialize_ms) *initialize_ms = ms_since(start);
   const std::string id = answer ? answer->header("Mcp-Session-Id") : "";
   if (!answer || answer->status != 200 || id.empty() ||
-      !json::parse(answer->body, nullptr, false).contains("result")) {
+      !parse_json(answer->body).value_or(json()).contains("result")) {
     throw Failure("initialize on port " + std::to_string(client.port()) +
                   " failed: " + describe(answer));
   }
@@ -244,7 +245,7 @@ double step(harness::RawHttpClient& client, const harness::HeaderList& headers) 
   const double us = 1000.0 * ms_since(start);
   bool ok = answer && answer->status == 200;
   if (ok) {
-    const json body = json::parse(answer->body, nullptr, false);
+    const json body = parse_json(answer->body).value_or(json());
     ok = body.is_object() && body.contains("result") && !body["result"].value("isError", false);
   }
   if (!ok) {
