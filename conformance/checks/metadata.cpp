@@ -424,7 +424,18 @@ Outcome no_call_after_end_check(Context& ctx) {
       }
     }
   }
-  return Outcome::held(expected, "none");
+  // No move after the end is proven only by episodes that ended: an empty
+  // recording (no answer, a failed rollout) proves nothing.
+  if (auto failed = rollout_failure(*rec, expected)) return std::move(*failed);
+  for (int i = 0; i < static_cast<int>(rec->plans.size()); ++i) {
+    if (!rec->watches[i].ended_seen) {
+      return Outcome::broken(expected, env_name(*rec, i) +
+                                           ": the control plane never said the episode ended (" +
+                                           rec->outcomes[i].describe() + ")");
+    }
+  }
+  return Outcome::held(expected, "none, in " + std::to_string(rec->plans.size()) +
+                                     " episodes that each ran to their end");
 }
 
 }  // namespace

@@ -303,6 +303,23 @@ TEST(EpisodeChecks, NoCallAfterEndFailsWhenTheEndIsHidden) {
   expect_fail(r, "env 0 (seed 200, 2-step episode): 3 tool calls, the episode ended at step 2");
 }
 
+// An empty recording proves nothing: the check judged it "none" and passed.
+TEST(EpisodeChecks, NoCallAfterEndFailsWhenTheServerIsNeverReachable) {
+  const int port = *harness::pick_free_port();  // nothing listens there
+  const auto r = run_check(url_profile("http://127.0.0.1:" + std::to_string(port) + "/mcp"),
+                           "metadata.no-call-after-end");
+  expect_fail(r, "env 0 (seed 200): FAILED after 0 step(s): ");
+}
+
+TEST(EpisodeChecks, NoCallAfterEndFailsWhenAStdioServerNeverAnswers) {
+  Profile profile;
+  profile.name = "a stdio server that reads nothing and says nothing";
+  profile.launch = LaunchMode::kStdio;
+  profile.command = "true";
+  const auto r = run_check(profile, "metadata.no-call-after-end");
+  expect_fail(r, "env 0 (seed 200): FAILED after 0 step(s): ");
+}
+
 // --- determinism -----------------------------------------------------------
 
 TEST(EpisodeChecks, SameEpisodeFailsWhenSessionsShareState) {
