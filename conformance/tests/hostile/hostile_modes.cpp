@@ -143,9 +143,9 @@ void sse_no_answer(int fd, const Options&, const Request&) {
 }
 
 // A server that implements only initialize (crash-mid-check, escaping-grandchild,
-// log-flood: their fault is elsewhere).
+// log-flood: their fault is elsewhere). It keeps serving the connection.
 void polite(int fd, const Options& options, const Request& request) {
-  if (write_all(fd, json_response(polite_answer(options, request)))) wait_for_close(fd);
+  write_all(fd, json_response(polite_answer(options, request)));
 }
 
 void write_stdout_line(const std::string& line) {
@@ -223,6 +223,10 @@ const std::map<std::string, HttpMode>& http_modes() {
       {"no-accept", hang},
   };
   return modes;
+}
+
+bool keeps_connection(const std::string& mode) {
+  return mode == "crash-mid-check" || mode == "escaping-grandchild" || mode == "log-flood";
 }
 
 const std::map<std::string, StdioMode>& stdio_modes() {

@@ -41,6 +41,8 @@ std::string random_bytes(std::size_t count);
 // caller closes the connection once the mode returns.
 using HttpMode = std::function<void(int fd, const Options&, const Request&)>;
 const std::map<std::string, HttpMode>& http_modes();
+// Modes after whose answer the connection keeps serving requests (keep-alive).
+bool keeps_connection(const std::string& mode);
 
 // stdio: the mode answers `request` on stdout (or does not).
 using StdioMode = std::function<void(const Options&, const Request&)>;

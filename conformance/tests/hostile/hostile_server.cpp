@@ -121,7 +121,7 @@ void serve_connection(int fd, const Options& options) {
       continue;
     }
     http_modes().at(options.mode)(fd, options, request);
-    break;
+    if (!keeps_connection(options.mode)) break;
   }
   ::close(fd);
 }
