@@ -148,6 +148,16 @@ void polite(int fd, const Options& options, const Request& request) {
   write_all(fd, json_response(polite_answer(options, request)));
 }
 
+// Answers everything with an empty result: a server that answers, but says
+// nothing a check could judge (the probe for verdicts on nothing).
+std::string empty_result(const Request& request) {
+  return response_line(request, {{"result", json::object()}});
+}
+
+void empty(int fd, const Options&, const Request& request) {
+  write_all(fd, json_response(empty_result(request)));
+}
+
 void write_stdout_line(const std::string& line) {
   write_all(STDOUT_FILENO, line + "\n");
 }
@@ -164,6 +174,9 @@ void stdio_endless_line(const Options&, const Request&) {
   while (write_all(STDOUT_FILENO, chunk)) {
   }
   sleep_forever();
+}
+void stdio_empty(const Options&, const Request& request) {
+  write_stdout_line(empty_result(request));
 }
 void stdio_polite(const Options& options, const Request& request) {
   write_stdout_line(polite_answer(options, request));
@@ -217,6 +230,7 @@ const std::map<std::string, HttpMode>& http_modes() {
       {"crash-mid-check", polite},
       {"escaping-grandchild", polite},
       {"log-flood", polite},
+      {"empty-result", empty},
       // false-ready and no-accept never read a request: hostile_server.cpp
       // handles them before any connection.
       {"false-ready", hang},
@@ -226,7 +240,8 @@ const std::map<std::string, HttpMode>& http_modes() {
 }
 
 bool keeps_connection(const std::string& mode) {
-  return mode == "crash-mid-check" || mode == "escaping-grandchild" || mode == "log-flood";
+  return mode == "crash-mid-check" || mode == "escaping-grandchild" || mode == "log-flood" ||
+         mode == "empty-result";
 }
 
 const std::map<std::string, StdioMode>& stdio_modes() {
@@ -238,6 +253,7 @@ const std::map<std::string, StdioMode>& stdio_modes() {
       {"crash-mid-check", stdio_polite},
       {"escaping-grandchild", stdio_polite},
       {"log-flood", stdio_polite},
+      {"empty-result", stdio_empty},
   };
   return modes;
 }
