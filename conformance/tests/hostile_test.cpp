@@ -16,6 +16,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -200,6 +201,13 @@ std::vector<pid_t> leftovers(const fs::path& pid_file) {
   return alive;
 }
 
+// The figures docs/reliability.md quotes: peak memory and wall time per run.
+void report_figures(const std::string& program, const HostileCase& c, const ProgramRun& run) {
+  std::cout << "figures: " << program << " mode " << c.mode << (c.stdio ? " (stdio)" : "")
+            << ": peak " << run.max_rss_kib / 1024 << " MiB, " << run.took.count() << " ms, exit "
+            << run.exit_code << (run.timed_out ? " (killed at the test's deadline)" : "") << "\n";
+}
+
 // Kills what the run left behind (only our own, by pid) and says what it was.
 std::string reap_leftovers(const fs::path& pid_file) {
   std::string text;
@@ -289,6 +297,7 @@ TEST_P(Hostile, ConformEndsReportsAndNamesTheFault) {
                                    "8",
                                    "--quiet"};
   const ProgramRun run = run_with_deadline(argv, dir_, kConformDeadline);
+  report_figures("mcpgym-conform", c, run);
   const std::string context =
       "mode " + c.mode + (c.stdio ? " (stdio)" : "") +
       (c.waits_for.empty() ? "" : ", needs the " + c.waits_for + " part of issue 9") +
@@ -336,6 +345,7 @@ TEST_P(Hostile, RecordEndsWritesWholeLinesAndNamesTheFault) {
     argv.push_back("stdio");
   }
   const ProgramRun run = run_with_deadline(argv, dir_, kRecordDeadline);
+  report_figures("mcpgym-record", c, run);
   const std::string context =
       "mode " + c.mode + (c.stdio ? " (stdio)" : "") +
       (c.waits_for.empty() ? "" : ", needs the " + c.waits_for + " part of issue 9") +
