@@ -72,8 +72,13 @@ void count_request_or_crash(const Options& options) {
   if (options.mode == "crash-mid-check" && ++g_requests >= options.crash_after) ::_exit(3);
 }
 
+struct HttpRequest {
+  std::string method;  // GET, POST, DELETE, ...
+  std::string body;
+};
+
 // One HTTP request: the head up to the blank line, then Content-Length bytes.
-std::optional<std::string> read_http_body(int fd, std::string& pending) {
+std::optional<HttpRequest> read_http_request(int fd, std::string& pending) {
   char buffer[65536];
   std::size_t head_end;
   while ((head_end = pending.find("\r\n\r\n")) == std::string::npos) {
@@ -93,9 +98,9 @@ std::optional<std::string> read_http_body(int fd, std::string& pending) {
     if (n <= 0) return std::nullopt;
     pending.append(buffer, static_cast<std::size_t>(n));
   }
-  std::string body = pending.substr(body_start, length);
+  HttpRequest request{pending.substr(0, pending.find(' ')), pending.substr(body_start, length)};
   pending.erase(0, body_start + length);
-  return body;
+  return request;
 }
 
 std::string plain_http_answer(const std::string& status, const std::string& extra,
@@ -107,9 +112,20 @@ std::string plain_http_answer(const std::string& status, const std::string& extr
 
 void serve_connection(int fd, const Options& options) {
   std::string pending;
-  while (auto body = read_http_body(fd, pending)) {
+  while (auto http = read_http_request(fd, pending)) {
     count_request_or_crash(options);
-    const Request request = to_request(*body);
+    // The misbehaviour is aimed at JSON-RPC exchanges: a session's DELETE (or a
+    // GET) gets a plain answer, so a client's clean-up does not cost it a second
+    // deadline.
+    if (!options.from_start && http->method != "POST") {
+      if (!write_all(fd, http->method == "DELETE"
+                             ? "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+                             : "HTTP/1.1 405 Method Not Allowed\r\nAllow: POST, DELETE\r\n"
+                               "Content-Length: 0\r\n\r\n"))
+        break;
+      continue;
+    }
+    const Request request = to_request(http->body);
     if (!options.from_start && request.method == "initialize") {
       if (!write_all(fd, plain_http_answer("200 OK", "Mcp-Session-Id: hostile-session\r\n",
                                            initialize_answer(request))))
