@@ -131,14 +131,16 @@ class RunProgress {
 
 // Names every environment still running at the run's deadline.
 void report_cut_envs(RunProgress& progress, const std::vector<harness::EnvironmentSpec>& envs,
-                     long long run_timeout_ms) {
+                     long long run_timeout_ms, bool started_by_us) {
   for (std::size_t i = 0; i < envs.size(); ++i) {
     const int index = static_cast<int>(i);
     if (progress.env_is_done(index)) continue;
     std::cerr << "mcpgym-record: [mcpgym.record.run_deadline] env " << index << " (seed "
               << envs[i].seed << ") cut after " << progress.steps_of(index)
               << " step(s): the run passed its deadline (--run-timeout " << run_timeout_ms
-              << " ms); the implementation is stopped and the steps so far are kept\n";
+              << " ms); "
+              << (started_by_us ? "the implementation is stopped" : "its calls are abandoned")
+              << " and the steps so far are kept\n";
   }
 }
 
@@ -262,7 +264,7 @@ int main(int argc, char** argv) {
   bool cut = false;
   if (!progress.wait_until_finished(run_deadline)) {
     cut = true;
-    report_cut_envs(progress, envs, *run_timeout);
+    report_cut_envs(progress, envs, *run_timeout, !url);
     // Calls blocked on a stopped implementation end at once (closed socket or pipe).
     connector->stop_all();
     if (shared) shared->stop(std::chrono::milliseconds(500));
@@ -273,8 +275,9 @@ int main(int argc, char** argv) {
       progress.wait_until_finished(std::chrono::steady_clock::now() + std::chrono::seconds(3));
   const bool written = !args.get("out") || write_recording(*args.get("out"), progress.lines());
   if (!finished) {
-    std::cerr << "mcpgym-record: [mcpgym.record.run_deadline] calls still blocked 3 s after the "
-                 "implementation was stopped; exiting without waiting for them\n";
+    std::cerr
+        << "mcpgym-record: [mcpgym.record.run_deadline] calls still blocked 3 s after the run's "
+           "deadline; exiting without waiting for them\n";
     std::cerr.flush();
     std::_Exit(kExitMisbehaved);
   }
