@@ -1,13 +1,19 @@
 // mcpgym-record: runs a multi-environment rollout against an MCP-Gym
 // implementation and writes the recording (JSONL, one line per environment
 // step). Exit status: 0 every environment ran cleanly, 1 the implementation
-// misbehaved (or could not be started), 2 bad flags.
+// misbehaved (or could not be started, or the run passed its deadline), 2 bad
+// flags.
 #include <unistd.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/mcp/client.hpp"
@@ -44,6 +50,9 @@ cli::Parser make_parser() {
               "how to read reward and status (default resources)")
       .option("out", "FILE", "write the recording here (atomically)")
       .option("timeout", "MS", "deadline of each MCP call (default 10000)")
+      .option("run-timeout", "MS",
+              "deadline of the whole run (default 600000): then every environment is stopped, "
+              "the steps recorded so far are written, the cut environments are named, exit 1")
       .option("ready-timeout", "MS",
               "deadline for a started implementation to be ready (default 10000)")
       .option("log-dir", "DIR",
@@ -68,6 +77,94 @@ Expected<std::vector<std::uint64_t>, std::string> parse_seeds(const std::string&
 int usage_error(const std::string& message) {
   std::cerr << "mcpgym-record: " << message << "\n";
   return cli::kExitUsage;
+}
+
+// What the rollout has done so far, kept as it happens so that a run stopped
+// at its deadline still writes every finished step. The rollout runs on its
+// own thread; main waits here with the run's deadline.
+class RunProgress {
+ public:
+  void add_line(const harness::RecordedStep& line) {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(line);
+  }
+  void env_done(int env_index) {
+    std::lock_guard lock(mutex_);
+    done_.insert(env_index);
+  }
+  void finish() {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+  bool wait_until_finished(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_until(lock, deadline, [&] { return finished_; });
+  }
+  bool env_is_done(int env_index) {
+    std::lock_guard lock(mutex_);
+    return done_.contains(env_index);
+  }
+  int steps_of(int env_index) {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(std::count_if(lines_.begin(), lines_.end(), [&](const auto& line) {
+      return line.env_index == env_index;
+    }));
+  }
+  // Ordered by (env_index, step): the same bytes whatever order steps came in.
+  std::vector<harness::RecordedStep> lines() {
+    std::lock_guard lock(mutex_);
+    std::vector<harness::RecordedStep> sorted = lines_;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.env_index, a.step) < std::pair(b.env_index, b.step);
+    });
+    return sorted;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<harness::RecordedStep> lines_;
+  std::set<int> done_;
+  bool finished_ = false;
+};
+
+// Names every environment still running at the run's deadline.
+void report_cut_envs(RunProgress& progress, const std::vector<harness::EnvironmentSpec>& envs,
+                     long long run_timeout_ms, bool started_by_us) {
+  for (std::size_t i = 0; i < envs.size(); ++i) {
+    const int index = static_cast<int>(i);
+    if (progress.env_is_done(index)) continue;
+    std::cerr << "mcpgym-record: [mcpgym.record.run_deadline] env " << index << " (seed "
+              << envs[i].seed << ") cut after " << progress.steps_of(index)
+              << " step(s): the run passed its deadline (--run-timeout " << run_timeout_ms
+              << " ms); "
+              << (started_by_us ? "the implementation is stopped" : "its calls are abandoned")
+              << " and the steps so far are kept\n";
+  }
+}
+
+bool write_recording(const std::string& path, const std::vector<harness::RecordedStep>& lines) {
+  // What was recorded is written even when an environment failed, so the
+  // misbehaviour can be inspected. Whole lines only: the file is renamed into
+  // place once complete.
+  auto writer = harness::RecordingWriter::open(path);
+  if (!writer) {
+    std::cerr << "mcpgym-record: " << writer.error() << "\n";
+    return false;
+  }
+  for (const auto& line : lines) {
+    if (auto written = writer->write(line); !written) {
+      std::cerr << "mcpgym-record: " << written.error() << "\n";
+      return false;
+    }
+  }
+  if (auto committed = writer->commit(); !committed) {
+    std::cerr << "mcpgym-record: " << committed.error() << "\n";
+    return false;
+  }
+  std::cerr << "mcpgym-record: wrote " << lines.size() << " line(s) to " << path << "\n";
+  return true;
 }
 
 }  // namespace
@@ -95,6 +192,11 @@ int main(int argc, char** argv) {
   if (!max_steps) return usage_error(max_steps.error());
   auto timeout = cli::to_integer("timeout", args.get("timeout").value_or("10000"), 1, 3'600'000);
   if (!timeout) return usage_error(timeout.error());
+  auto run_timeout =
+      cli::to_integer("run-timeout", args.get("run-timeout").value_or("600000"), 1, 86'400'000);
+  if (!run_timeout) return usage_error(run_timeout.error());
+  const auto run_deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(*run_timeout);
   auto ready_timeout =
       cli::to_integer("ready-timeout", args.get("ready-timeout").value_or("10000"), 1, 3'600'000);
   if (!ready_timeout) return usage_error(ready_timeout.error());
@@ -129,6 +231,8 @@ int main(int argc, char** argv) {
       auto process = harness::launch(spec);
       if (!process) {
         std::cerr << "mcpgym-record: " << process.error() << "\n";
+        // An empty recording still says, to whoever reads --out, that nothing ran.
+        if (const auto out = args.get("out")) write_recording(*out, {});
         return kExitMisbehaved;
       }
       shared = std::move(*process);
@@ -145,31 +249,38 @@ int main(int argc, char** argv) {
   options.max_steps = static_cast<int>(*max_steps);
   options.control_plane =
       *form == "http" ? harness::ControlPlaneForm::kHttp : harness::ControlPlaneForm::kResources;
-  options.on_env_done = [](const harness::EnvOutcome& env) {
+  RunProgress progress;
+  options.on_env_done = [&progress](const harness::EnvOutcome& env) {
     std::cerr << "mcpgym-record: " << env.describe() << "\n";
+    progress.env_done(env.env_index);
   };
-  const auto result = harness::run_rollout(*connector, envs, *policy, options);
+  options.on_step = [&progress](const harness::RecordedStep& line) { progress.add_line(line); };
+  harness::RolloutResult result;
+  std::thread runner([&] {
+    result = harness::run_rollout(*connector, envs, *policy, options);
+    progress.finish();
+  });
 
-  if (const auto out = args.get("out")) {
-    // What was recorded is written even when an environment failed, so the
-    // misbehaviour can be inspected.
-    auto writer = harness::RecordingWriter::open(*out);
-    if (!writer) {
-      std::cerr << "mcpgym-record: " << writer.error() << "\n";
-      return kExitMisbehaved;
-    }
-    for (const auto& line : result.recording()) {
-      if (auto written = writer->write(line); !written) {
-        std::cerr << "mcpgym-record: " << written.error() << "\n";
-        return kExitMisbehaved;
-      }
-    }
-    if (auto committed = writer->commit(); !committed) {
-      std::cerr << "mcpgym-record: " << committed.error() << "\n";
-      return kExitMisbehaved;
-    }
-    std::cerr << "mcpgym-record: wrote " << result.recording().size() << " line(s) to " << *out
-              << "\n";
+  bool cut = false;
+  if (!progress.wait_until_finished(run_deadline)) {
+    cut = true;
+    report_cut_envs(progress, envs, *run_timeout, !url);
+    // Calls blocked on a stopped implementation end at once (closed socket or pipe).
+    connector->stop_all();
+    if (shared) shared->stop(std::chrono::milliseconds(500));
   }
-  return result.ok() ? 0 : kExitMisbehaved;
+  // A call blocked on a server that cannot be stopped (--url) or whose pipe a
+  // leftover process still holds: give up on it after a short grace.
+  const bool finished =
+      progress.wait_until_finished(std::chrono::steady_clock::now() + std::chrono::seconds(3));
+  const bool written = !args.get("out") || write_recording(*args.get("out"), progress.lines());
+  if (!finished) {
+    std::cerr
+        << "mcpgym-record: [mcpgym.record.run_deadline] calls still blocked 3 s after the run's "
+           "deadline; exiting without waiting for them\n";
+    std::cerr.flush();
+    std::_Exit(kExitMisbehaved);
+  }
+  runner.join();
+  return result.ok() && !cut && written ? 0 : kExitMisbehaved;
 }

@@ -424,7 +424,18 @@ Outcome no_call_after_end_check(Context& ctx) {
       }
     }
   }
-  return Outcome::held(expected, "none");
+  // No move after the end is proven only by episodes that ended: an empty
+  // recording (no answer, a failed rollout) proves nothing, so DATA-006 could
+  // not be judged; the failure itself is line-per-step's to report.
+  for (int i = 0; i < static_cast<int>(rec->plans.size()); ++i) {
+    const auto& env = rec->outcomes[i];
+    if (env.error || !rec->watches[i].ended_seen) {
+      return Outcome::could_not_run("no episode end to judge a move after: " + env.describe() +
+                                    (env.error ? "" : "; the control plane never said it ended"));
+    }
+  }
+  return Outcome::held(expected, "none, in " + std::to_string(rec->plans.size()) +
+                                     " episodes that each ran to their end");
 }
 
 }  // namespace

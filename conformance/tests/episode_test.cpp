@@ -303,6 +303,33 @@ TEST(EpisodeChecks, NoCallAfterEndFailsWhenTheEndIsHidden) {
   expect_fail(r, "env 0 (seed 200, 2-step episode): 3 tool calls, the episode ended at step 2");
 }
 
+// An empty recording proves nothing: the check judged it "none" and passed.
+// Now it says it could not judge, and why.
+void expect_not_judged(const CheckResult& r, const std::string& actual_start) {
+  EXPECT_EQ(r.verdict, Verdict::kError) << describe(r);
+  EXPECT_TRUE(r.actual.starts_with(actual_start)) << describe(r);
+}
+
+TEST(EpisodeChecks, NoCallAfterEndIsNotJudgedWhenTheServerIsNeverReachable) {
+  const int port = *harness::pick_free_port();  // nothing listens there
+  expect_not_judged(run_check(url_profile("http://127.0.0.1:" + std::to_string(port) + "/mcp"),
+                              "metadata.no-call-after-end"),
+                    "no episode end to judge a move after: env 0 (seed 200): FAILED after 0 "
+                    "step(s): [mcpgym.client.transport] initialize: no answer: POST "
+                    "http://127.0.0.1:" +
+                        std::to_string(port) + "/mcp failed: Connection");
+}
+
+TEST(EpisodeChecks, NoCallAfterEndIsNotJudgedWhenAStdioServerNeverAnswers) {
+  Profile profile;
+  profile.name = "a stdio server that reads nothing and says nothing";
+  profile.launch = LaunchMode::kStdio;
+  profile.command = "true";
+  expect_not_judged(run_check(profile, "metadata.no-call-after-end"),
+                    "no episode end to judge a move after: env 0 (seed 200): FAILED after 0 "
+                    "step(s): [mcpgym.client.");
+}
+
 // --- determinism -----------------------------------------------------------
 
 TEST(EpisodeChecks, SameEpisodeFailsWhenSessionsShareState) {

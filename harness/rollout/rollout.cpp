@@ -28,7 +28,9 @@ std::string format_double(double value) {
 
 class Env {
  public:
-  Env(int index, const EnvironmentSpec& spec, const RolloutOptions& options) : options_(options) {
+  Env(int index, const EnvironmentSpec& spec, const RolloutOptions& options,
+      std::mutex& report_mutex)
+      : options_(options), report_mutex_(report_mutex) {
     out_.env_index = index;
     out_.seed = spec.seed;
   }
@@ -88,7 +90,7 @@ class Env {
                           {"tool_call_id", call_id},
                           {"content", text},
                           {"metadata", {{"control_plane", *control}}}});
-      if (options_.record) out_.lines.push_back({out_.env_index, spec.seed, step, messages});
+      if (options_.record) record_line({out_.env_index, spec.seed, step, messages});
       out_.steps = step;
       out_.terminated = (*control)["terminated"].get<bool>();
       out_.truncated = (*control)["truncated"].get<bool>();
@@ -107,6 +109,14 @@ class Env {
     out_.error = std::move(why);
     if (client_) (void)client_->close();
     return std::move(out_);
+  }
+
+  void record_line(RecordedStep line) {
+    if (options_.on_step) {
+      std::lock_guard lock(report_mutex_);
+      options_.on_step(line);
+    }
+    out_.lines.push_back(std::move(line));
   }
 
   static std::string first_text(const json& result) {
@@ -162,6 +172,7 @@ class Env {
   }
 
   const RolloutOptions& options_;
+  std::mutex& report_mutex_;
   EnvOutcome out_;
   std::unique_ptr<McpClient> client_;
 };
@@ -195,16 +206,30 @@ class ProcessPerEnvConnector final : public Connector {
     Process& running = **process;
     {
       std::lock_guard lock(mutex_);
+      if (stopped_) {
+        (*process)->stop();
+        return unexpected(
+            std::string("[mcpgym.record.run_deadline] not started: the run was "
+                        "stopped at its deadline"));
+      }
       processes_.push_back(std::move(*process));
     }
     if (spec.stdio_pipes) return connect_stdio(running, options_);
     return connect_http(running.url(), options_);
   }
 
+  void stop_all() override {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    for (auto& process : processes_)
+      process->stop(std::chrono::milliseconds(500));
+  }
+
  private:
   LaunchSpec base_;
   ClientOptions options_;
   std::mutex mutex_;
+  bool stopped_ = false;
   std::vector<std::unique_ptr<Process>> processes_;
 };
 
@@ -253,7 +278,7 @@ RolloutResult run_rollout(Connector& connector, const std::vector<EnvironmentSpe
   threads.reserve(envs.size());
   for (std::size_t i = 0; i < envs.size(); ++i) {
     threads.emplace_back([&, i] {
-      Env env(static_cast<int>(i), envs[i], options);
+      Env env(static_cast<int>(i), envs[i], options, report_mutex);
       result.envs[i] = env.run(connector, envs[i], policy);
       if (options.on_env_done) {
         std::lock_guard lock(report_mutex);

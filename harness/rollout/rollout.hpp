@@ -34,6 +34,9 @@ class Connector {
   virtual ~Connector() = default;
   virtual Expected<std::unique_ptr<McpClient>, std::string> connect(int env_index,
                                                                     const EnvironmentSpec& env) = 0;
+  // Stops every process this connector started and refuses later connects, so
+  // calls blocked on them end (a whole-run deadline). Thread-safe; idempotent.
+  virtual void stop_all() {}
 };
 
 // Every environment is a session of the server at `url`.
@@ -52,6 +55,9 @@ struct RolloutOptions {
   bool record = true;
   // Called once per environment when it stops (any thread, serialized).
   std::function<void(const struct EnvOutcome&)> on_env_done;
+  // Called with each recorded line as soon as its step is complete (any
+  // thread, serialized), so a run cut short still has every finished step.
+  std::function<void(const RecordedStep&)> on_step;
 };
 
 struct EnvOutcome {

@@ -7,6 +7,7 @@
 #include <rapidcheck/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -223,6 +224,25 @@ TEST(Rollout, RecordingIsOrderedByEnvironmentThenStep) {
     EXPECT_LT(std::pair(lines[i - 1].env_index, lines[i - 1].step),
               std::pair(lines[i].env_index, lines[i].step));
   }
+}
+
+// on_step sees every recorded line as its step completes (what a recorder
+// stopped at its run's deadline still writes), the same lines as the result.
+TEST(Rollout, OnStepSeesEveryLineAsItIsRecorded) {
+  testkit::InProcessBackend backend;
+  auto connector = url_connector(backend.url());
+  std::vector<RecordedStep> seen;
+  RolloutOptions options = steps(50);
+  options.on_step = [&seen](const RecordedStep& line) { seen.push_back(line); };
+  const auto result = run_rollout(*connector, seeds({3, 1, 2}), shortest_path_policy(), options);
+  ASSERT_TRUE(result.ok());
+  std::vector<RecordedStep> recorded = result.recording();
+  ASSERT_EQ(seen.size(), recorded.size());
+  std::sort(seen.begin(), seen.end(), [](const RecordedStep& a, const RecordedStep& b) {
+    return std::pair(a.env_index, a.step) < std::pair(b.env_index, b.step);
+  });
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    EXPECT_EQ(seen[i].to_json(), recorded[i].to_json());
 }
 
 // Record, write, read back, replay with the recorded actions, and compare: the
