@@ -32,6 +32,12 @@ CallError make_error(CallErrorKind kind, std::string method, std::string why, st
 std::string message_text(const std::string& method, const json& params,
                          std::optional<std::int64_t> id = std::nullopt);
 
+// Parses JSON text from the server within `limits`. The error is a sentence
+// about `what`: "<what> is not JSON", or "<what> is refused: " and the
+// [mcpgym.json.too_deep] / [mcpgym.json.too_large] message.
+Expected<json, std::string> parse_untrusted(std::string_view text, std::string_view what,
+                                            const JsonLimits& limits);
+
 // Whether a parsed message is a request or notification (it has a method).
 bool is_server_message(const json& message);
 
