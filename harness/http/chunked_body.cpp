@@ -83,8 +83,8 @@ ChunkedDecoder::Status ChunkedDecoder::feed(std::string_view& in, std::string& o
       case State::kDataEnd: {
         const bool complete = take_line(in);
         if (!without_line_end(line_).empty()) {
-          return fail("a chunk's data is longer than its size line said: \"" +
-                      excerpt(line_, 100) + "\"");
+          return fail("a chunk's data is longer than its size line said: \"" + excerpt(line_, 100) +
+                      "\"");
         }
         if (!complete) return Status::kNeedMore;
         line_.clear();

@@ -25,6 +25,15 @@ std::string milliseconds(Clock::duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
 }
 
+// Grows `body` geometrically for `extra` more bytes, but never to a capacity
+// past the cap and one read: a body at the cap costs the cap, not twice it.
+void reserve_within(std::string& body, std::size_t extra, std::size_t cap) {
+  const std::size_t needed = body.size() + extra;
+  if (needed <= body.capacity()) return;
+  const std::size_t doubled = std::max(needed, body.capacity() * 2);
+  body.reserve(std::min(doubled, std::max(needed, cap + kReadPiece)));
+}
+
 bool is_event_stream(const HttpExchange& exchange) {
   std::string type = exchange.header("Content-Type");
   type = type.substr(0, type.find(';'));
@@ -62,7 +71,8 @@ std::string request_text(const HttpRequest& request, const std::string& host, in
     add(name, value);
   if (!lookup.has_header("Accept")) add("Accept", "*/*");
   if (!lookup.has_header("User-Agent")) add("User-Agent", "mcpgym-harness");
-  if (!request.body.empty() && !lookup.has_header("Content-Type")) add("Content-Type", "text/plain");
+  if (!request.body.empty() && !lookup.has_header("Content-Type"))
+    add("Content-Type", "text/plain");
   const bool sends_length = !request.body.empty() || request.method == "POST" ||
                             request.method == "PUT" || request.method == "PATCH";
   if (sends_length && !lookup.has_header("Content-Length")) {
@@ -150,8 +160,9 @@ class ResponseReader {
       case IoResult::Status::kFailed:
         break;
     }
-    return unexpected(Failure{"mcpgym.http_client.reset",
-                              std::string("reading the answer failed: ") + std::strerror(io.error)});
+    return unexpected(
+        Failure{"mcpgym.http_client.reset",
+                std::string("reading the answer failed: ") + std::strerror(io.error)});
   }
 
   std::string ended() const { return reset_ ? "reset" : "closed"; }
@@ -173,16 +184,17 @@ class ResponseReader {
         return std::nullopt;
       }
       // One byte past the cap is enough to tell the head is too large.
-      auto got = fill(limits_.max_head_bytes + 1 - std::min(buffer_.size(), limits_.max_head_bytes));
+      auto got =
+          fill(limits_.max_head_bytes + 1 - std::min(buffer_.size(), limits_.max_head_bytes));
       if (!got) return std::move(got).error();
       if (*got == Got::kEnd) {
         if (bytes_read_ == 0) {
-          return Failure{"mcpgym.http_client.reset",
-                         "the connection was " + ended() + " before any byte of the answer arrived"};
+          return Failure{"mcpgym.http_client.reset", "the connection was " + ended() +
+                                                         " before any byte of the answer arrived"};
         }
-        return Failure{"mcpgym.http_client.reset",
-                       "the connection was " + ended() + " after " + std::to_string(buffer_.size()) +
-                           " bytes of the response head"};
+        return Failure{"mcpgym.http_client.reset", "the connection was " + ended() + " after " +
+                                                       std::to_string(buffer_.size()) +
+                                                       " bytes of the response head"};
       }
     }
   }
@@ -204,13 +216,15 @@ class ResponseReader {
   std::optional<Failure> read_length(HttpExchange& exchange, std::uint64_t length) {
     if (length > cap_) {
       return Failure{"mcpgym.http_client.body_too_large",
-                     "the Content-Length of " + std::to_string(length) + " bytes is over the cap of " +
-                         std::to_string(cap_) + " bytes (" + cap_name_ + "); the body was not read"};
+                     "the Content-Length of " + std::to_string(length) +
+                         " bytes is over the cap of " + std::to_string(cap_) + " bytes (" +
+                         cap_name_ + "); the body was not read"};
     }
     const auto wanted = static_cast<std::size_t>(length);
     for (;;) {
       const std::size_t old_size = exchange.body.size();
       const std::size_t take = std::min(buffer_.size(), wanted - old_size);
+      reserve_within(exchange.body, take, cap_);
       exchange.body.append(buffer_, 0, take);
       buffer_.erase(0, take);
       if (take > 0 && observe(exchange, old_size)) return std::nullopt;
@@ -218,10 +232,10 @@ class ResponseReader {
       auto got = fill(wanted - exchange.body.size());
       if (!got) return std::move(got).error();
       if (*got == Got::kEnd) {
-        return Failure{"mcpgym.http_client.reset",
-                       "the connection was " + ended() + " after " +
-                           std::to_string(exchange.body.size()) + " of the " +
-                           std::to_string(wanted) + " body bytes that Content-Length announced"};
+        return Failure{"mcpgym.http_client.reset", "the connection was " + ended() + " after " +
+                                                       std::to_string(exchange.body.size()) +
+                                                       " of the " + std::to_string(wanted) +
+                                                       " body bytes that Content-Length announced"};
       }
     }
   }
@@ -231,6 +245,7 @@ class ResponseReader {
     for (;;) {
       const std::size_t old_size = exchange.body.size();
       std::string_view input = buffer_;
+      reserve_within(exchange.body, buffer_.size(), cap_);
       const auto status = decoder.feed(input, exchange.body);
       buffer_.erase(0, buffer_.size() - input.size());
       if (status == ChunkedDecoder::Status::kFailed) {
@@ -253,6 +268,7 @@ class ResponseReader {
   std::optional<Failure> read_until_close(HttpExchange& exchange) {
     for (;;) {
       const std::size_t old_size = exchange.body.size();
+      reserve_within(exchange.body, buffer_.size(), cap_);
       exchange.body += buffer_;
       buffer_.clear();
       if (exchange.body.size() > cap_) return too_large();
@@ -335,8 +351,9 @@ Expected<HttpExchange, std::string> RawHttpClient::send(HttpRequest request,
           socket_ = std::move(connected.socket);
           break;
         case net::ConnectResult::Status::kRefused:
-          return fail({"mcpgym.http_client.refused", "the connection was refused (nothing listens on " +
-                                                         host_ + ":" + std::to_string(port_) + ")"});
+          return fail(
+              {"mcpgym.http_client.refused", "the connection was refused (nothing listens on " +
+                                                 host_ + ":" + std::to_string(port_) + ")"});
         case net::ConnectResult::Status::kTimeout:
           return fail({"mcpgym.http_client.connect_timeout",
                        "no connection within the call's deadline of " +

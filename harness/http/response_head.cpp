@@ -43,7 +43,9 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // RFC 9110 tchar: the characters of a field name.
 bool is_token_char(char c) {
@@ -105,9 +107,9 @@ HeadParse parse_response_head(std::string_view bytes, const HeadLimits& limits) 
       return parse;
     }
     if (parse.head.headers.size() == limits.max_fields) {
-      return failed(kTooManyHeaders, "the response head has more than " +
-                                         std::to_string(limits.max_fields) +
-                                         " header fields (max_header_fields); the rest was not read");
+      return failed(kTooManyHeaders,
+                    "the response head has more than " + std::to_string(limits.max_fields) +
+                        " header fields (max_header_fields); the rest was not read");
     }
     const std::size_t colon = line.find(':');
     const std::string_view name = line.substr(0, colon);
@@ -133,7 +135,8 @@ FramingParse framing_fault(std::string detail) {
 // The last coding of a Transfer-Encoding list, lower-cased.
 std::string last_coding(std::string_view list) {
   const auto comma = list.rfind(',');
-  const std::string_view last = trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
+  const std::string_view last =
+      trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
   std::string out;
   for (char c : last)
     out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -154,8 +157,9 @@ FramingParse body_framing(const ResponseHead& head, std::string_view request_met
   });
   if (encoding != headers.rend()) {
     // A final coding other than chunked is delimited by the close (RFC 9112 6.3).
-    parse.framing.kind = last_coding(encoding->second) == "chunked" ? BodyFraming::Kind::kChunked
-                                                                      : BodyFraming::Kind::kUntilClose;
+    parse.framing.kind = last_coding(encoding->second) == "chunked"
+                             ? BodyFraming::Kind::kChunked
+                             : BodyFraming::Kind::kUntilClose;
     return parse;
   }
   bool seen = false;

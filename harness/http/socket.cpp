@@ -118,8 +118,8 @@ ConnectResult connect_tcp(const std::string& host, int port, Clock::time_point d
 IoResult send_all(const Socket& socket, std::string_view data, Clock::time_point deadline) {
   IoResult result;
   while (result.bytes < data.size()) {
-    const ssize_t n = ::send(socket.fd(), data.data() + result.bytes, data.size() - result.bytes,
-                             MSG_NOSIGNAL);
+    const ssize_t n =
+        ::send(socket.fd(), data.data() + result.bytes, data.size() - result.bytes, MSG_NOSIGNAL);
     if (n > 0) {
       result.bytes += static_cast<std::size_t>(n);
       continue;
@@ -164,8 +164,7 @@ IoResult receive_some(const Socket& socket, char* buffer, std::size_t capacity,
       if (ready > 0) continue;
     }
     result.error = errno;
-    result.status =
-        errno == ECONNRESET ? IoResult::Status::kReset : IoResult::Status::kFailed;
+    result.status = errno == ECONNRESET ? IoResult::Status::kReset : IoResult::Status::kFailed;
     return result;
   }
 }

@@ -80,7 +80,8 @@ Expected<json, std::string> parse_untrusted(std::string_view text, std::string_v
                                             const JsonLimits& limits) {
   auto parsed = parse_json(text, limits);
   if (parsed) return std::move(*parsed);
-  if (parsed.error().problem == JsonProblem::kInvalid) return unexpected(std::string(what) + " is not JSON");
+  if (parsed.error().problem == JsonProblem::kInvalid)
+    return unexpected(std::string(what) + " is not JSON");
   return unexpected(std::string(what) + " is refused: " + parsed.error().message);
 }
 
@@ -226,8 +227,8 @@ Result<json> ClientBase::read_resource(const std::string& uri) {
     std::string why = std::move(payload).error();
     // An invalid text is quoted; a refused one is described by its limit.
     if (why.ends_with(" is not JSON")) why += ": " + excerpt(payload_text, 100);
-    return unexpected(answer_error(CallErrorKind::kBadResponse, "resources/read", std::move(why),
-                                   *answer));
+    return unexpected(
+        answer_error(CallErrorKind::kBadResponse, "resources/read", std::move(why), *answer));
   }
   return std::move(*payload);
 }

@@ -185,8 +185,7 @@ class HttpMcpClient final : public detail::ClientBase {
     const std::string sent = "POST " + endpoint_.path + " " + excerpt(body, kSentExcerpt);
     auto exchange = send({"POST", endpoint_.path, post_headers(), body});
     if (!exchange) {
-      return unexpected(
-          make_error(CallErrorKind::kTransport, method, exchange.error(), sent));
+      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), sent));
     }
     if (exchange->status != 202) {
       CallError e = make_error(CallErrorKind::kHttpStatus, method,
@@ -207,8 +206,7 @@ class HttpMcpClient final : public detail::ClientBase {
     if (session_id_) headers.emplace_back(std::string(mcp::kSessionHeader), *session_id_);
     auto exchange = send({"GET", path, std::move(headers), ""});
     if (!exchange) {
-      return unexpected(
-          make_error(CallErrorKind::kTransport, method, exchange.error(), method));
+      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), method));
     }
     const std::string received = excerpt(exchange->body, kReceivedExcerpt);
     if (exchange->status != 200) {
@@ -244,8 +242,7 @@ class HttpMcpClient final : public detail::ClientBase {
     }
     auto exchange = send({"DELETE", endpoint_.path, std::move(headers), ""});
     if (!exchange) {
-      return unexpected(
-          make_error(CallErrorKind::kTransport, method, exchange.error(), method));
+      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), method));
     }
     // MCP lets a server refuse to end sessions explicitly with 405.
     const int status = exchange->status;
@@ -273,8 +270,8 @@ class HttpMcpClient final : public detail::ClientBase {
                                  return watch.see(so_far, fresh);
                                });
     if (!exchange) {
-      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(),
-                                   answer.sent));
+      return unexpected(
+          make_error(CallErrorKind::kTransport, method, exchange.error(), answer.sent));
     }
     answer.http_status = exchange->status;
     answer.received = excerpt(exchange->body, kReceivedExcerpt);

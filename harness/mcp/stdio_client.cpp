@@ -214,7 +214,8 @@ class StdioMcpClient final : public detail::ClientBase {
             0, excerpt(buffer_, kReceivedExcerpt)));
       }
       // Never more than one byte past the cap is buffered.
-      const std::size_t room = options_.max_line_bytes + 1 - std::min(buffer_.size(), options_.max_line_bytes);
+      const std::size_t room =
+          options_.max_line_bytes + 1 - std::min(buffer_.size(), options_.max_line_bytes);
       const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, room));
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n < 0) {

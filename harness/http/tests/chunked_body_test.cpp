@@ -46,8 +46,8 @@ TEST(ChunkedDecoder, BrokenFramingIsAFault) {
       {"zz\r\n", "a chunk-size line is not a hex number: \"zz\""},
       {"3\r\nabcdef\r\n", "a chunk's data is longer than its size line said: \"def\\x0d\\x0a\""},
       {"1000000000000000\r\n", "a chunk size has more than 15 hex digits"},
-      {std::string(5000, '1'), "a chunk-size line is longer than 4096 bytes: \"" +
-                                   std::string(100, '1') + "...\""},
+      {std::string(5000, '1'),
+       "a chunk-size line is longer than 4096 bytes: \"" + std::string(100, '1') + "...\""},
   };
   for (const auto& [bytes, why] : cases) {
     std::string fault;

@@ -35,7 +35,9 @@ Outcome post(int port, HttpLimits limits = {}, milliseconds timeout = kDeadline)
   return {std::move(result), Clock::now() - start, client.last_bytes_read()};
 }
 
-std::string on(int port) { return "POST http://127.0.0.1:" + std::to_string(port) + "/mcp: "; }
+std::string on(int port) {
+  return "POST http://127.0.0.1:" + std::to_string(port) + "/mcp: ";
+}
 
 // Timing-dependent counts ("37 bytes in 1000 ms, the last 12 ms") become "#".
 std::string counts_masked(const std::string& message) {
@@ -64,11 +66,55 @@ ScriptedServer::Script endless(std::string head, std::string bytes) {
 
 TEST(HostileServer, RefusedConnectionIsNamed) {
   int port = 0;
-  { port = ScriptedServer([](const Connection&) {}).port(); }  // bound, then closed
+  {
+    port = ScriptedServer([](const Connection&) {}).port();
+  }  // bound, then closed
   const Outcome outcome = post(port);
   EXPECT_EQ(error_of(outcome), "[mcpgym.http_client.refused] " + on(port) +
                                    "the connection was refused (nothing listens on 127.0.0.1:" +
                                    std::to_string(port) + ")");
+}
+
+// A listener that never accepts, its backlog filled: Linux drops further SYNs,
+// so a connect neither succeeds nor is refused.
+class FullBacklog {
+ public:
+  FullBacklog() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(listener_, 0) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      throw std::runtime_error("no listener");
+    }
+    port_ = ntohs(addr.sin_port);
+    for (int& fd : fillers_) {
+      fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), len);
+    }
+  }
+  ~FullBacklog() {
+    for (int fd : fillers_)
+      ::close(fd);
+    ::close(listener_);
+  }
+  int port() const { return port_; }
+
+ private:
+  int listener_ = -1;
+  int fillers_[4] = {-1, -1, -1, -1};
+  int port_ = 0;
+};
+
+TEST(HostileServer, ConnectionNeverEstablishedIsAConnectTimeout) {
+  FullBacklog backlog;
+  const Outcome outcome = post(backlog.port(), {}, milliseconds(300));
+  EXPECT_EQ(error_of(outcome), "[mcpgym.http_client.connect_timeout] " + on(backlog.port()) +
+                                   "no connection within the call's deadline of 300 ms");
+  ExpectBounded(outcome, milliseconds(300));
 }
 
 TEST(HostileServer, ServerThatSaysNothingIsAHang) {
@@ -87,11 +133,12 @@ TEST(HostileServer, DripIsADeadlineWhileBytesArriveNotAHang) {
     }
   });
   const Outcome outcome = post(server.port());
-  EXPECT_EQ(counts_masked(error_of(outcome)),
-            "[mcpgym.http_client.deadline] " + on(server.port()) +
-                "the call's deadline of 1000 ms passed while the answer was still arriving (# bytes "
-                "in 1000 ms, the last # ms before the deadline: a drip, a stall or an endless "
-                "stream, not a hang); the rest was not read");
+  EXPECT_EQ(
+      counts_masked(error_of(outcome)),
+      "[mcpgym.http_client.deadline] " + on(server.port()) +
+          "the call's deadline of 1000 ms passed while the answer was still arriving (# bytes "
+          "in 1000 ms, the last # ms before the deadline: a drip, a stall or an endless "
+          "stream, not a hang); the rest was not read");
   ExpectBounded(outcome);
 }
 
@@ -107,6 +154,17 @@ TEST(HostileServer, EndlessBodyEndsAtTheCap) {
   ExpectBounded(outcome);
 }
 
+// The defaults: 64 MiB is reached in well under the 20 s deadline on loopback.
+// docs/reliability.md quotes this test's peak RSS (/usr/bin/time -v).
+TEST(HostileServer, EndlessBodyEndsAtTheDefaultCap) {
+  ScriptedServer server(endless(kOkHead + "\r\n", std::string(64 * 1024, 'x')));
+  const Outcome outcome = post(server.port(), {}, milliseconds(20'000));
+  EXPECT_EQ(error_of(outcome), "[mcpgym.http_client.body_too_large] " + on(server.port()) +
+                                   "the body passed the cap of 67108864 bytes (max_body_bytes); "
+                                   "the rest was not read");
+  EXPECT_LE(outcome.bytes_read, HttpLimits{}.max_body_bytes + kOkHead.size() + 3);
+}
+
 TEST(HostileServer, EndlessBodyUnderALargeCapEndsAtTheDeadline) {
   ScriptedServer server([](const Connection& c) {
     if (!c.write(kOkHead + "\r\n")) return;
@@ -114,11 +172,12 @@ TEST(HostileServer, EndlessBodyUnderALargeCapEndsAtTheDeadline) {
     }
   });
   const Outcome outcome = post(server.port());
-  EXPECT_EQ(counts_masked(error_of(outcome)),
-            "[mcpgym.http_client.deadline] " + on(server.port()) +
-                "the call's deadline of 1000 ms passed while the answer was still arriving (# bytes "
-                "in 1000 ms, the last # ms before the deadline: a drip, a stall or an endless "
-                "stream, not a hang); the rest was not read");
+  EXPECT_EQ(
+      counts_masked(error_of(outcome)),
+      "[mcpgym.http_client.deadline] " + on(server.port()) +
+          "the call's deadline of 1000 ms passed while the answer was still arriving (# bytes "
+          "in 1000 ms, the last # ms before the deadline: a drip, a stall or an endless "
+          "stream, not a hang); the rest was not read");
   ExpectBounded(outcome);
 }
 
@@ -132,8 +191,8 @@ TEST(HostileServer, ContentLengthOverTheCapIsRefusedUnread) {
 }
 
 TEST(HostileServer, ChunkedBodyOverTheCapEndsAtTheCap) {
-  ScriptedServer server(
-      endless(kOkHead + "Transfer-Encoding: chunked\r\n\r\n", "1000\r\n" + std::string(4096, 'y') + "\r\n"));
+  ScriptedServer server(endless(kOkHead + "Transfer-Encoding: chunked\r\n\r\n",
+                                "1000\r\n" + std::string(4096, 'y') + "\r\n"));
   HttpLimits limits;
   limits.max_body_bytes = 100'000;
   const Outcome outcome = post(server.port(), limits);
@@ -200,10 +259,11 @@ TEST(HostileServer, CloseMidChunkIsAReset) {
   ScriptedServer server([](const Connection& c) {
     c.write(kOkHead + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nabc");
   });
-  EXPECT_EQ(error_of(post(server.port())),
-            "[mcpgym.http_client.reset] " + on(server.port()) +
-                "the connection was closed in the middle of the chunked body (inside a chunk) after "
-                "8 body bytes");
+  EXPECT_EQ(
+      error_of(post(server.port())),
+      "[mcpgym.http_client.reset] " + on(server.port()) +
+          "the connection was closed in the middle of the chunked body (inside a chunk) after "
+          "8 body bytes");
 }
 
 TEST(HostileServer, CloseBeforeAnswering) {
@@ -223,14 +283,14 @@ TEST(HostileServer, ConflictingContentLengthsAreBadFraming) {
 }
 
 TEST(HostileServer, ObserverEndsAnEndlessStreamAtOnce) {
-  ScriptedServer server(endless(kOkHead + "Content-Type: text/event-stream\r\n\r\ndata: {}\n\n",
-                                ": keep-alive\n\n"));
+  ScriptedServer server(
+      endless(kOkHead + "Content-Type: text/event-stream\r\n\r\ndata: {}\n\n", ": keep-alive\n\n"));
   RawHttpClient client("127.0.0.1", server.port(), kDeadline);
   const auto start = Clock::now();
-  auto result = client.send({"POST", "/mcp", {}, "{}"},
-                            [](const HttpExchange& so_far, std::string_view) {
-                              return so_far.body.find("\n\n") != std::string::npos;
-                            });
+  auto result =
+      client.send({"POST", "/mcp", {}, "{}"}, [](const HttpExchange& so_far, std::string_view) {
+        return so_far.body.find("\n\n") != std::string::npos;
+      });
   ASSERT_TRUE(result) << result.error();
   EXPECT_TRUE(result->cut_short);
   EXPECT_EQ(result->body.substr(0, 10), "data: {}\n\n");
@@ -266,7 +326,8 @@ TEST(KeepAlive, OneConnectionCarriesSeveralExchanges) {
 }
 
 TEST(KeepAlive, AConnectionTheServerClosedIsReplaced) {
-  ScriptedServer server([](const Connection& c) { c.write(kOkHead + "Content-Length: 2\r\n\r\nok"); });
+  ScriptedServer server(
+      [](const Connection& c) { c.write(kOkHead + "Content-Length: 2\r\n\r\nok"); });
   RawHttpClient client("127.0.0.1", server.port(), kDeadline);
   for (int i = 0; i < 3; ++i) {
     auto result = client.send({"GET", "/x", {}, ""});

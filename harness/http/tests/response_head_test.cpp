@@ -51,13 +51,15 @@ TEST(ResponseHead, BadStatusLinesAreQuoted) {
 
 TEST(ResponseHead, CapsAreReportedAsSoonAsPassed) {
   const HeadLimits limits{100, 3};
-  const HeadParse large = parse_response_head("HTTP/1.1 200 OK\r\nX: " + std::string(200, 'a'), limits);
+  const HeadParse large =
+      parse_response_head("HTTP/1.1 200 OK\r\nX: " + std::string(200, 'a'), limits);
   EXPECT_EQ(large.state, State::kFailed);
   EXPECT_EQ(large.fault.id, "mcpgym.http_client.head_too_large");
   EXPECT_EQ(large.fault.detail,
             "the response head passed the cap of 100 bytes (max_head_bytes) without ending; the "
             "rest was not read");
-  const HeadParse many = parse_response_head("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n", limits);
+  const HeadParse many =
+      parse_response_head("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n", limits);
   EXPECT_EQ(many.fault.id, "mcpgym.http_client.too_many_headers");
   EXPECT_EQ(many.fault.detail,
             "the response head has more than 3 header fields (max_header_fields); the rest was not "
@@ -92,8 +94,8 @@ TEST(BodyFraming, FollowsRfc9112) {
   const auto length = body_framing(head_with({{"content-length", "12, 12"}}), "GET");
   EXPECT_EQ(length.framing.kind, Kind::kLength);
   EXPECT_EQ(length.framing.length, 12u);
-  EXPECT_EQ(body_framing(head_with({{"Transfer-Encoding", "gzip, Chunked"}, {"Content-Length", "3"}}),
-                         "GET")
+  EXPECT_EQ(body_framing(
+                head_with({{"Transfer-Encoding", "gzip, Chunked"}, {"Content-Length", "3"}}), "GET")
                 .framing.kind,
             Kind::kChunked);
   EXPECT_EQ(body_framing(head_with({{"Transfer-Encoding", "gzip"}}), "GET").framing.kind,
@@ -105,8 +107,9 @@ TEST(BodyFraming, BadLengthsAreFaults) {
   EXPECT_FALSE(bad.ok);
   EXPECT_EQ(bad.fault.id, "mcpgym.http_client.bad_framing");
   EXPECT_EQ(bad.fault.detail, "the Content-Length \"-1\" is not a number of bytes");
-  EXPECT_EQ(body_framing(head_with({{"Content-Length", "99999999999999999999"}}), "GET").fault.detail,
-            "the Content-Length \"99999999999999999999\" is not a number of bytes");
+  EXPECT_EQ(
+      body_framing(head_with({{"Content-Length", "99999999999999999999"}}), "GET").fault.detail,
+      "the Content-Length \"99999999999999999999\" is not a number of bytes");
   EXPECT_EQ(body_framing(head_with({{"Content-Length", "1"}, {"Content-Length", "2"}}), "GET")
                 .fault.detail,
             "the answer announces two different Content-Length values, 1 and 2");

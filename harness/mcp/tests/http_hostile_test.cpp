@@ -66,9 +66,9 @@ ScriptedServer::Script stream_then_comments(std::string events) {
 }
 
 TEST(HttpHostile, SseAnswerIsTakenWhileTheStreamGoesOn) {
-  ScriptedServer server(stream_then_comments(
-      "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n"
-      "data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"ok\":true}}\n\n"));
+  ScriptedServer server(
+      stream_then_comments("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n"
+                           "data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"ok\":true}}\n\n"));
   const Call call = ping(server);
   ASSERT_TRUE(call.result) << call.result.error().message();
   EXPECT_EQ(*call.result, json({{"ok", true}}));
@@ -92,12 +92,13 @@ TEST(HttpHostile, SseAnswerSplitAcrossPiecesIsAssembled) {
 TEST(HttpHostile, SseWithoutAnswerEndsAtTheDeadline) {
   ScriptedServer server(stream_then_comments(""));
   const Call call = ping(server);
-  EXPECT_EQ(counts_masked(message_of(call)),
-            "[mcpgym.client.transport] ping: [mcpgym.http_client.deadline] " + on(server) +
-                "the call's deadline of 1000 ms passed while the answer was still arriving (# bytes "
-                "in 1000 ms, the last # ms before the deadline: a drip, a stall or an endless "
-                "stream, not a hang); the rest was not read (sent " +
-                kPingSent + ", got nothing)");
+  EXPECT_EQ(
+      counts_masked(message_of(call)),
+      "[mcpgym.client.transport] ping: [mcpgym.http_client.deadline] " + on(server) +
+          "the call's deadline of 1000 ms passed while the answer was still arriving (# bytes "
+          "in 1000 ms, the last # ms before the deadline: a drip, a stall or an endless "
+          "stream, not a hang); the rest was not read (sent " +
+          kPingSent + ", got nothing)");
   EXPECT_LT(call.took, kDeadline + kMargin);
 }
 
@@ -126,12 +127,13 @@ TEST(HttpHostile, MillionDeepJsonResultIsRefusedNotWalked) {
             std::to_string(body.size()) + "\r\n\r\n" + body);
   });
   const Call call = ping(server);
-  EXPECT_EQ(message_of(call),
-            "[mcpgym.client.bad_response] ping: the body is refused: [mcpgym.json.too_deep] the "
-            "JSON text nests arrays and objects deeper than 128 levels (at byte 160 of 2000034); it "
-            "was not parsed (sent " +
-                kPingSent + ", got HTTP 200: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" +
-                std::string(267, '[') + "...)");
+  EXPECT_EQ(
+      message_of(call),
+      "[mcpgym.client.bad_response] ping: the body is refused: [mcpgym.json.too_deep] the "
+      "JSON text nests arrays and objects deeper than 128 levels (at byte 160 of 2000034); it "
+      "was not parsed (sent " +
+          kPingSent + ", got HTTP 200: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" +
+          std::string(267, '[') + "...)");
 }
 
 TEST(HttpHostile, MillionDeepJsonInAnEventIsRefusedNotWalked) {

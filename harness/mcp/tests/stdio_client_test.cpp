@@ -1,8 +1,8 @@
 // The stdio client over pipes: against the reference StdioServer on a thread,
 // and against scripted peers that misbehave. Every read has a deadline.
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <gtest/gtest.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
