@@ -25,13 +25,24 @@ std::string milliseconds(Clock::duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
 }
 
-// Grows `body` geometrically for `extra` more bytes, but never to a capacity
-// past the cap and one read: a body at the cap costs the cap, not twice it.
+// Bodies grow geometrically up to this size; past it the whole cap is
+// reserved at once.
+constexpr std::size_t kGeometricUpTo = 1024 * 1024;
+
+// Makes room in `body` for `extra` more bytes. Past kGeometricUpTo the cap
+// (and one read) is reserved in one step: pages never written cost no memory,
+// and a large body is never copied to a larger buffer, so a body at the cap
+// costs the cap, not twice it.
 void reserve_within(std::string& body, std::size_t extra, std::size_t cap) {
   const std::size_t needed = body.size() + extra;
   if (needed <= body.capacity()) return;
   const std::size_t doubled = std::max(needed, body.capacity() * 2);
-  body.reserve(std::min(doubled, std::max(needed, cap + kReadPiece)));
+  body.reserve(doubled <= kGeometricUpTo ? doubled : std::max(needed, cap + kReadPiece));
+}
+
+// Gives back the unused part of a whole-cap reservation once the body is complete.
+void release_spare(std::string& body) {
+  if (body.capacity() > kGeometricUpTo && body.capacity() > 2 * body.size()) body.shrink_to_fit();
 }
 
 bool is_event_stream(const HttpExchange& exchange) {
@@ -387,6 +398,7 @@ Expected<HttpExchange, std::string> RawHttpClient::send(HttpRequest request,
     }
     if (failure) return fail(*failure);
     if (!reader.reusable(exchange)) socket_.close();
+    release_spare(exchange.body);
     exchange.request = std::move(request);
     return exchange;
   }

@@ -105,7 +105,7 @@ CallError bad(std::string why) {
 
 }  // namespace
 
-Expected<json, CallError> check_response(const json& message, std::int64_t id) {
+Expected<json, CallError> check_response(json message, std::int64_t id) {
   if (!message.is_object()) {
     return unexpected(bad("the answer is " + describe(message) + ", not a JSON-RPC response"));
   }
@@ -129,7 +129,7 @@ Expected<json, CallError> check_response(const json& message, std::int64_t id) {
     return unexpected(bad(has_result ? "the answer has both \"result\" and \"error\""
                                      : "the answer has neither \"result\" nor \"error\""));
   }
-  if (has_result) return message.at("result");
+  if (has_result) return std::move(message.at("result"));
   const auto code = error->is_object() ? error->find("code") : error->end();
   const auto text = error->is_object() ? error->find("message") : error->end();
   if (!error->is_object() || code == error->end() || !code->is_number_integer() ||

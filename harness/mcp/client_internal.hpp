@@ -41,9 +41,10 @@ Expected<json, std::string> parse_untrusted(std::string_view text, std::string_v
 // Whether a parsed message is a request or notification (it has a method).
 bool is_server_message(const json& message);
 
-// Checks a JSON-RPC response to request `id`. On success the `result`; on
-// failure an error with only kind, why and rpc_error filled in.
-Expected<json, CallError> check_response(const json& message, std::int64_t id);
+// Checks a JSON-RPC response to request `id`. On success the `result`, moved
+// out (a large result is never copied); on failure an error with only kind,
+// why and rpc_error filled in.
+Expected<json, CallError> check_response(json message, std::int64_t id);
 
 // "application/json; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);

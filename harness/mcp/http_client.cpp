@@ -305,7 +305,7 @@ class HttpMcpClient final : public detail::ClientBase {
       return fail(CallErrorKind::kBadResponse,
                   content_type_problem(*exchange, "application/json or text/event-stream"));
     }
-    auto result = detail::check_response(message, id);
+    auto result = detail::check_response(std::move(message), id);
     if (!result) {
       CallError e = std::move(result).error();
       e.method = method;

@@ -98,7 +98,7 @@ class StdioMcpClient final : public detail::ClientBase {
           continue;
         }
       }
-      auto result = detail::check_response(message, id);
+      auto result = detail::check_response(std::move(message), id);
       if (!result) {
         CallError e = std::move(result).error();
         e.method = method;

@@ -36,9 +36,9 @@ struct Call {
 };
 
 // One ping (no initialize: the scripted server answers anything) within kDeadline.
-Call ping(const ScriptedServer& server, HttpLimits limits = {}) {
+Call ping(const ScriptedServer& server, HttpLimits limits = {}, milliseconds timeout = kDeadline) {
   ClientOptions options;
-  options.timeout = kDeadline;
+  options.timeout = timeout;
   options.http_limits = limits;
   auto client = connect_http(url(server), options);
   EXPECT_TRUE(client);
@@ -145,6 +145,48 @@ TEST(HttpHostile, MillionDeepJsonInAnEventIsRefusedNotWalked) {
             "a message event's data is refused: [mcpgym.json.too_deep] the JSON text nests arrays "
             "and objects deeper than 128 levels (at byte 128 of 2000000); it was not parsed");
   EXPECT_LT(call.took, kDeadline);
+}
+
+// The largest answers a client call takes (docs/reliability.md quotes the
+// peak RSS of these two tests under /usr/bin/time -v).
+std::string json_answer(const std::string& result) {
+  const std::string body = R"({"jsonrpc":"2.0","id":1,"result":)" + result + "}";
+  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+TEST(HttpHostile, JsonAnswerAtTheJsonSizeLimitIsParsed) {
+  const std::size_t elements = (JsonLimits{}.max_bytes - 64) / 2;
+  std::string zeros = "[0";
+  zeros.reserve(2 * elements + 1);
+  for (std::size_t i = 1; i < elements; ++i)
+    zeros += ",0";
+  zeros += "]";
+  ScriptedServer server([answer = json_answer(zeros)](const Connection& c) { c.write(answer); });
+  zeros = {};
+  const Call call = ping(server, {}, milliseconds(20'000));
+  ASSERT_TRUE(call.result) << call.result.error().message();
+  EXPECT_EQ(call.result->size(), elements);
+}
+
+TEST(HttpHostile, BodyAtTheBodyCapIsRefusedByItsJsonSize) {
+  const std::size_t cap = HttpLimits{}.max_body_bytes;
+  ScriptedServer server([cap](const Connection& c) {
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+        std::to_string(cap) + "\r\n\r\n";
+    if (!c.write(head + "[")) return;
+    const std::string spaces(64 * 1024, ' ');
+    for (std::size_t sent = 1; sent < cap; sent += spaces.size()) {
+      if (!c.write(std::string_view(spaces).substr(0, std::min(spaces.size(), cap - sent)))) return;
+    }
+  });
+  const Call call = ping(server, {}, milliseconds(20'000));
+  ASSERT_FALSE(call.result);
+  EXPECT_EQ(
+      call.result.error().why,
+      "the body is refused: [mcpgym.json.too_large] the JSON text is 67108864 bytes, over the "
+      "limit of 16777216 bytes; it was not parsed");
 }
 
 }  // namespace
