@@ -340,7 +340,7 @@ class HttpMcpClient final : public detail::ClientBase {
 
  private:
   Expected<HttpExchange, std::string> send(HttpRequest request) {
-    return http_.send(std::move(request));  // blocks SIGPIPE itself
+    return http_.send(std::move(request));  // MSG_NOSIGNAL: a gone peer is a value
   }
 
   HeaderList post_headers() const {
