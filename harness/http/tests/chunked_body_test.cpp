@@ -2,6 +2,7 @@
 #include "harness/http/chunked_body.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 namespace mcpgym::harness {
 namespace {
@@ -54,6 +55,16 @@ TEST(ChunkedDecoder, BrokenFramingIsAFault) {
     EXPECT_EQ(decode(bytes, 1000, nullptr, &fault).first, Status::kFailed) << bytes;
     EXPECT_EQ(fault, why);
   }
+}
+
+// Any bytes, in any pieces: the decoder gives the same status and output as
+// when fed the whole, and never outputs more than it consumed.
+RC_GTEST_PROP(ChunkedDecoderProperty, PiecesDoNotMatter, (const std::string& bytes)) {
+  const std::size_t piece = *rc::gen::inRange<std::size_t>(1, 8);
+  const auto whole = decode(bytes, bytes.size() + 1);
+  const auto split = decode(bytes, piece);
+  RC_ASSERT(whole == split);
+  RC_ASSERT(whole.second.size() <= bytes.size());
 }
 
 }  // namespace

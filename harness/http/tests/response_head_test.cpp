@@ -2,6 +2,7 @@
 #include "harness/http/response_head.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 namespace mcpgym::harness {
 namespace {
@@ -113,6 +114,20 @@ TEST(BodyFraming, BadLengthsAreFaults) {
   EXPECT_EQ(body_framing(head_with({{"Content-Length", "1"}, {"Content-Length", "2"}}), "GET")
                 .fault.detail,
             "the answer announces two different Content-Length values, 1 and 2");
+}
+
+// Any bytes after a status line: a complete head lies within the bytes and
+// the cap, and has no more fields than the cap.
+RC_GTEST_PROP(ResponseHeadProperty, StaysWithinItsLimits, (const std::string& tail)) {
+  const HeadLimits limits{200, 5};
+  const std::string bytes = "HTTP/1.1 200 OK\r\n" + tail;
+  const HeadParse parse = parse_response_head(bytes, limits);
+  if (parse.state == HeadParse::State::kComplete) {
+    RC_ASSERT(parse.head.size <= bytes.size());
+    RC_ASSERT(parse.head.size <= limits.max_bytes);
+    RC_ASSERT(parse.head.headers.size() <= limits.max_fields);
+  }
+  if (parse.state == HeadParse::State::kIncomplete) RC_ASSERT(bytes.size() <= limits.max_bytes);
 }
 
 }  // namespace
