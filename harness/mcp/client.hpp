@@ -17,6 +17,7 @@
 
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/expected.hpp"
 
 namespace mcpgym::harness {
@@ -58,9 +59,16 @@ struct ClientOptions {
   std::string client_name = "mcpgym-harness";
   std::string client_version = "0.1.0";
   std::string protocol_version = "2025-11-25";  // requested at initialize
-  // Per call. stdio: one deadline for the whole call. HTTP: cpp-httplib's
-  // connect, read and write timeouts, each bounding one socket operation.
+  // Per call: one deadline for the whole call (HTTP: connect, write, head and
+  // body; stdio: the write and every line read until the answer).
   std::chrono::milliseconds timeout{10'000};
+  // HTTP: caps on a response's head, body and event stream.
+  HttpLimits http_limits;
+  // stdio: the longest line the client buffers while waiting for its newline.
+  std::size_t max_line_bytes = 64 * 1024 * 1024;
+  // Every JSON text from the server (a body, an event's data, a line, a
+  // resource's text) is parsed within these limits.
+  JsonLimits json_limits;
   // Testing only (HTTP): the Accept header of every POST, in place of
   // "application/json, text/event-stream". The proxy's
   // forward-accept-json-only fault uses it to reproduce HTTP 406 answers.

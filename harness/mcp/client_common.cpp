@@ -76,6 +76,15 @@ std::string message_text(const std::string& method, const json& params,
   return text;
 }
 
+Expected<json, std::string> parse_untrusted(std::string_view text, std::string_view what,
+                                            const JsonLimits& limits) {
+  auto parsed = parse_json(text, limits);
+  if (parsed) return std::move(*parsed);
+  if (parsed.error().problem == JsonProblem::kInvalid)
+    return unexpected(std::string(what) + " is not JSON");
+  return unexpected(std::string(what) + " is refused: " + parsed.error().message);
+}
+
 bool is_server_message(const json& message) {
   return message.is_object() && message.contains("method");
 }
@@ -96,7 +105,7 @@ CallError bad(std::string why) {
 
 }  // namespace
 
-Expected<json, CallError> check_response(const json& message, std::int64_t id) {
+Expected<json, CallError> check_response(json message, std::int64_t id) {
   if (!message.is_object()) {
     return unexpected(bad("the answer is " + describe(message) + ", not a JSON-RPC response"));
   }
@@ -120,7 +129,7 @@ Expected<json, CallError> check_response(const json& message, std::int64_t id) {
     return unexpected(bad(has_result ? "the answer has both \"result\" and \"error\""
                                      : "the answer has neither \"result\" nor \"error\""));
   }
-  if (has_result) return message.at("result");
+  if (has_result) return std::move(message.at("result"));
   const auto code = error->is_object() ? error->find("code") : error->end();
   const auto text = error->is_object() ? error->find("message") : error->end();
   if (!error->is_object() || code == error->end() || !code->is_number_integer() ||
@@ -211,15 +220,17 @@ Result<json> ClientBase::read_resource(const std::string& uri) {
         CallErrorKind::kBadResponse, "resources/read",
         "the result for " + excerpt(uri, 100) + " has no string \"contents[0].text\"", *answer));
   }
-  json payload = json::parse(text->get_ref<const std::string&>(), nullptr, false);
-  if (payload.is_discarded()) {
+  const std::string& payload_text = text->get_ref<const std::string&>();
+  auto payload = parse_untrusted(payload_text, "\"contents[0].text\" of " + excerpt(uri, 100),
+                                 options_.json_limits);
+  if (!payload) {
+    std::string why = std::move(payload).error();
+    // An invalid text is quoted; a refused one is described by its limit.
+    if (why.ends_with(" is not JSON")) why += ": " + excerpt(payload_text, 100);
     return unexpected(
-        answer_error(CallErrorKind::kBadResponse, "resources/read",
-                     "\"contents[0].text\" of " + excerpt(uri, 100) +
-                         " is not JSON: " + excerpt(text->get_ref<const std::string&>(), 100),
-                     *answer));
+        answer_error(CallErrorKind::kBadResponse, "resources/read", std::move(why), *answer));
   }
-  return payload;
+  return std::move(*payload);
 }
 
 }  // namespace detail

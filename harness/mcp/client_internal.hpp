@@ -32,12 +32,19 @@ CallError make_error(CallErrorKind kind, std::string method, std::string why, st
 std::string message_text(const std::string& method, const json& params,
                          std::optional<std::int64_t> id = std::nullopt);
 
+// Parses JSON text from the server within `limits`. The error is a sentence
+// about `what`: "<what> is not JSON", or "<what> is refused: " and the
+// [mcpgym.json.too_deep] / [mcpgym.json.too_large] message.
+Expected<json, std::string> parse_untrusted(std::string_view text, std::string_view what,
+                                            const JsonLimits& limits);
+
 // Whether a parsed message is a request or notification (it has a method).
 bool is_server_message(const json& message);
 
-// Checks a JSON-RPC response to request `id`. On success the `result`; on
-// failure an error with only kind, why and rpc_error filled in.
-Expected<json, CallError> check_response(const json& message, std::int64_t id);
+// Checks a JSON-RPC response to request `id`. On success the `result`, moved
+// out (a large result is never copied); on failure an error with only kind,
+// why and rpc_error filled in.
+Expected<json, CallError> check_response(json message, std::int64_t id);
 
 // "application/json; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);

@@ -116,19 +116,68 @@ std::string encode_path_segment(std::string_view segment) {
 
 // The JSON-RPC error object of an HTTP-level rejection's body, when it has one (HTTP-015).
 std::optional<json> rpc_error_of(const std::string& body) {
-  const json parsed = json::parse(body, nullptr, false);
-  if (!parsed.is_object()) return std::nullopt;
-  const auto error = parsed.find("error");
-  if (error == parsed.end() || !error->is_object()) return std::nullopt;
-  return *error;
+  auto parsed = parse_json(body);
+  if (!parsed || !parsed->is_object()) return std::nullopt;
+  const auto error = parsed->find("error");
+  if (error == parsed->end() || !error->is_object()) return std::nullopt;
+  return std::move(*error);
 }
+
+// Reads an event stream as it arrives and stops it at the response to
+// request `id`: message events whose data is a request or notification from
+// the server are skipped, as are events with empty data (priming) and other
+// event types. A server that keeps the stream open after its answer costs
+// nothing more.
+class StreamWatch {
+ public:
+  StreamWatch(std::int64_t id, const JsonLimits& limits) : id_(id), limits_(limits) {}
+
+  // A BodyObserver: true once the response (or a data that is not JSON) came.
+  bool see(const HttpExchange& so_far, std::string_view fresh) {
+    if (so_far.status != 200 ||
+        detail::media_type(so_far.header("Content-Type")) != mcp::kSseMediaType) {
+      return false;
+    }
+    std::vector<SseEvent> events;
+    parser_.feed(fresh, events);
+    for (auto& event : events) {
+      ++events_seen_;
+      if (event.event != "message" || event.data.empty()) continue;
+      auto message = detail::parse_untrusted(event.data, "a message event's data", limits_);
+      if (!message) {
+        outcome_ = unexpected(message.error().ends_with(" is not JSON")
+                                  ? message.error() + ": " + excerpt(event.data, 100)
+                                  : std::move(message).error());
+        return true;
+      }
+      if (detail::is_server_message(*message)) continue;
+      outcome_ = std::move(*message);  // the response; check_response judges its id
+      return true;
+    }
+    return false;
+  }
+
+  // The response, or why the stream held none.
+  Expected<json, std::string> response() && {
+    if (outcome_) return std::move(*outcome_);
+    return unexpected("the event stream (" + std::to_string(events_seen_) +
+                      " event(s)) holds no response to request " + std::to_string(id_));
+  }
+
+ private:
+  std::int64_t id_;
+  const JsonLimits& limits_;
+  SseParser parser_;
+  std::size_t events_seen_ = 0;
+  std::optional<Expected<json, std::string>> outcome_;
+};
 
 class HttpMcpClient final : public detail::ClientBase {
  public:
   HttpMcpClient(Endpoint endpoint, ClientOptions options)
       : ClientBase(std::move(options)),
         endpoint_(std::move(endpoint)),
-        http_(endpoint_.host, endpoint_.port, options_.timeout) {}
+        http_(endpoint_.host, endpoint_.port, options_.timeout, options_.http_limits) {}
 
   Result<void> notify(const std::string& method, const json& params) override {
     if (closed_) return unexpected(closed_error(method));
@@ -136,8 +185,7 @@ class HttpMcpClient final : public detail::ClientBase {
     const std::string sent = "POST " + endpoint_.path + " " + excerpt(body, kSentExcerpt);
     auto exchange = send({"POST", endpoint_.path, post_headers(), body});
     if (!exchange) {
-      return unexpected(
-          make_error(CallErrorKind::kTransport, method, "no answer: " + exchange.error(), sent));
+      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), sent));
     }
     if (exchange->status != 202) {
       CallError e = make_error(CallErrorKind::kHttpStatus, method,
@@ -158,8 +206,7 @@ class HttpMcpClient final : public detail::ClientBase {
     if (session_id_) headers.emplace_back(std::string(mcp::kSessionHeader), *session_id_);
     auto exchange = send({"GET", path, std::move(headers), ""});
     if (!exchange) {
-      return unexpected(
-          make_error(CallErrorKind::kTransport, method, "no answer: " + exchange.error(), method));
+      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), method));
     }
     const std::string received = excerpt(exchange->body, kReceivedExcerpt);
     if (exchange->status != 200) {
@@ -176,12 +223,12 @@ class HttpMcpClient final : public detail::ClientBase {
                                    content_type_problem(*exchange, "application/json"), method,
                                    exchange->status, received));
     }
-    json payload = json::parse(exchange->body, nullptr, false);
-    if (payload.is_discarded()) {
-      return unexpected(make_error(CallErrorKind::kBadResponse, method, "the body is not JSON",
+    auto payload = detail::parse_untrusted(exchange->body, "the body", options_.json_limits);
+    if (!payload) {
+      return unexpected(make_error(CallErrorKind::kBadResponse, method, std::move(payload).error(),
                                    method, exchange->status, received));
     }
-    return payload;
+    return std::move(*payload);
   }
 
   Result<void> close() override {
@@ -195,8 +242,7 @@ class HttpMcpClient final : public detail::ClientBase {
     }
     auto exchange = send({"DELETE", endpoint_.path, std::move(headers), ""});
     if (!exchange) {
-      return unexpected(
-          make_error(CallErrorKind::kTransport, method, "no answer: " + exchange.error(), method));
+      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), method));
     }
     // MCP lets a server refuse to end sessions explicitly with 405.
     const int status = exchange->status;
@@ -218,10 +264,14 @@ class HttpMcpClient final : public detail::ClientBase {
     const std::string body = detail::message_text(method, params, id);
     Answer answer;
     answer.sent = "POST " + endpoint_.path + " " + excerpt(body, kSentExcerpt);
-    auto exchange = send({"POST", endpoint_.path, post_headers(), body});
+    StreamWatch watch(id, options_.json_limits);
+    auto exchange = http_.send({"POST", endpoint_.path, post_headers(), body},
+                               [&watch](const HttpExchange& so_far, std::string_view fresh) {
+                                 return watch.see(so_far, fresh);
+                               });
     if (!exchange) {
-      return unexpected(make_error(CallErrorKind::kTransport, method,
-                                   "no answer: " + exchange.error(), answer.sent));
+      return unexpected(
+          make_error(CallErrorKind::kTransport, method, exchange.error(), answer.sent));
     }
     answer.http_status = exchange->status;
     answer.received = excerpt(exchange->body, kReceivedExcerpt);
@@ -240,21 +290,22 @@ class HttpMcpClient final : public detail::ClientBase {
     const std::string type = detail::media_type(exchange->header("Content-Type"));
     json message;
     if (type == mcp::kJsonMediaType) {
-      message = json::parse(exchange->body, nullptr, false);
-      if (message.is_discarded()) return fail(CallErrorKind::kBadResponse, "the body is not JSON");
+      auto parsed = detail::parse_untrusted(exchange->body, "the body", options_.json_limits);
+      if (!parsed) return fail(CallErrorKind::kBadResponse, std::move(parsed).error());
+      message = std::move(*parsed);
       if (detail::is_server_message(message)) {
         return fail(CallErrorKind::kBadResponse,
                     "the body is a request or notification, not the response");
       }
     } else if (type == mcp::kSseMediaType) {
-      auto found = response_from_stream(exchange->body, id);
+      auto found = std::move(watch).response();
       if (!found) return fail(CallErrorKind::kBadResponse, std::move(found).error());
       message = std::move(*found);
     } else {
       return fail(CallErrorKind::kBadResponse,
                   content_type_problem(*exchange, "application/json or text/event-stream"));
     }
-    auto result = detail::check_response(message, id);
+    auto result = detail::check_response(std::move(message), id);
     if (!result) {
       CallError e = std::move(result).error();
       e.method = method;
@@ -289,7 +340,7 @@ class HttpMcpClient final : public detail::ClientBase {
 
  private:
   Expected<HttpExchange, std::string> send(HttpRequest request) {
-    return http_.send(std::move(request));  // blocks SIGPIPE itself
+    return http_.send(std::move(request));  // MSG_NOSIGNAL: a gone peer is a value
   }
 
   HeaderList post_headers() const {
@@ -301,25 +352,6 @@ class HttpMcpClient final : public detail::ClientBase {
       }
     }
     return headers;
-  }
-
-  // The response to request `id` in a complete event stream: message events
-  // whose data is a request or notification from the server are skipped, as are
-  // events with empty data (priming) and other event types.
-  static Expected<json, std::string> response_from_stream(const std::string& body,
-                                                          std::int64_t id) {
-    const auto events = parse_sse(body);
-    for (const auto& event : events) {
-      if (event.event != "message" || event.data.empty()) continue;
-      json message = json::parse(event.data, nullptr, false);
-      if (message.is_discarded()) {
-        return unexpected("a message event's data is not JSON: " + excerpt(event.data, 100));
-      }
-      if (detail::is_server_message(message)) continue;
-      return message;  // the response; check_response judges its id
-    }
-    return unexpected("the event stream (" + std::to_string(events.size()) +
-                      " event(s)) holds no response to request " + std::to_string(id));
   }
 
   static std::string content_type_problem(const HttpExchange& exchange, std::string_view wanted) {

@@ -23,4 +23,30 @@ struct SseEvent {
 // of stream. A leading byte order mark is skipped; "id:" with a NUL is ignored.
 std::vector<SseEvent> parse_sse(std::string_view stream);
 
+// The same parser fed as bytes arrive, in pieces of any size (a CRLF or the
+// byte order mark may be split between pieces): a client can act on each
+// event as soon as its blank line has come, without waiting for the stream's
+// end. parse_sse(s) is one feed(s).
+class SseParser {
+ public:
+  // Appends the events completed by `bytes` to `out`.
+  void feed(std::string_view bytes, std::vector<SseEvent>& out);
+
+ private:
+  struct Pending {
+    bool has_fields = false;  // a data, event or id field was seen
+    bool has_data = false;
+    std::string event;
+    std::string data;
+    std::optional<std::string> id;
+  };
+  void end_line(std::vector<SseEvent>& out);
+  void process_field(std::string_view line);
+
+  std::string line_;        // the current line so far
+  bool skip_lf_ = false;    // the last piece ended in CR: a leading LF belongs to it
+  bool first_line_ = true;  // a byte order mark may start it
+  Pending pending_;
+};
+
 }  // namespace mcpgym::harness

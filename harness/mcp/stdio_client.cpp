@@ -24,9 +24,6 @@ using detail::kSentExcerpt;
 using detail::make_error;
 using Clock = std::chrono::steady_clock;
 
-// A line longer than this without its newline is not an MCP message.
-constexpr std::size_t kMaxLineBytes = 64 * 1024 * 1024;
-
 int remaining_ms(Clock::time_point deadline) {
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(left, 0, INT_MAX));
@@ -86,11 +83,12 @@ class StdioMcpClient final : public detail::ClientBase {
       const std::string& text = *next;
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank line
       answer.received = excerpt(text, kReceivedExcerpt);
-      json message = json::parse(text, nullptr, false);
-      if (message.is_discarded()) {
-        return unexpected(answer_error(CallErrorKind::kBadResponse, method,
-                                       "a line on stdout is not JSON", answer));
+      auto parsed = detail::parse_untrusted(text, "a line on stdout", options_.json_limits);
+      if (!parsed) {
+        return unexpected(
+            answer_error(CallErrorKind::kBadResponse, method, std::move(parsed).error(), answer));
       }
+      json message = std::move(*parsed);
       if (detail::is_server_message(message)) continue;  // server notifications and requests
       // A late answer to a request that failed earlier belongs to nobody now.
       if (message.is_object()) {
@@ -100,7 +98,7 @@ class StdioMcpClient final : public detail::ClientBase {
           continue;
         }
       }
-      auto result = detail::check_response(message, id);
+      auto result = detail::check_response(std::move(message), id);
       if (!result) {
         CallError e = std::move(result).error();
         e.method = method;
@@ -189,11 +187,17 @@ class StdioMcpClient final : public detail::ClientBase {
         broken_ = "the process closed its stdout";
         return unexpected(make_error(CallErrorKind::kClosed, method, broken_, sent));
       }
-      if (buffer_.size() > kMaxLineBytes) {
-        broken_ = "the process wrote a line longer than " + std::to_string(kMaxLineBytes) +
-                  " bytes to stdout";
-        return unexpected(make_error(CallErrorKind::kBadResponse, method, broken_, sent, 0,
-                                     excerpt(buffer_, kReceivedExcerpt)));
+      // A server that sends gigabytes without a newline costs the cap, not the memory.
+      if (buffer_.size() > options_.max_line_bytes) {
+        broken_ = "[mcpgym.client.line_too_long] the process wrote more than " +
+                  std::to_string(options_.max_line_bytes) +
+                  " bytes (max_line_bytes) to stdout without a newline; the rest was not read and "
+                  "the stream cannot be used any more";
+        std::string received = excerpt(buffer_, kReceivedExcerpt);
+        buffer_.clear();
+        buffer_.shrink_to_fit();
+        return unexpected(
+            make_error(CallErrorKind::kBadResponse, method, broken_, sent, 0, std::move(received)));
       }
       pollfd p{fd, POLLIN, 0};
       const int ready = ::poll(&p, 1, remaining_ms(deadline));
@@ -209,7 +213,10 @@ class StdioMcpClient final : public detail::ClientBase {
             "no answer on stdout within " + std::to_string(options_.timeout.count()) + " ms", sent,
             0, excerpt(buffer_, kReceivedExcerpt)));
       }
-      const ssize_t n = ::read(fd, chunk, sizeof chunk);
+      // Never more than one byte past the cap is buffered.
+      const std::size_t room =
+          options_.max_line_bytes + 1 - std::min(buffer_.size(), options_.max_line_bytes);
+      const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, room));
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n < 0) {
         return unexpected(make_error(

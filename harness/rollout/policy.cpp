@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "reference/common/bounded_json.hpp"
 #include "reference/model/pcg64.hpp"
 
 namespace mcpgym::harness {
@@ -166,9 +167,9 @@ std::vector<std::string> actions_in(const json& messages) {
       const json& text =
           call["function"].contains("arguments") ? call["function"]["arguments"] : json();
       if (!text.is_string()) continue;
-      const json args = json::parse(text.get<std::string>(), nullptr, false);
-      if (args.is_object() && args.contains("action") && args["action"].is_string()) {
-        actions.push_back(args["action"].get<std::string>());
+      const auto args = parse_json(text.get_ref<const std::string&>());  // a recording's text
+      if (args && args->is_object() && args->contains("action") && (*args)["action"].is_string()) {
+        actions.push_back((*args)["action"].get<std::string>());
       }
     }
   }

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "reference/common/bounded_json.hpp"
+
 namespace mcpgym::harness {
 
 namespace {
@@ -95,9 +97,8 @@ class Env {
       out_.terminated = (*control)["terminated"].get<bool>();
       out_.truncated = (*control)["truncated"].get<bool>();
       out_.total_reward = (*control)["total_reward"].get<double>();
-      const json observation = json::parse(text, nullptr, false);
-      last_observation =
-          observation.is_discarded() ? std::nullopt : std::optional<json>(observation);
+      auto observation = parse_json(text);  // the server's text: bounded
+      last_observation = observation ? std::optional<json>(std::move(*observation)) : std::nullopt;
       if (out_.terminated || out_.truncated) break;
     }
     if (auto closed = client_->close(); !closed) return fail(closed.error().message());

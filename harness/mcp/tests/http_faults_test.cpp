@@ -127,9 +127,11 @@ TEST(HttpTransport, RefusedConnectionIsATransportError) {
   EXPECT_EQ(result.error().kind, CallErrorKind::kTransport);
   EXPECT_EQ(result.error().http_status, 0);
   EXPECT_EQ(result.error().message(),
-            "[mcpgym.client.transport] initialize: no answer: POST http://127.0.0.1:" +
-                std::to_string(port) + "/mcp failed: Connection (timeout 300 ms) (sent " +
-                kInitSent + ", got nothing)");
+            "[mcpgym.client.transport] initialize: [mcpgym.http_client.refused] POST "
+            "http://127.0.0.1:" +
+                std::to_string(port) +
+                "/mcp: the connection was refused (nothing listens on 127.0.0.1:" +
+                std::to_string(port) + ") (sent " + kInitSent + ", got nothing)");
   EXPECT_FALSE(initialize_probe(kShort)(testing::url_for(port)));
 }
 
@@ -139,9 +141,11 @@ TEST(HttpTransport, ServerThatNeverAnswersIsATimeoutNotAHang) {
   auto result = client->initialize(nullptr);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().message(),
-            "[mcpgym.client.transport] initialize: no answer: POST http://127.0.0.1:" +
-                std::to_string(silent.port()) + "/mcp failed: Read (timeout 300 ms) (sent " +
-                kInitSent + ", got nothing)");
+            "[mcpgym.client.transport] initialize: [mcpgym.http_client.hang] POST "
+            "http://127.0.0.1:" +
+                std::to_string(silent.port()) +
+                "/mcp: nothing arrived within the call's deadline of 300 ms (sent " + kInitSent +
+                ", got nothing)");
 }
 
 TEST(HttpHeaders, EveryRequestCarriesTheMcpHeaders) {
@@ -271,17 +275,14 @@ TEST(HttpHeaders, ExactInitializeRequestOnTheWire) {
   const std::string body = kInitSent.substr(std::string("POST /mcp ").size());
   EXPECT_EQ(requests[0],
             "POST /mcp HTTP/1.1\r\n"
-            "Accept: application/json, text/event-stream\r\n"
-            "Content-Length: " +
-                std::to_string(body.size()) +
-                "\r\n"
-                "Content-Type: application/json\r\n"
-                "Host: 127.0.0.1:" +
+            "Host: 127.0.0.1:" +
                 std::to_string(server.port()) +
                 "\r\n"
-                "User-Agent: cpp-httplib/0.11.4\r\n"
-                "\r\n" +
-                body);
+                "Accept: application/json, text/event-stream\r\n"
+                "Content-Type: application/json\r\n"
+                "User-Agent: mcpgym-harness\r\n"
+                "Content-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body);
 }
 
 TEST(HttpAnswers, WrongId) {

@@ -105,5 +105,31 @@ TEST(ParseSse, IdWithNulIsIgnored) {
   EXPECT_EQ(parse_sse("id: a\0b\ndata: x\n\n"s), Events{message("x")});
 }
 
+// Fed in pieces of every size, the incremental parser gives what parse_sse
+// gives on the whole: CRLF and the byte order mark may be split anywhere.
+TEST(SseParser, AnySplitGivesTheSameEvents) {
+  const std::string stream =
+      "\xEF\xBB\xBF: comment\r\nevent: a\r\ndata: one\r\ndata: two\r\n\r\n"
+      "id: 7\rdata: {\"x\":1}\r\rdata: last\n\ndata: dropped";
+  const Events whole = parse_sse(stream);
+  ASSERT_EQ(whole.size(), 3u);
+  for (std::size_t piece = 1; piece <= stream.size(); ++piece) {
+    SseParser parser;
+    Events events;
+    for (std::size_t at = 0; at < stream.size(); at += piece)
+      parser.feed(std::string_view(stream).substr(at, piece), events);
+    EXPECT_EQ(events, whole) << "pieces of " << piece;
+  }
+}
+
+TEST(SseParser, EventsComeAsSoonAsTheirBlankLine) {
+  SseParser parser;
+  Events events;
+  parser.feed("data: x\n", events);
+  EXPECT_TRUE(events.empty());
+  parser.feed("\n", events);
+  EXPECT_EQ(events, Events{message("x")});
+}
+
 }  // namespace
 }  // namespace mcpgym::harness

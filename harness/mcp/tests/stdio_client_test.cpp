@@ -2,6 +2,7 @@
 // and against scripted peers that misbehave. Every read has a deadline.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,6 +52,12 @@ class PipeProcess : public Process {
     return out;
   }
   void answer(const std::string& text) { ASSERT_TRUE(write_all(from_server.write_fd(), text)); }
+  // Bytes written by answer() that the client has not read yet.
+  int unread_output() const {
+    int bytes = 0;
+    ::ioctl(from_server.read_fd(), FIONREAD, &bytes);
+    return bytes;
+  }
 
   Pipe to_server;
   Pipe from_server;
@@ -245,6 +252,38 @@ TEST(StdioPeer, PartialLineAtTimeoutIsReported) {
   EXPECT_EQ(result.error().message(),
             "[mcpgym.client.transport] ping: no answer on stdout within 300 ms (sent " + kPingSent +
                 ", got {\"jsonrpc\":\"2.0\",\"id\":1,)");
+}
+
+// A server that sends bytes without a newline costs the cap, not the memory:
+// the client stops reading one byte past max_line_bytes.
+TEST(StdioPeer, LineOverTheCapIsRefusedAndTheStreamGivenUp) {
+  PipeProcess process;
+  process.answer(std::string(60'000, 'x'));  // fits the pipe; no newline
+  ClientOptions options = short_timeout();
+  options.max_line_bytes = 10'000;
+  auto client = connect_stdio(process, options);
+  auto result = client->request("ping", nullptr);
+  ASSERT_FALSE(result);
+  const std::string why =
+      "[mcpgym.client.line_too_long] the process wrote more than 10000 bytes (max_line_bytes) to "
+      "stdout without a newline; the rest was not read and the stream cannot be used any more";
+  EXPECT_EQ(result.error().message(), "[mcpgym.client.bad_response] ping: " + why + " (sent " +
+                                          kPingSent + ", got " + std::string(300, 'x') + "...)");
+  EXPECT_LE(60'000 - process.unread_output(), 10'001);
+  auto again = client->request("ping", nullptr);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message(), "[mcpgym.client.closed] ping: " + why);
+}
+
+TEST(StdioPeer, DeepLineIsRefusedByItsDepth) {
+  PipeProcess process;
+  process.answer(std::string(60'000, '[') + "\n");
+  auto client = connect_stdio(process, short_timeout());
+  auto result = client->request("ping", nullptr);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().why,
+            "a line on stdout is refused: [mcpgym.json.too_deep] the JSON text nests arrays and "
+            "objects deeper than 128 levels (at byte 128 of 60000); it was not parsed");
 }
 
 TEST(StdioPeer, PeerThatClosedItsStdoutIsClosed) {
