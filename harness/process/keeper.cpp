@@ -31,7 +31,7 @@ namespace {
 // ---------------------------------------------------------------------------
 // Small text and file helpers (async-signal-safe)
 
-constexpr std::size_t kPathMax = 128;
+constexpr std::size_t kPathMax = 512;
 
 // A path built from pieces in a fixed buffer: "/proc/" + 123 + "/stat".
 class PathText {
@@ -229,6 +229,40 @@ void kill_descendants(bool proc_children) {
 }
 
 // ---------------------------------------------------------------------------
+// Removing a cgroup
+
+// Removes a cgroup directory and the cgroups below it (an implementation that
+// is itself a harness makes its own), deepest first; true once it is gone.
+bool remove_cgroup_tree(const char* directory, int depth) {
+  constexpr int kMaxDepth = 16;
+  if (depth > kMaxDepth) return false;
+  for (int pass = 0; pass < 3; ++pass) {  // removing entries may hide others from one pass
+    if (::rmdir(directory) == 0 || errno == ENOENT) return true;
+    if (errno != EBUSY && errno != ENOTEMPTY) return false;
+    const int fd = ::open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    alignas(8) char entries[4096];
+    for (;;) {
+      const long n = ::syscall(SYS_getdents64, fd, entries, sizeof entries);
+      if (n <= 0) break;
+      for (long offset = 0; offset < n;) {
+        const auto* entry = reinterpret_cast<const dirent64*>(entries + offset);
+        offset += entry->d_reclen;
+        if (entry->d_type != DT_DIR || std::strcmp(entry->d_name, ".") == 0 ||
+            std::strcmp(entry->d_name, "..") == 0) {
+          continue;
+        }
+        PathText child;
+        child.add(directory).add("/").add(entry->d_name);
+        remove_cgroup_tree(child.c_str(), depth + 1);
+      }
+    }
+    ::close(fd);
+  }
+  return ::rmdir(directory) == 0 || errno == ENOENT;
+}
+
+// ---------------------------------------------------------------------------
 // The keeper
 
 struct Keeper {
@@ -337,11 +371,14 @@ struct Keeper {
       wait_a_little();
     }
     if (plan->cgroup_dir != nullptr) {
-      // Emptied, the cgroup becomes removable a moment later.
-      for (int attempt = 0; attempt < 50 && ::rmdir(plan->cgroup_dir) != 0 && errno == EBUSY;
-           ++attempt) {
+      // Emptied, a cgroup becomes removable a moment later.
+      for (int attempt = 0; attempt < 50 && !remove_cgroup_tree(plan->cgroup_dir, 0); ++attempt) {
         wait_a_little();
       }
+    }
+    // Unread commands would make the harness's next read fail (ECONNRESET).
+    char command;
+    while (::recv(plan->channel_fd, &command, 1, MSG_DONTWAIT) > 0) {
     }
     if (!main_exited) record_main(CLD_EXITED, -1);  // cannot happen: the main process was a child
     send(exited);
@@ -483,8 +520,8 @@ bool proc_children_supported() {
 
 namespace {
 
-// The directory of the harness's own cgroup in a cgroup2 hierarchy that
-// can kill (cgroup.kill, Linux 5.14) and that we may write; empty otherwise.
+// The directory of the harness's own cgroup in a cgroup2 hierarchy that we
+// may write; empty otherwise.
 std::filesystem::path own_cgroup_directory() {
   namespace fs = std::filesystem;
   std::string relative;
@@ -503,10 +540,7 @@ std::filesystem::path own_cgroup_directory() {
       continue;
     }
     const fs::path directory = fs::path(mount) / fs::path(relative).relative_path();
-    if (::access((directory / "cgroup.kill").c_str(), W_OK) == 0 &&
-        ::access(directory.c_str(), W_OK) == 0) {
-      return directory;
-    }
+    if (::access(directory.c_str(), W_OK) == 0) return directory;
   }
   return {};
 }
@@ -515,16 +549,23 @@ std::filesystem::path own_cgroup_directory() {
 
 std::optional<std::filesystem::path> create_cgroup(const std::string& name) {
   static const std::filesystem::path base = own_cgroup_directory();
+  static std::atomic<bool> usable{true};  // false once a cgroup came without cgroup.kill
   static std::atomic<unsigned> counter{0};
-  if (base.empty()) return std::nullopt;
+  if (base.empty() || !usable.load()) return std::nullopt;
   const auto directory = base / ("mcpgym-" + std::to_string(::getpid()) + "-" +
                                  std::to_string(counter++) + "-" + name);
   if (::mkdir(directory.c_str(), 0755) != 0) return std::nullopt;
+  // cgroup.kill (Linux 5.14) is the point; the root cgroup has none, so ask a child.
+  if (::access((directory / "cgroup.kill").c_str(), W_OK) != 0) {
+    usable.store(false);
+    ::rmdir(directory.c_str());
+    return std::nullopt;
+  }
   return directory;
 }
 
 bool remove_cgroup(const std::filesystem::path& cgroup) {
-  return ::rmdir(cgroup.c_str()) == 0 || errno == ENOENT;
+  return remove_cgroup_tree(cgroup.c_str(), 0);
 }
 
 }  // namespace mcpgym::harness::internal

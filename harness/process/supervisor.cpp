@@ -477,7 +477,9 @@ class ProcessImpl final : public Process {
     ssize_t n;
     do {
       n = ::recv(channel_.get(), &message, sizeof message, block ? 0 : MSG_DONTWAIT);
-    } while ((n < 0 && errno == EINTR) ||
+      // ECONNRESET: the keeper ended with a command of ours unread; the
+      // error is reported once, then what it sent can be read.
+    } while ((n < 0 && (errno == EINTR || errno == ECONNRESET)) ||
              (n == static_cast<ssize_t>(sizeof message) && message.kind != KeeperMessage::kExited));
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
     if (n == static_cast<ssize_t>(sizeof message)) {
