@@ -487,6 +487,10 @@ void close_all_but(const KeeperPlan& plan) {
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != plan.harness) ::_exit(0);  // gone already: nothing was started
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  // Out of the harness's process group: a signal to that whole group (a
+  // terminal's ^C, `kill -9 -<pgid>`) is the harness's to handle, and must not
+  // take the keeper down before it has cleaned up.
+  ::setpgid(0, 0);
   close_all_but(plan);
 
   Keeper keeper;

@@ -195,6 +195,11 @@ class Spawner {
   std::deque<Job*> queue_;
 };
 
+bool write_all_to_file(const std::filesystem::path& path, std::string_view text) {
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  return fd && write_all(fd.get(), text);
+}
+
 // ---------------------------------------------------------------------------
 // Exit statuses
 
@@ -489,6 +494,8 @@ class ProcessImpl final : public Process {
                std::to_string(pid_) + " (" + internal::display_command(argv_) +
                ") ended without reporting an exit status; was it killed?");
       status_ = ExitStatus{false, -1};
+      // What the keeper could not sweep, its cgroup still holds.
+      if (cgroup_) write_all_to_file(*cgroup_ / "cgroup.kill", "1");
     }
     int raw = 0;
     while (::waitpid(keeper_, &raw, 0) < 0 && errno == EINTR) {
