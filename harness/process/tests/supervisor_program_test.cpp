@@ -64,8 +64,9 @@ pid_t parent_of(pid_t pid) {
   return static_cast<pid_t>(std::stol(stat.substr(paren + 4)));
 }
 
-// `program args...` started with posix_spawn, stdout to a pipe: no supervisor
-// (and so no keeper of the test's) stands between the test and it.
+// `program args...` started with posix_spawn in a process group of its own,
+// stdout to a pipe: no supervisor (and so no keeper of the test's) stands
+// between the test and it.
 struct DirectChild {
   pid_t pid = -1;
   int stdout_fd = -1;
@@ -81,13 +82,19 @@ DirectChild spawn_directly(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
   ::posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawnattr_t attributes;
+  ::posix_spawnattr_init(&attributes);
+  ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  ::posix_spawnattr_setpgroup(&attributes, 0);
   std::vector<char*> args;
   for (const auto& word : argv)
     args.push_back(const_cast<char*>(word.c_str()));
   args.push_back(nullptr);
-  if (::posix_spawn(&child.pid, argv[0].c_str(), &actions, nullptr, args.data(), environ) != 0) {
+  if (::posix_spawn(&child.pid, argv[0].c_str(), &actions, &attributes, args.data(), environ) !=
+      0) {
     child.pid = -1;
   }
+  ::posix_spawnattr_destroy(&attributes);
   ::posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   child.stdout_fd = out[0];
@@ -186,15 +193,16 @@ TEST_F(ProgramSupervisor, ChildrenDieWithAHarnessKilledBySigkill) {
 
 // The probe is a harness that launches a wrapper which does not exec its
 // server; the server ignores SIGTERM and has a setsid() descendant and a
-// double-forked daemon. When the probe is killed with SIGKILL, its keeper
-// (re-parented to this subreaper) must kill all of them.
-TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessKilledBySigkill) {
+// double-forked daemon. When the probe (or its whole process group) is
+// killed with SIGKILL, its keeper (re-parented to this subreaper) must kill
+// all of them.
+void expect_nothing_survives_a_sigkilled_harness(const TempDir& dir, bool whole_group) {
   Subreaper subreaper;  // declared first: Leftovers below reap while it still holds
   Leftovers leftovers;
-  write_escaping_server(dir_.path());
-  const std::string command = "sh " + template_word((dir_.path() / "wrapper.sh").string()) + " " +
-                              template_word(dir_.path().string()) + " stay";
-  DirectChild probe = spawn_directly({kProbe, (dir_.path() / "probe-logs").string(), command});
+  write_escaping_server(dir.path());
+  const std::string command = "sh " + template_word((dir.path() / "wrapper.sh").string()) + " " +
+                              template_word(dir.path().string()) + " stay";
+  DirectChild probe = spawn_directly({kProbe, (dir.path() / "probe-logs").string(), command});
   ASSERT_GT(probe.pid, 0) << "posix_spawn of " << kProbe << " failed";
   leftovers.add(probe.pid);
   std::string pending;
@@ -204,7 +212,7 @@ TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessKill
   std::map<std::string, pid_t> pids{{"wrapper.sh", std::stoi(line->substr(6))}};
   leftovers.add(pids["wrapper.sh"]);
   for (const char* name : {"server.pid", "escaped.pid", "daemon.pid"}) {
-    const auto pid = wait_for_pid_file(dir_.path() / name);
+    const auto pid = wait_for_pid_file(dir.path() / name);
     ASSERT_TRUE(pid.has_value()) << name << " was not written";
     leftovers.add(*pid);
     pids[name] = *pid;
@@ -215,7 +223,8 @@ TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessKill
   EXPECT_EQ(read_file("/proc/" + std::to_string(keeper) + "/comm"), "mcpgym-keeper\n");
   EXPECT_EQ(parent_of(keeper), probe.pid);
 
-  ASSERT_EQ(::kill(probe.pid, SIGKILL), 0);
+  // whole_group: the keeper is not in the probe's group, and must survive to clean up.
+  ASSERT_EQ(::kill(whole_group ? -probe.pid : probe.pid, SIGKILL), 0);
   int raw = 0;
   ASSERT_EQ(::waitpid(probe.pid, &raw, 0), probe.pid);
   for (const auto& [name, pid] : pids) {
@@ -223,6 +232,14 @@ TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessKill
         << name << " (pid " << pid << ") still runs 5 s after its harness was killed";
   }
   EXPECT_TRUE(reap_orphan(keeper, 5s)) << "the keeper (pid " << keeper << ") did not end";
+}
+
+TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessKilledBySigkill) {
+  expect_nothing_survives_a_sigkilled_harness(dir_, false);
+}
+
+TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessGroupKilledBySigkill) {
+  expect_nothing_survives_a_sigkilled_harness(dir_, true);
 }
 
 }  // namespace
