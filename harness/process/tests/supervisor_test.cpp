@@ -317,6 +317,10 @@ TEST_F(Supervisor, BadCommandsAndSpecs) {
             "[mcpgym.process.bad_spec] the name '../server' cannot name log "
             "files; use a plain file name such as 'server'");
   s = spec("cat");
+  s.log_limit_bytes = 1000;
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.bad_spec] 'server' has a log limit of 1000 bytes; use at least 65536");
+  s = spec("cat");
   s.log_directory.clear();
   EXPECT_EQ(launch_error(s),
             "[mcpgym.process.bad_spec] 'server' has no log directory; set log_directory");
