@@ -9,11 +9,12 @@
 // (run_keeper and everything it calls) is async-signal-safe: system calls,
 // fixed buffers, no allocation, no locks. It is a child subreaper, so a
 // descendant that escapes with setsid() or a double fork is re-parented to
-// it; it dies with the harness (PR_SET_PDEATHSIG and the EOF of its channel);
-// and when the implementation's main process ends, when the harness asks, or
-// when the harness is gone, it kills the implementation's process group, then
-// every descendant it still has (and its cgroup, when it got one), reaps
-// them, reports the main process's exit status and exits.
+// it; it notices the harness's death (PR_SET_PDEATHSIG, and the EOF of its
+// channel) and sits in a process group of its own, so a signal to the
+// harness's group does not take it down first; and when the implementation's main process ends,
+// when the harness asks, or when the harness is gone, it kills the implementation's process group,
+// then every descendant it still has (and its cgroup, when it got one), reaps them, reports the
+// main process's exit status and exits.
 //
 // Harness and keeper talk over one SOCK_SEQPACKET socket pair (whole
 // messages, and MSG_NOSIGNAL spares the harness a SIGPIPE):
