@@ -535,6 +535,25 @@ TEST_F(NoOrphans, DestructionKillsDescendantsThatLeftTheGroup) {
   expect_all_gone("the destruction of its Process");
 }
 
+TEST_F(NoOrphans, AKeeperKilledFromOutsideStillLeavesNothingInItsCgroup) {
+  const auto probe = internal::create_cgroup("probe");
+  if (!probe) GTEST_SKIP() << "no writable cgroup2 hierarchy with cgroup.kill here";
+  ASSERT_TRUE(internal::remove_cgroup(*probe));
+  Subreaper subreaper;  // the keeper's orphans come here, to be reaped and known dead
+  auto p = launch_escaping("server.sh", "stay");
+  ASSERT_TRUE(p);
+  ASSERT_EQ(pids_.size(), 3U);
+  const std::string stat = read_file("/proc/" + std::to_string(p->pid()) + "/stat");
+  const pid_t keeper = static_cast<pid_t>(std::stol(stat.substr(stat.rfind(')') + 4)));
+  ASSERT_EQ(read_file("/proc/" + std::to_string(keeper) + "/comm"), "mcpgym-keeper\n");
+  ASSERT_EQ(::kill(keeper, SIGKILL), 0);
+  const auto status = wait_for_exit(*p);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->describe(), "exit status unknown (its keeper process was killed)");
+  // The main process dies with its keeper; the harness kills the cgroup for the rest.
+  expect_all_gone("the death of their keeper");
+}
+
 TEST_F(NoOrphans, TheImplementationRunsInACgroupOfItsOwnWhenOneCanBeMade) {
   const auto probe = internal::create_cgroup("probe");
   if (!probe) GTEST_SKIP() << "no writable cgroup2 hierarchy with cgroup.kill here";
