@@ -200,6 +200,17 @@ bool write_all_to_file(const std::filesystem::path& path, std::string_view text)
   return fd && write_all(fd.get(), text);
 }
 
+// Kills a cgroup's processes and removes it once they are gone (cgroup.kill
+// does not wait), giving up after a second.
+void kill_cgroup(const std::filesystem::path& cgroup) {
+  constexpr milliseconds kEmptyingDeadline{1000};
+  write_all_to_file(cgroup / "cgroup.kill", "1");
+  const auto deadline = Clock::now() + kEmptyingDeadline;
+  while (!internal::remove_cgroup(cgroup) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(kExitPollInterval);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Exit statuses
 
@@ -495,7 +506,7 @@ class ProcessImpl final : public Process {
                ") ended without reporting an exit status; was it killed?");
       status_ = ExitStatus{false, -1};
       // What the keeper could not sweep, its cgroup still holds.
-      if (cgroup_) write_all_to_file(*cgroup_ / "cgroup.kill", "1");
+      if (cgroup_) kill_cgroup(*cgroup_);
     }
     int raw = 0;
     while (::waitpid(keeper_, &raw, 0) < 0 && errno == EINTR) {

@@ -546,12 +546,23 @@ TEST_F(NoOrphans, AKeeperKilledFromOutsideStillLeavesNothingInItsCgroup) {
   const std::string stat = read_file("/proc/" + std::to_string(p->pid()) + "/stat");
   const pid_t keeper = static_cast<pid_t>(std::stol(stat.substr(stat.rfind(')') + 4)));
   ASSERT_EQ(read_file("/proc/" + std::to_string(keeper) + "/comm"), "mcpgym-keeper\n");
+  std::string cgroup_line;  // "0::/<path>" of the implementation
+  {
+    std::ifstream in("/proc/" + std::to_string(p->pid()) + "/cgroup");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("0::", 0) == 0) cgroup_line = line;
+    }
+  }
+  const auto cgroup =
+      probe->parent_path() / std::filesystem::path(cgroup_line.substr(3)).filename();
+  ASSERT_TRUE(std::filesystem::is_directory(cgroup)) << cgroup;
   ASSERT_EQ(::kill(keeper, SIGKILL), 0);
   const auto status = wait_for_exit(*p);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(status->describe(), "exit status unknown (its keeper process was killed)");
   // The main process dies with its keeper; the harness kills the cgroup for the rest.
   expect_all_gone("the death of their keeper");
+  EXPECT_FALSE(std::filesystem::exists(cgroup)) << cgroup << " was not removed";
 }
 
 TEST_F(NoOrphans, TheImplementationRunsInACgroupOfItsOwnWhenOneCanBeMade) {
