@@ -299,9 +299,26 @@ class LogDrain {
 
   void start() {
     if (!source_ || thread_.joinable()) return;
+    // Non-blocking: flush() and the thread both read, each after its own poll.
+    ::fcntl(source_.get(), F_SETFL, ::fcntl(source_.get(), F_GETFL) | O_NONBLOCK);
     wake_.reset(::eventfd(0, EFD_CLOEXEC));
     if (wake_) wake_ = above_stdio(wake_.release());
+    started_.store(true);
     thread_ = start_quiet_thread([this] { run(); });
+  }
+
+  // Copies into the log what the pipe holds now (up to kFinalDrainLimit
+  // bytes), so that a reader of the log file sees everything the child wrote
+  // before the call. Before start() it does nothing.
+  void flush() {
+    if (!started_.load()) return;
+    std::lock_guard lock(io_mu_);
+    std::vector<char> buffer(64 * 1024);
+    for (std::size_t copied = 0; source_ && copied < kFinalDrainLimit;) {
+      const ssize_t n = copy_once(buffer);
+      if (n <= 0) break;
+      copied += static_cast<std::size_t>(n);
+    }
   }
 
   // Once every writer is gone: reads what the pipe still holds (at most
@@ -316,11 +333,24 @@ class LogDrain {
       [[maybe_unused]] const ssize_t ignored = ::write(wake_.get(), &one, sizeof one);
     }
     thread_.join();
+    std::lock_guard lock(io_mu_);
     source_.reset();
     wake_.reset();
   }
 
  private:
+  // One read of the pipe into the log, under io_mu_: what it copied, 0 at
+  // EOF, -1 when nothing is there (EAGAIN) or on an error (errno says which).
+  ssize_t copy_once(std::vector<char>& buffer) {
+    ssize_t n;
+    do {
+      n = ::read(source_.get(), buffer.data(), buffer.size());
+    } while (n < 0 && errno == EINTR);
+    // A failing log (disk full) must not stop the draining.
+    if (n > 0) log_.write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    return n;
+  }
+
   // `wake_` (an eventfd) and `finish_` say the same; without an eventfd (none
   // could be made) the flag is polled.
   void run() {
@@ -344,14 +374,16 @@ class LogDrain {
       }
       if (!finishing && wake >= 0 && (fds[1].revents & POLLIN) != 0) finishing = true;
       if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      const ssize_t n = ::read(out, buffer.data(), buffer.size());
+      ssize_t n;
+      {
+        std::lock_guard lock(io_mu_);
+        n = copy_once(buffer);
+      }
       if (n < 0) {
-        if (errno == EINTR || errno == EAGAIN) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) continue;  // flush() took it
         return;
       }
       if (n == 0) return;
-      // A failing log (disk full) must not stop the draining.
-      log_.write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
       if (finishing && (after_stop += static_cast<std::size_t>(n)) > kFinalDrainLimit) return;
     }
   }
@@ -359,6 +391,8 @@ class LogDrain {
   Fd source_;
   BoundedLog log_;
   Fd wake_;
+  std::mutex io_mu_;  // one reader of the pipe at a time, so the log keeps the order
+  std::atomic<bool> started_{false};
   std::atomic<bool> finish_{false};
   std::thread thread_;
 };
@@ -440,7 +474,12 @@ class ProcessImpl final : public Process {
   }
 
   std::string stderr_tail(std::size_t lines) const override {
+    streams_.stderr_drain->flush();
     return read_tail(stderr_log_, lines);
+  }
+  void flush_logs() override {
+    if (streams_.stdout_drain) streams_.stdout_drain->flush();
+    streams_.stderr_drain->flush();
   }
   const std::filesystem::path& stdout_log() const override { return stdout_log_; }
   const std::filesystem::path& stderr_log() const override { return stderr_log_; }

@@ -106,7 +106,14 @@ class Process {
   // `grace` (or at once, for what is left once the main process has exited);
   // reaps; idempotent.
   virtual ExitStatus stop(std::chrono::milliseconds grace = std::chrono::seconds(2)) = 0;
+  // The last lines of the stderr log, with everything written so far (see flush_logs()).
   virtual std::string stderr_tail(std::size_t lines = 20) const = 0;
+  // The logs are written by threads of the harness that drain the child's
+  // pipes, a moment after the child wrote; this copies what the pipes hold now
+  // into the files, so that a reader of stdout_log()/stderr_log() sees all
+  // that the child wrote before the call. Once the process has exited, the
+  // logs are complete without it.
+  virtual void flush_logs() {}
   virtual const std::filesystem::path& stdout_log() const = 0;  // empty with stdio_pipes
   virtual const std::filesystem::path& stderr_log() const = 0;
   // stdio_pipes only: the child's stdin (write end) and stdout (read end); -1 otherwise.

@@ -357,6 +357,22 @@ TEST_F(Supervisor, ChattyChildNeverBlocksOnAFullPipe) {
             std::string("listening on http://h:1/mcp\n").size() + 4194304 + 1);
 }
 
+TEST_F(Supervisor, LogsOfARunningChildHoldAllItWroteOnceFlushed) {
+  // Each line is written before something the test sees (the readiness line,
+  // a file), so it must be in the log as soon as the test looks, however
+  // late the harness's drain threads run.
+  const auto marker = dir_.path() / "written";
+  auto p = launch_ok(spec(
+      R"(/bin/sh -c 'echo "to stderr" >&2; echo "listening on http://h:1/mcp"; echo "to stdout"; echo 1 > )" +
+      template_word(marker.string()) + R"(; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->stderr_tail(), "to stderr\n");
+  ASSERT_TRUE(wait_for_pid_file(marker).has_value()) << "the child did not write " << marker;
+  p->flush_logs();
+  EXPECT_EQ(read_file(p->stdout_log()), "listening on http://h:1/mcp\nto stdout\n");
+  EXPECT_EQ(read_file(p->stderr_log()), "to stderr\n");
+}
+
 TEST_F(Supervisor, StderrTailGivesTheLastLines) {
   auto s = spec(
       R"(/bin/sh -c 'i=1; while [ $i -le 30 ]; do echo "line $i" >&2; i=$((i+1)); done; printf "partial" >&2')");

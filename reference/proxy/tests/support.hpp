@@ -204,7 +204,20 @@ struct Proxy {
     EXPECT_TRUE(client.has_value()) << client.error();
     return client ? std::move(*client) : nullptr;
   }
-  std::string stderr_text() const { return read_file(process->stderr_log()); }
+  std::string stderr_text() const {
+    process->flush_logs();  // all the proxy wrote so far, not only what the drain copied
+    return read_file(process->stderr_log());
+  }
+  // Whether the proxy's stderr has `text` by the deadline (for lines it writes
+  // after something the test can see, such as a backend's end).
+  bool stderr_gets(const std::string& text, std::chrono::milliseconds deadline = 5s) const {
+    const auto end = Clock::now() + deadline;
+    for (;;) {
+      if (stderr_text().find(text) != std::string::npos) return true;
+      if (Clock::now() >= end) return false;
+      std::this_thread::sleep_for(5ms);  // polling interval
+    }
+  }
   // SIGTERM, then the exit status, awaited with a deadline (never the
   // supervisor's SIGKILL after its grace, which would hide a slow shutdown).
   std::optional<ExitStatus> terminate(std::chrono::milliseconds deadline = 10s) const {
