@@ -296,7 +296,7 @@ std::string ExitStatus::describe() const {
     if (const char* abbrev = ::sigabbrev_np(code)) text += std::string(" (SIG") + abbrev + ")";
     return text;
   }
-  if (code < 0) return "exit status unknown (the process was reaped outside the supervisor)";
+  if (code < 0) return "exit status unknown (its keeper process was killed)";
   return "exit status " + std::to_string(code);
 }
 

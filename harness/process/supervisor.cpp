@@ -1,38 +1,36 @@
 // Launching, watching and stopping implementations under test.
 //
-// Spawning: Boost.Process v1 forks; our on_exec_setup handler then does all of
-// the child's set-up and the execve itself, reporting a failure (stage and
-// errno) through a close-on-exec pipe of our own and _exit(127)-ing. Boost
-// waits for its own error pipe to close (exec or exit) before it returns, so
-// when bp::child returns, our report pipe says whether the exec happened.
+// Spawning: the harness forks a keeper (keeper.hpp), which forks and execs the
+// implementation and stays its parent: a child subreaper that kills and reaps
+// everything the implementation started once it ends, when the harness asks,
+// or when the harness dies, even by SIGKILL. A set-up or exec failure of the
+// implementation comes back through a close-on-exec pipe of our own (stage and
+// errno); its EOF means the exec happened. The keeper then reports the
+// implementation's pid, and at the end its exit status, over a socket pair.
 //
 // Every fork happens on one process-lifetime "spawner" thread: Linux sends
 // PR_SET_PDEATHSIG when the *thread* that forked the child exits, not the
-// process, so a child forked from a short-lived worker thread would be killed
-// when that thread ends. The spawner thread ends only with the process.
+// process, so a keeper forked from a short-lived worker thread would take its
+// implementation down when that thread ends. The spawner thread ends only with
+// the process.
 //
-// Reaping is ours alone: the bp::child is detached at once (its destructor
-// would otherwise terminate the child) and no Boost async machinery (no
-// SIGCHLD handler) is used. We observe the exit with waitid(WNOWAIT) first, so
-// the zombie leader keeps its process-group id from being reused while we
-// SIGKILL what is left of the group, and only then reap it with waitpid.
-// (Anyone setting SIGCHLD to SIG_IGN or calling waitpid(-1) in the harness
-// would steal our statuses; ExitStatus then says "exit status unknown".)
+// Reaping the implementation is the keeper's; the harness reaps only the
+// keeper, after its exit report. (Anyone setting SIGCHLD to SIG_IGN or calling
+// waitpid(-1) in the harness may steal the keeper's status, which no longer
+// matters: the implementation's status comes over the socket.)
 #include "harness/process/supervisor.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <cerrno>
 #include <charconv>
 #include <condition_variable>
@@ -43,7 +41,9 @@
 #include <regex>
 #include <thread>
 
+#include "harness/process/bounded_log.hpp"
 #include "harness/process/internal.hpp"
+#include "harness/process/keeper.hpp"
 #include "reference/common/fd_io.hpp"
 #include "reference/common/log.hpp"
 
@@ -51,11 +51,16 @@ extern char** environ;
 
 namespace mcpgym::harness {
 
-namespace bp = boost::process;
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using internal::BoundedLog;
+using internal::ChildReport;
+using internal::KeeperMessage;
+using internal::KeeperPlan;
+using internal::kKill;
+using internal::kTerminate;
+using internal::Stage;
 using std::chrono::milliseconds;
 
 constexpr std::size_t kMessageTailLines = 10;      // stderr lines quoted in a LaunchError
@@ -64,6 +69,7 @@ constexpr milliseconds kFailedLaunchGrace{1000};   // stopping a process that ne
 constexpr milliseconds kExitPollInterval{2};       // waiting for an exit after SIGTERM
 constexpr milliseconds kReadinessSlice{10};        // how often readiness checks for an exit
 constexpr std::size_t kFinalDrainLimit = 1 << 20;  // bytes read after stop() before giving up
+constexpr std::size_t kMinLogLimit = 64 * 1024;    // one read of a pipe: smaller caps mean little
 
 std::string errno_text(int err) {
   return std::strerror(err);
@@ -189,74 +195,28 @@ class Spawner {
   std::deque<Job*> queue_;
 };
 
-// ---------------------------------------------------------------------------
-// The child side of fork: async-signal-safe calls only.
-
-enum class Stage : int { kSetpgid = 1, kPdeathsig, kChdir, kDup, kExec };
-
-struct ChildPlan {
-  pid_t parent = -1;
-  const char* working_directory = nullptr;  // null: stay
-  int stdin_fd = -1;
-  int stdout_fd = -1;
-  int stderr_fd = -1;
-  int report_fd = -1;
-  const char* path = nullptr;
-  char* const* argv = nullptr;
-};
-
-struct ChildReport {
-  int stage;
-  int error;
-};
-
-[[noreturn]] void child_fail(const ChildPlan& plan, Stage stage, int err) {
-  const ChildReport report{static_cast<int>(stage), err};
-  [[maybe_unused]] const ssize_t ignored = ::write(plan.report_fd, &report, sizeof report);
-  ::_exit(127);
+bool write_all_to_file(const std::filesystem::path& path, std::string_view text) {
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  return fd && write_all(fd.get(), text);
 }
 
-[[noreturn]] void child_exec(const ChildPlan& plan) {
-  // A clean signal state: the harness may block SIGTERM (TerminationSignals)
-  // or ignore SIGPIPE, and both would survive exec.
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    struct sigaction old {};
-    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) {
-      struct sigaction dfl {};
-      dfl.sa_handler = SIG_DFL;
-      ::sigemptyset(&dfl.sa_mask);
-      ::sigaction(sig, &dfl, nullptr);
-    }
+// Kills a cgroup's processes and removes it once they are gone (cgroup.kill
+// does not wait), giving up after a second.
+void kill_cgroup(const std::filesystem::path& cgroup) {
+  constexpr milliseconds kEmptyingDeadline{1000};
+  write_all_to_file(cgroup / "cgroup.kill", "1");
+  const auto deadline = Clock::now() + kEmptyingDeadline;
+  while (!internal::remove_cgroup(cgroup) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(kExitPollInterval);
   }
-  // Own process group, so stop() reaches the grandchildren too.
-  if (::setpgid(0, 0) != 0) child_fail(plan, Stage::kSetpgid, errno);
-  // Die with the harness, even when it is SIGKILLed...
-  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) child_fail(plan, Stage::kPdeathsig, errno);
-  // ...including when it died before the line above ran.
-  if (::getppid() != plan.parent) ::_exit(127);
-  if (plan.working_directory != nullptr && ::chdir(plan.working_directory) != 0) {
-    child_fail(plan, Stage::kChdir, errno);
-  }
-  if (::dup2(plan.stdin_fd, 0) < 0 || ::dup2(plan.stdout_fd, 1) < 0 ||
-      ::dup2(plan.stderr_fd, 2) < 0) {
-    child_fail(plan, Stage::kDup, errno);
-  }
-  // Descriptors someone opened without O_CLOEXEC must not leak into the
-  // implementation (a leaked pipe end would hide another child's EOF).
-  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);  // best effort
-  ::execve(plan.path, plan.argv, environ);
-  child_fail(plan, Stage::kExec, errno);
 }
 
 // ---------------------------------------------------------------------------
 // Exit statuses
 
-ExitStatus status_from(const siginfo_t& info) {
-  if (info.si_code == CLD_EXITED) return ExitStatus{false, info.si_status};
-  return ExitStatus{true, info.si_status};  // CLD_KILLED, CLD_DUMPED
+ExitStatus status_from(const KeeperMessage& message) {
+  if (message.si_code == CLD_EXITED) return ExitStatus{false, message.status};
+  return ExitStatus{true, message.status};  // CLD_KILLED, CLD_DUMPED
 }
 
 // ---------------------------------------------------------------------------
@@ -322,27 +282,156 @@ std::string indented_lines(const std::string& text) {
 }
 
 // ---------------------------------------------------------------------------
+// Logs
+
+// Copies a pipe into a BoundedLog on a thread of its own, so that a chatty
+// child never blocks on a full pipe, until finish() once the child is gone.
+class LogDrain {
+ public:
+  LogDrain(Fd source, BoundedLog log) : source_(std::move(source)), log_(std::move(log)) {}
+  LogDrain(const LogDrain&) = delete;
+  LogDrain& operator=(const LogDrain&) = delete;
+  ~LogDrain() { finish(); }
+
+  int source_fd() const { return source_.get(); }
+  // Before start(): whoever reads source_fd() itself logs what it read here.
+  void log(std::string_view data) { log_.write(data); }
+
+  void start() {
+    if (!source_ || thread_.joinable()) return;
+    // Non-blocking: flush() and the thread both read, each after its own poll.
+    ::fcntl(source_.get(), F_SETFL, ::fcntl(source_.get(), F_GETFL) | O_NONBLOCK);
+    wake_.reset(::eventfd(0, EFD_CLOEXEC));
+    if (wake_) wake_ = above_stdio(wake_.release());
+    started_.store(true);
+    thread_ = start_quiet_thread([this] { run(); });
+  }
+
+  // Copies into the log what the pipe holds now (up to kFinalDrainLimit
+  // bytes), so that a reader of the log file sees everything the child wrote
+  // before the call. Before start() it does nothing.
+  void flush() {
+    if (!started_.load()) return;
+    std::lock_guard lock(io_mu_);
+    std::vector<char> buffer(64 * 1024);
+    for (std::size_t copied = 0; source_ && copied < kFinalDrainLimit;) {
+      const ssize_t n = copy_once(buffer);
+      if (n <= 0) break;
+      copied += static_cast<std::size_t>(n);
+    }
+  }
+
+  // Once every writer is gone: reads what the pipe still holds (at most
+  // kFinalDrainLimit bytes, so a writer that somehow survived cannot keep us
+  // here), then ends. Idempotent. Before start() it does nothing: the pipe is
+  // still the readiness wait's to read.
+  void finish() {
+    if (!thread_.joinable()) return;
+    finish_.store(true);
+    if (wake_) {
+      const std::uint64_t one = 1;
+      [[maybe_unused]] const ssize_t ignored = ::write(wake_.get(), &one, sizeof one);
+    }
+    thread_.join();
+    std::lock_guard lock(io_mu_);
+    source_.reset();
+    wake_.reset();
+  }
+
+ private:
+  // One read of the pipe into the log, under io_mu_: what it copied, 0 at
+  // EOF, -1 when nothing is there (EAGAIN) or on an error (errno says which).
+  ssize_t copy_once(std::vector<char>& buffer) {
+    ssize_t n;
+    do {
+      n = ::read(source_.get(), buffer.data(), buffer.size());
+    } while (n < 0 && errno == EINTR);
+    // A failing log (disk full) must not stop the draining.
+    if (n > 0) log_.write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    return n;
+  }
+
+  // `wake_` (an eventfd) and `finish_` say the same; without an eventfd (none
+  // could be made) the flag is polled.
+  void run() {
+    const int out = source_.get();
+    const int wake = wake_.get();
+    std::vector<char> buffer(64 * 1024);
+    bool finishing = false;
+    std::size_t after_stop = 0;
+    for (;;) {
+      if (!finishing && finish_.load()) finishing = true;
+      pollfd fds[2] = {{out, POLLIN, 0}, {wake, POLLIN, 0}};
+      const int timeout = finishing ? 0 : wake >= 0 ? -1 : 50;
+      const int ready = ::poll(fds, finishing || wake < 0 ? 1 : 2, timeout);
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        return;
+      }
+      if (ready == 0) {
+        if (finishing) return;  // nothing is left
+        continue;
+      }
+      if (!finishing && wake >= 0 && (fds[1].revents & POLLIN) != 0) finishing = true;
+      if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      ssize_t n;
+      {
+        std::lock_guard lock(io_mu_);
+        n = copy_once(buffer);
+      }
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) continue;  // flush() took it
+        return;
+      }
+      if (n == 0) return;
+      if (finishing && (after_stop += static_cast<std::size_t>(n)) > kFinalDrainLimit) return;
+    }
+  }
+
+  Fd source_;
+  BoundedLog log_;
+  Fd wake_;
+  std::mutex io_mu_;  // one reader of the pipe at a time, so the log keeps the order
+  std::atomic<bool> started_{false};
+  std::atomic<bool> finish_{false};
+  std::thread thread_;
+};
+
+// ---------------------------------------------------------------------------
 // The process
+
+// The implementation as its keeper started it (see keeper.hpp).
+struct Spawned {
+  pid_t keeper = -1;
+  pid_t pid = -1;  // the implementation's main process
+  Fd channel;      // the harness's end of the socket pair
+};
 
 struct Streams {
   // stdio_pipes
   Fd stdin_write;
   Fd stdout_read_for_client;
-  // logged stdout
-  Fd stdout_read;
-  Fd stdout_log;
+  // logged stdout (absent with stdio_pipes) and stderr
+  std::unique_ptr<LogDrain> stdout_drain;
+  std::unique_ptr<LogDrain> stderr_drain;
 };
 
 class ProcessImpl final : public Process {
  public:
-  ProcessImpl(pid_t pid, std::vector<std::string> argv, std::optional<int> port,
+  ProcessImpl(Spawned spawned, std::optional<std::filesystem::path> cgroup,
+              std::vector<std::string> argv, std::optional<int> port,
               std::filesystem::path stdout_log, std::filesystem::path stderr_log, Streams streams)
-      : pid_(pid),
+      : pid_(spawned.pid),
+        keeper_(spawned.keeper),
+        channel_(std::move(spawned.channel)),
+        cgroup_(std::move(cgroup)),
         argv_(std::move(argv)),
         port_(port),
         stdout_log_(std::move(stdout_log)),
         stderr_log_(std::move(stderr_log)),
-        streams_(std::move(streams)) {}
+        streams_(std::move(streams)) {
+    streams_.stderr_drain->start();  // stderr is never read by anyone else
+  }
 
   ~ProcessImpl() override {
     stop(std::chrono::seconds(2));  // the interface's default grace
@@ -365,7 +454,7 @@ class ProcessImpl final : public Process {
     std::lock_guard stop_lock(stop_mu_);
     {
       std::lock_guard lock(mu_);
-      if (!observe_exit_locked(false)) signal_group(SIGTERM);
+      if (!observe_exit_locked(false)) tell_keeper(kTerminate);
     }
     const auto deadline = Clock::now() + grace;
     for (;;) {
@@ -373,20 +462,24 @@ class ProcessImpl final : public Process {
         std::lock_guard lock(mu_);
         if (observe_exit_locked(false)) break;
         if (Clock::now() >= deadline) {
-          signal_group(SIGKILL);
+          tell_keeper(kKill);
           observe_exit_locked(true);
           break;
         }
       }
       std::this_thread::sleep_for(kExitPollInterval);
     }
-    finish_drain();
     std::lock_guard lock(mu_);
     return *status_;
   }
 
   std::string stderr_tail(std::size_t lines) const override {
+    streams_.stderr_drain->flush();
     return read_tail(stderr_log_, lines);
+  }
+  void flush_logs() override {
+    if (streams_.stdout_drain) streams_.stdout_drain->flush();
+    streams_.stderr_drain->flush();
   }
   const std::filesystem::path& stdout_log() const override { return stdout_log_; }
   const std::filesystem::path& stderr_log() const override { return stderr_log_; }
@@ -404,105 +497,69 @@ class ProcessImpl final : public Process {
   // --- used by launch() before the Process is handed out ---
 
   void set_url(std::string url) { url_ = std::move(url); }
-  int stdout_read_fd() const { return streams_.stdout_read.get(); }
-  void log_stdout(std::string_view data) {
-    if (streams_.stdout_log) write_all(streams_.stdout_log.get(), data);
+  // The logged stdout, for the readiness wait to read before start_stdout_drain(); -1 with stdio.
+  int stdout_read_fd() const {
+    return streams_.stdout_drain ? streams_.stdout_drain->source_fd() : -1;
   }
-
-  // From now on a background thread copies stdout to its log, so a chatty
-  // child never blocks on a full pipe.
-  void start_drain() {
-    if (!streams_.stdout_read || drainer_.joinable()) return;
-    wake_.reset(::eventfd(0, EFD_CLOEXEC));
-    if (wake_) wake_ = above_stdio(wake_.release());
-    const int out = streams_.stdout_read.get();
-    const int log = streams_.stdout_log.get();
-    const int wake = wake_.get();
-    std::atomic<bool>* finish = &finish_;
-    drainer_ = start_quiet_thread([out, log, wake, finish] { drain(out, log, wake, *finish); });
+  void log_stdout(std::string_view data) {
+    if (streams_.stdout_drain) streams_.stdout_drain->log(data);
+  }
+  // From now on a background thread copies stdout to its log.
+  void start_stdout_drain() {
+    if (!streams_.stdout_drain) return;
+    streams_.stdout_drain->start();
+    // An exit seen during the readiness wait found nothing to finish yet.
+    std::lock_guard lock(mu_);
+    if (status_) streams_.stdout_drain->finish();
   }
 
  private:
-  // `wake` (an eventfd) and `finish` say the same; without an eventfd (none
-  // could be made) the flag is polled.
-  static void drain(int out, int log, int wake, const std::atomic<bool>& finish) {
-    std::vector<char> buffer(64 * 1024);
-    bool finishing = false;
-    std::size_t after_stop = 0;
-    for (;;) {
-      if (!finishing && finish.load()) finishing = true;
-      pollfd fds[2] = {{out, POLLIN, 0}, {wake, POLLIN, 0}};
-      const int timeout = finishing ? 0 : wake >= 0 ? -1 : 50;
-      const int ready = ::poll(fds, finishing || wake < 0 ? 1 : 2, timeout);
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        return;
-      }
-      if (ready == 0) {
-        if (finishing) return;  // nothing is left
-        continue;
-      }
-      if (!finishing && wake >= 0 && (fds[1].revents & POLLIN) != 0) finishing = true;
-      if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      const ssize_t n = ::read(out, buffer.data(), buffer.size());
-      if (n < 0) {
-        if (errno == EINTR || errno == EAGAIN) continue;
-        return;
-      }
-      if (n == 0) return;
-      // A failing log (disk full) must not stop the draining.
-      write_all(log, std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-      if (finishing && (after_stop += static_cast<std::size_t>(n)) > kFinalDrainLimit) return;
-    }
+  // MSG_NOSIGNAL: a keeper that is gone must not cost the harness a SIGPIPE.
+  void tell_keeper(char command) {
+    ssize_t n;
+    do {
+      n = ::send(channel_.get(), &command, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
   }
 
-  // Once the leader has exited: reads what the pipe still holds, then ends.
-  void finish_drain() {
-    if (drainer_.joinable()) {
-      finish_.store(true);
-      if (wake_) {
-        const std::uint64_t one = 1;
-        [[maybe_unused]] const ssize_t ignored = ::write(wake_.get(), &one, sizeof one);
-      }
-      drainer_.join();
-    }
-    streams_.stdout_read.reset();
-    streams_.stdout_log.reset();
-    wake_.reset();
-  }
-
-  // Only while the leader is not yet reaped (so the group id is still ours).
-  void signal_group(int sig) {
-    if (::kill(-pid_, sig) != 0 && errno == ESRCH) ::kill(pid_, sig);
-  }
-
-  // Whether the process has exited; reaps it and kills the rest of its group.
+  // Whether the process has exited. The keeper reports it once the main
+  // process has ended and everything it left has been killed and reaped;
+  // then the keeper is reaped, the logs are drained to their end and the
+  // cgroup is removed.
   bool observe_exit_locked(bool block) {
     if (status_) return true;
-    siginfo_t info{};
-    int r;
+    KeeperMessage message{};
+    ssize_t n;
     do {
-      r = ::waitid(P_PID, static_cast<id_t>(pid_), &info,
-                   WEXITED | WNOWAIT | (block ? 0 : WNOHANG));
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) {
-      log_warn("[mcpgym.process] pid " + std::to_string(pid_) + " (" +
-               internal::display_command(argv_) +
-               ") was reaped outside the supervisor: " + errno_text(errno));
+      n = ::recv(channel_.get(), &message, sizeof message, block ? 0 : MSG_DONTWAIT);
+      // ECONNRESET: the keeper ended with a command of ours unread; the
+      // error is reported once, then what it sent can be read.
+    } while ((n < 0 && (errno == EINTR || errno == ECONNRESET)) ||
+             (n == static_cast<ssize_t>(sizeof message) && message.kind != KeeperMessage::kExited));
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    if (n == static_cast<ssize_t>(sizeof message)) {
+      status_ = status_from(message);
+    } else {
+      log_warn("[mcpgym.process] the keeper (pid " + std::to_string(keeper_) + ") of pid " +
+               std::to_string(pid_) + " (" + internal::display_command(argv_) +
+               ") ended without reporting an exit status; was it killed?");
       status_ = ExitStatus{false, -1};
-      return true;
+      // What the keeper could not sweep, its cgroup still holds.
+      if (cgroup_) kill_cgroup(*cgroup_);
     }
-    if (info.si_pid == 0) return false;  // still running
-    // The zombie leader pins the group id: nothing else can have it yet.
-    signal_group(SIGKILL);
     int raw = 0;
-    while (::waitpid(pid_, &raw, 0) < 0 && errno == EINTR) {
+    while (::waitpid(keeper_, &raw, 0) < 0 && errno == EINTR) {
     }
-    status_ = status_from(info);
+    if (streams_.stdout_drain) streams_.stdout_drain->finish();
+    streams_.stderr_drain->finish();
+    if (cgroup_) internal::remove_cgroup(*cgroup_);
     return true;
   }
 
   const pid_t pid_;
+  const pid_t keeper_;
+  Fd channel_;
+  const std::optional<std::filesystem::path> cgroup_;
   const std::vector<std::string> argv_;
   const std::optional<int> port_;
   std::string url_;
@@ -511,9 +568,6 @@ class ProcessImpl final : public Process {
 
   mutable std::mutex stdin_mu_;
   Streams streams_;
-  Fd wake_;
-  std::atomic<bool> finish_{false};
-  std::thread drainer_;
 
   std::mutex stop_mu_;  // one stop() at a time
   std::mutex mu_;       // status_ and waiting
@@ -576,6 +630,8 @@ Expected<std::filesystem::path, std::string> resolve_program(
 
 std::string stage_text(Stage stage) {
   switch (stage) {
+    case Stage::kFork:
+      return "fork";
     case Stage::kSetpgid:
       return "setpgid(0, 0)";
     case Stage::kPdeathsig:
@@ -590,64 +646,84 @@ std::string stage_text(Stage stage) {
   return "set-up";
 }
 
-struct Spawned {
-  pid_t pid = -1;
+// The paths a KeeperPlan points into, kept alive until the keeper is forked.
+struct CgroupPaths {
+  std::string directory;
+  std::string procs;
+  std::string kill;
 };
 
-// Forks on the spawner thread and execs `path` with `argv`.
+// Forks the keeper on the spawner thread; the keeper forks and execs `path`
+// with `argv`. Returns once the exec happened (or failed: the error says why).
 Expected<Spawned, std::string> spawn(const std::filesystem::path& path,
                                      const std::vector<std::string>& argv,
                                      const std::optional<std::filesystem::path>& working_directory,
-                                     int stdin_fd, int stdout_fd, int stderr_fd) {
+                                     int stdin_fd, int stdout_fd, int stderr_fd,
+                                     const std::optional<std::filesystem::path>& cgroup) {
   auto report = make_pipe();
   if (!report) return unexpected(report.error());
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+    return unexpected("socketpair(2) failed: " + errno_text(errno));
+  }
+  Fd channel = above_stdio(pair[0]);
+  Fd keeper_end = above_stdio(pair[1]);
+  if (!channel || !keeper_end) return unexpected("fcntl(2) failed: " + errno_text(errno));
+
   std::vector<char*> argv_ptrs;
   for (const auto& word : argv)
     argv_ptrs.push_back(const_cast<char*>(word.c_str()));
   argv_ptrs.push_back(nullptr);
   const std::string path_text = path.string();
   const std::string dir_text = working_directory ? working_directory->string() : std::string();
+  CgroupPaths cgroup_paths;
+  if (cgroup) {
+    cgroup_paths = {cgroup->string(), (*cgroup / "cgroup.procs").string(),
+                    (*cgroup / "cgroup.kill").string()};
+  }
 
-  ChildPlan plan;
-  plan.parent = ::getpid();
-  plan.working_directory = working_directory ? dir_text.c_str() : nullptr;
+  KeeperPlan plan;
+  plan.harness = ::getpid();
+  plan.channel_fd = keeper_end.get();
+  plan.report_fd = report->write.get();
   plan.stdin_fd = stdin_fd;
   plan.stdout_fd = stdout_fd;
   plan.stderr_fd = stderr_fd;
-  plan.report_fd = report->write.get();
+  plan.working_directory = working_directory ? dir_text.c_str() : nullptr;
   plan.path = path_text.c_str();
   plan.argv = argv_ptrs.data();
+  plan.envp = environ;
+  if (cgroup) {
+    plan.cgroup_dir = cgroup_paths.directory.c_str();
+    plan.cgroup_procs = cgroup_paths.procs.c_str();
+    plan.cgroup_kill = cgroup_paths.kill.c_str();
+  }
+  plan.proc_children = internal::proc_children_supported();
 
-  pid_t pid = -1;
-  std::string failure;
+  pid_t keeper = -1;
+  int fork_error = 0;
   Spawner::instance().run([&] {
-    try {
-      std::error_code ec;
-      bp::child child(
-          bp::exe = path_text, ec,
-          bp::extend::on_exec_setup = [&plan](auto&) { child_exec(plan); });
-      if (ec) {
-        failure = "starting it failed: " + ec.message();
-        return;
-      }
-      pid = child.id();
-      child.detach();  // reaping is ours, and ~child must not terminate it
-    } catch (const std::exception& e) {
-      failure = std::string("starting it failed: ") + e.what();
-    }
+    keeper = ::fork();
+    if (keeper == 0) internal::run_keeper(plan);  // never returns
+    if (keeper < 0) fork_error = errno;
   });
+  keeper_end.reset();
   report->write.reset();
-  if (pid <= 0) return unexpected(failure.empty() ? std::string("starting it failed") : failure);
+  if (keeper < 0) return unexpected("fork(2) failed: " + errno_text(fork_error));
+  auto reap_keeper = [keeper] {
+    int raw = 0;
+    while (::waitpid(keeper, &raw, 0) < 0 && errno == EINTR) {
+    }
+  };
 
+  // The report pipe closes on exec (or when the keeper ends); a report says what failed.
   ChildReport child_report{};
   ssize_t n;
   do {
     n = ::read(report->read.get(), &child_report, sizeof child_report);
   } while (n < 0 && errno == EINTR);
   if (n == static_cast<ssize_t>(sizeof child_report)) {
-    int raw = 0;
-    while (::waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
-    }
+    reap_keeper();
     const auto stage = static_cast<Stage>(child_report.stage);
     if (stage == Stage::kChdir) {
       return unexpected("cannot enter the working directory '" + dir_text +
@@ -659,7 +735,15 @@ Expected<Spawned, std::string> spawn(const std::filesystem::path& path,
     return unexpected("the child's " + stage_text(stage) +
                       " failed: " + errno_text(child_report.error));
   }
-  return Spawned{pid};
+  KeeperMessage started{};
+  do {
+    n = ::recv(channel.get(), &started, sizeof started, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(sizeof started) || started.kind != KeeperMessage::kStarted) {
+    reap_keeper();
+    return unexpected(std::string("its keeper process ended before starting it"));
+  }
+  return Spawned{keeper, started.pid, std::move(channel)};
 }
 
 std::string lines_word(std::size_t n) {
@@ -814,12 +898,21 @@ Expected<void, std::string> await_probe(ProcessImpl& process, const LaunchSpec& 
   }
 }
 
-Expected<Fd, std::string> open_log(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return unexpected("cannot open '" + path.string() + "': " + errno_text(errno));
-  Fd moved = above_stdio(fd);
-  if (!moved) return unexpected("fcntl(2) failed: " + errno_text(errno));
-  return moved;
+// A pipe whose read end a LogDrain copies into a bounded log at `path`; the
+// write end is the child's.
+struct LoggedPipe {
+  Fd child_end;
+  std::unique_ptr<LogDrain> drain;
+};
+
+Expected<LoggedPipe, std::string> logged_pipe(const std::filesystem::path& path,
+                                              std::size_t limit_bytes) {
+  auto log = BoundedLog::open(path, limit_bytes);
+  if (!log) return unexpected(log.error());
+  auto pipe = make_pipe();
+  if (!pipe) return unexpected(pipe.error());
+  return LoggedPipe{std::move(pipe->write),
+                    std::make_unique<LogDrain>(std::move(pipe->read), std::move(*log))};
 }
 
 std::optional<int> parse_port(const std::string& text) {
@@ -854,6 +947,11 @@ Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec) {
   }
   if (spec.log_directory.empty()) {
     return unexpected(bad_spec("'" + spec.name + "' has no log directory; set log_directory"));
+  }
+  if (spec.log_limit_bytes < kMinLogLimit) {
+    return unexpected(bad_spec("'" + spec.name + "' has a log limit of " +
+                               std::to_string(spec.log_limit_bytes) + " bytes; use at least " +
+                               std::to_string(kMinLogLimit)));
   }
   const Readiness& readiness = spec.readiness;
   if (spec.stdio_pipes && readiness.kind != ReadinessKind::kNone) {
@@ -926,10 +1024,11 @@ Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec) {
   const fs::path stderr_path = spec.log_directory / (spec.name + ".stderr.log");
   const fs::path stdout_path =
       spec.stdio_pipes ? fs::path() : spec.log_directory / (spec.name + ".stdout.log");
-  auto stderr_file = open_log(stderr_path);
-  if (!stderr_file) return unexpected(spawn_failed(stderr_file.error()));
+  auto stderr_pipe = logged_pipe(stderr_path, spec.log_limit_bytes);
+  if (!stderr_pipe) return unexpected(spawn_failed(stderr_pipe.error()));
 
   Streams streams;
+  streams.stderr_drain = std::move(stderr_pipe->drain);
   Fd child_stdin;
   Fd child_stdout;
   if (spec.stdio_pipes) {
@@ -948,25 +1047,26 @@ Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec) {
     child_stdin = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     if (!child_stdin)
       return unexpected(spawn_failed("cannot open /dev/null: " + errno_text(errno)));
-    auto out = make_pipe();
+    auto out = logged_pipe(stdout_path, spec.log_limit_bytes);
     if (!out) return unexpected(spawn_failed(out.error()));
-    child_stdout = std::move(out->write);
-    streams.stdout_read = std::move(out->read);
-    auto log = open_log(stdout_path);
-    if (!log) return unexpected(spawn_failed(log.error()));
-    streams.stdout_log = std::move(*log);
+    child_stdout = std::move(out->child_end);
+    streams.stdout_drain = std::move(out->drain);
   }
 
   // --- spawn ---
+  const auto cgroup = internal::create_cgroup(spec.name);
   auto spawned = spawn(*program, *argv, spec.working_directory, child_stdin.get(),
-                       child_stdout.get(), stderr_file->get());
+                       child_stdout.get(), stderr_pipe->child_end.get(), cgroup);
   child_stdin.reset();
   child_stdout.reset();
-  stderr_file->reset();
-  if (!spawned) return unexpected(spawn_failed(spawned.error()));
+  stderr_pipe->child_end.reset();
+  if (!spawned) {
+    if (cgroup) internal::remove_cgroup(*cgroup);
+    return unexpected(spawn_failed(spawned.error()));
+  }
 
-  auto process = std::make_unique<ProcessImpl>(spawned->pid, std::move(*argv), port, stdout_path,
-                                               stderr_path, std::move(streams));
+  auto process = std::make_unique<ProcessImpl>(std::move(*spawned), cgroup, std::move(*argv), port,
+                                               stdout_path, stderr_path, std::move(streams));
   const std::string default_url =
       port ? "http://127.0.0.1:" + std::to_string(*port) + "/mcp" : std::string();
   const auto deadline = started + spec.ready_timeout;
@@ -976,18 +1076,18 @@ Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec) {
     case ReadinessKind::kStdoutLine: {
       auto ready = await_stdout_line(*process, spec, *pattern, default_url, deadline);
       if (!ready) return unexpected(std::move(ready).error());
-      process->start_drain();
+      process->start_stdout_drain();
       break;
     }
     case ReadinessKind::kProbe: {
-      process->start_drain();
+      process->start_stdout_drain();
       auto ready = await_probe(*process, spec, default_url, deadline);
       if (!ready) return unexpected(std::move(ready).error());
       process->set_url(default_url);
       break;
     }
     case ReadinessKind::kNone:
-      process->start_drain();
+      process->start_stdout_drain();
       if (!spec.stdio_pipes) process->set_url(default_url);
       break;
   }

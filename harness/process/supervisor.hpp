@@ -3,8 +3,12 @@
 // for the default readiness line). An implementation is untrusted: it may exit
 // at once, never become ready, print garbage or ignore SIGTERM; every such case
 // is a LaunchError that names the command, its exit status and the last lines
-// of its stderr, never a hang. Children die with the harness, even when the
-// harness is killed with SIGKILL (own process group + PR_SET_PDEATHSIG).
+// of its stderr, never a hang. Nothing an implementation starts outlives the
+// harness: a keeper process (a child subreaper, in a cgroup of its own where
+// one can be made) kills and reaps the implementation's whole tree, setsid()
+// escapes and wrappers that do not exec included, when the implementation
+// ends, when it is stopped, and when the harness dies, even by SIGKILL
+// (docs/design.md, docs/reliability.md "Processes"). Logs are bounded.
 #include <sys/types.h>
 
 #include <chrono>
@@ -68,7 +72,11 @@ struct LaunchSpec {
   // When the template uses {port} and `values` has no "port", a free port is picked.
   std::optional<std::filesystem::path> working_directory;
   std::filesystem::path log_directory;  // <name>.stdout.log and <name>.stderr.log go here
-  std::string name = "server";          // used in log file names and messages
+  // Each log keeps at most this many bytes (plus one read of the pipe, 64 KiB):
+  // past it, the log is rewritten as a line "[mcpgym.process.log_truncated] N
+  // earlier bytes ..." followed by the newest half of the limit. At least 64 KiB.
+  std::size_t log_limit_bytes = 8 << 20;
+  std::string name = "server";  // used in log file names and messages
   Readiness readiness;
   std::chrono::milliseconds ready_timeout{10'000};
   // stdio transport: stdin and stdout stay pipes to the harness (stdout is
@@ -77,8 +85,10 @@ struct LaunchSpec {
 };
 
 // Thread-safe: any method may be called from any thread, stop() concurrently
-// with poll_exit() or another stop(). Once the process has exited (seen by
-// poll_exit() or stop()), whatever is left of its process group is killed.
+// with poll_exit() or another stop(). Once the process has exited, whatever it
+// left behind (its process group, every descendant, its cgroup) has been
+// killed and reaped by the time poll_exit() or stop() reports the exit, and
+// its logs hold everything it wrote.
 class Process {
  public:
   virtual ~Process() = default;  // implementations stop the process
@@ -92,9 +102,18 @@ class Process {
   // Waits until the process has ended or `timeout` has passed (nullopt then);
   // it does not stop the process. Built on poll_exit().
   std::optional<ExitStatus> wait_exit(std::chrono::milliseconds timeout);
-  // SIGTERM to the process group, SIGKILL after `grace`; reaps; idempotent.
+  // SIGTERM to the process group, SIGKILL to everything it started after
+  // `grace` (or at once, for what is left once the main process has exited);
+  // reaps; idempotent.
   virtual ExitStatus stop(std::chrono::milliseconds grace = std::chrono::seconds(2)) = 0;
+  // The last lines of the stderr log, with everything written so far (see flush_logs()).
   virtual std::string stderr_tail(std::size_t lines = 20) const = 0;
+  // The logs are written by threads of the harness that drain the child's
+  // pipes, a moment after the child wrote; this copies what the pipes hold now
+  // into the files, so that a reader of stdout_log()/stderr_log() sees all
+  // that the child wrote before the call. Once the process has exited, the
+  // logs are complete without it.
+  virtual void flush_logs() {}
   virtual const std::filesystem::path& stdout_log() const = 0;  // empty with stdio_pipes
   virtual const std::filesystem::path& stderr_log() const = 0;
   // stdio_pipes only: the child's stdin (write end) and stdout (read end); -1 otherwise.
@@ -111,7 +130,7 @@ class Process {
 // [mcpgym.process.spawn_failed], [mcpgym.process.exited_early],
 // [mcpgym.process.not_ready], [mcpgym.process.no_free_port],
 // [mcpgym.process.bad_spec] (a LaunchSpec that cannot work: bad name, invalid
-// readiness pattern, no log directory, kProbe without a probe or without
+// readiness pattern, no log directory, a log limit under 64 KiB, kProbe without a probe or without
 // {port}, stdio_pipes with a readiness other than kNone, a "port" value that
 // is not a port).
 Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec);

@@ -1,7 +1,8 @@
-// harness_supervisor_probe LOG_DIR: launches `sleep 1000` through launch() from
-// a thread that then ends, prints "child <pid>" on stdout and sleeps until it is
-// killed. The orphan test kills it with SIGKILL and checks that the child dies
-// too (PR_SET_PDEATHSIG), not with the launching thread but with the process.
+// harness_supervisor_probe LOG_DIR [COMMAND]: launches COMMAND (a command
+// template, default `sleep 1000`, ready at once) through launch() from a thread
+// that then ends, prints "child <pid>" on stdout and sleeps until it is killed.
+// The orphan tests kill it with SIGKILL and check that the child, and all that
+// the child started, die too: not with the launching thread but with the process.
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,12 +14,12 @@
 
 int main(int argc, char** argv) {
   using namespace mcpgym::harness;
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: harness_supervisor_probe LOG_DIR\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: harness_supervisor_probe LOG_DIR [COMMAND]\n");
     return 2;
   }
   LaunchSpec spec;
-  spec.command = "sleep 1000";
+  spec.command = argc == 3 ? argv[2] : "sleep 1000";
   spec.log_directory = argv[1];
   spec.name = "probe-child";
   spec.readiness.kind = ReadinessKind::kNone;

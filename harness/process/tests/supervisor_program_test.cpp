@@ -1,13 +1,20 @@
 // launch() with built programs: the reference backend (HTTP and stdio) and the
 // orphan probe (children die with the harness, even when it is SIGKILLed).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <map>
 
 #include "harness/process/supervisor.hpp"
 #include "harness/process/tests/support.hpp"
 #include "reference/common/fd_io.hpp"
+
+extern char** environ;
 
 namespace mcpgym::harness {
 namespace {
@@ -47,6 +54,51 @@ char process_state(pid_t pid) {
   const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   const auto paren = stat.rfind(')');
   return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
+}
+
+// The parent of `pid` from /proc/<pid>/stat; -1 when there is no such process.
+pid_t parent_of(pid_t pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 4 >= stat.size()) return -1;
+  return static_cast<pid_t>(std::stol(stat.substr(paren + 4)));
+}
+
+// `program args...` started with posix_spawn in a process group of its own,
+// stdout to a pipe: no supervisor (and so no keeper of the test's) stands
+// between the test and it.
+struct DirectChild {
+  pid_t pid = -1;
+  int stdout_fd = -1;
+  ~DirectChild() {
+    if (stdout_fd >= 0) ::close(stdout_fd);
+  }
+};
+
+DirectChild spawn_directly(const std::vector<std::string>& argv) {
+  DirectChild child;
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return child;
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawnattr_t attributes;
+  ::posix_spawnattr_init(&attributes);
+  ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  ::posix_spawnattr_setpgroup(&attributes, 0);
+  std::vector<char*> args;
+  for (const auto& word : argv)
+    args.push_back(const_cast<char*>(word.c_str()));
+  args.push_back(nullptr);
+  if (::posix_spawn(&child.pid, argv[0].c_str(), &actions, &attributes, args.data(), environ) !=
+      0) {
+    child.pid = -1;
+  }
+  ::posix_spawnattr_destroy(&attributes);
+  ::posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  child.stdout_fd = out[0];
+  return child;
 }
 
 TEST_F(ProgramSupervisor, BackendWithAPickedPort) {
@@ -137,6 +189,57 @@ TEST_F(ProgramSupervisor, ChildrenDieWithAHarnessKilledBySigkill) {
                     << "the probe pid " << probe->pid() << ", was killed with SIGKILL: "
                     << "PR_SET_PDEATHSIG did not take effect";
   EXPECT_EQ(probe->stop().describe(), "killed by signal 9 (SIGKILL)");
+}
+
+// The probe is a harness that launches a wrapper which does not exec its
+// server; the server ignores SIGTERM and has a setsid() descendant and a
+// double-forked daemon. When the probe (or its whole process group) is
+// killed with SIGKILL, its keeper (re-parented to this subreaper) must kill
+// all of them.
+void expect_nothing_survives_a_sigkilled_harness(const TempDir& dir, bool whole_group) {
+  Subreaper subreaper;  // declared first: Leftovers below reap while it still holds
+  Leftovers leftovers;
+  write_escaping_server(dir.path());
+  const std::string command = "sh " + template_word((dir.path() / "wrapper.sh").string()) + " " +
+                              template_word(dir.path().string()) + " stay";
+  DirectChild probe = spawn_directly({kProbe, (dir.path() / "probe-logs").string(), command});
+  ASSERT_GT(probe.pid, 0) << "posix_spawn of " << kProbe << " failed";
+  leftovers.add(probe.pid);
+  std::string pending;
+  const auto line = read_line(probe.stdout_fd, pending, 10s);
+  ASSERT_TRUE(line.has_value() && line->rfind("child ", 0) == 0)
+      << "the probe printed no child pid: " << line.value_or("(nothing)");
+  std::map<std::string, pid_t> pids{{"wrapper.sh", std::stoi(line->substr(6))}};
+  leftovers.add(pids["wrapper.sh"]);
+  for (const char* name : {"server.pid", "escaped.pid", "daemon.pid"}) {
+    const auto pid = wait_for_pid_file(dir.path() / name);
+    ASSERT_TRUE(pid.has_value()) << name << " was not written";
+    leftovers.add(*pid);
+    pids[name] = *pid;
+  }
+  const pid_t keeper = parent_of(pids["wrapper.sh"]);
+  ASSERT_GT(keeper, 0);
+  leftovers.add(keeper);
+  EXPECT_EQ(read_file("/proc/" + std::to_string(keeper) + "/comm"), "mcpgym-keeper\n");
+  EXPECT_EQ(parent_of(keeper), probe.pid);
+
+  // whole_group: the keeper is not in the probe's group, and must survive to clean up.
+  ASSERT_EQ(::kill(whole_group ? -probe.pid : probe.pid, SIGKILL), 0);
+  int raw = 0;
+  ASSERT_EQ(::waitpid(probe.pid, &raw, 0), probe.pid);
+  for (const auto& [name, pid] : pids) {
+    EXPECT_TRUE(reap_orphan(pid, 5s))
+        << name << " (pid " << pid << ") still runs 5 s after its harness was killed";
+  }
+  EXPECT_TRUE(reap_orphan(keeper, 5s)) << "the keeper (pid " << keeper << ") did not end";
+}
+
+TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessKilledBySigkill) {
+  expect_nothing_survives_a_sigkilled_harness(dir_, false);
+}
+
+TEST_F(ProgramSupervisor, EverythingTheImplementationStartedDiesWithAHarnessGroupKilledBySigkill) {
+  expect_nothing_survives_a_sigkilled_harness(dir_, true);
 }
 
 }  // namespace

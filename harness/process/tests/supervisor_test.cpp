@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "harness/process/bounded_log.hpp"
+#include "harness/process/keeper.hpp"
 #include "harness/process/tests/support.hpp"
 #include "reference/common/fd_io.hpp"
 
@@ -313,6 +317,10 @@ TEST_F(Supervisor, BadCommandsAndSpecs) {
             "[mcpgym.process.bad_spec] the name '../server' cannot name log "
             "files; use a plain file name such as 'server'");
   s = spec("cat");
+  s.log_limit_bytes = 1000;
+  EXPECT_EQ(launch_error(s),
+            "[mcpgym.process.bad_spec] 'server' has a log limit of 1000 bytes; use at least 65536");
+  s = spec("cat");
   s.log_directory.clear();
   EXPECT_EQ(launch_error(s),
             "[mcpgym.process.bad_spec] 'server' has no log directory; set log_directory");
@@ -347,6 +355,22 @@ TEST_F(Supervisor, ChattyChildNeverBlocksOnAFullPipe) {
   p->stop();
   EXPECT_EQ(std::filesystem::file_size(p->stdout_log()),
             std::string("listening on http://h:1/mcp\n").size() + 4194304 + 1);
+}
+
+TEST_F(Supervisor, LogsOfARunningChildHoldAllItWroteOnceFlushed) {
+  // Each line is written before something the test sees (the readiness line,
+  // a file), so it must be in the log as soon as the test looks, however
+  // late the harness's drain threads run.
+  const auto marker = dir_.path() / "written";
+  auto p = launch_ok(spec(
+      R"(/bin/sh -c 'echo "to stderr" >&2; echo "listening on http://h:1/mcp"; echo "to stdout"; echo 1 > )" +
+      template_word(marker.string()) + R"(; exec sleep 100')"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->stderr_tail(), "to stderr\n");
+  ASSERT_TRUE(wait_for_pid_file(marker).has_value()) << "the child did not write " << marker;
+  p->flush_logs();
+  EXPECT_EQ(read_file(p->stdout_log()), "listening on http://h:1/mcp\nto stdout\n");
+  EXPECT_EQ(read_file(p->stderr_log()), "to stderr\n");
 }
 
 TEST_F(Supervisor, StderrTailGivesTheLastLines) {
@@ -451,6 +475,198 @@ TEST_F(Supervisor, WhatIsLeftOfTheGroupIsKilledOnceTheLeaderHasExited) {
   EXPECT_EQ(p->stop().describe(), "killed by signal 15 (SIGTERM)");
   EXPECT_TRUE(reap_orphan(grandchild)) << "grandchild pid " << grandchild << " survived stop()";
   kill_leftover(grandchild);
+}
+
+// --- no orphans: escapes from the process group (setsid, double fork), wrappers ---
+
+class NoOrphans : public Supervisor {
+ protected:
+  void SetUp() override { write_escaping_server(dir_.path()); }
+
+  // server.sh (or wrapper.sh) launched; the pids of server.sh and of its
+  // two escaped descendants, registered for clean-up.
+  std::unique_ptr<Process> launch_escaping(const std::string& script, const std::string& mode) {
+    auto p = launch_ok(spec("sh " + template_word((dir_.path() / script).string()) + " " +
+                            template_word(dir_.path().string()) + " " + mode));
+    if (!p) return nullptr;
+    leftovers_.add(p->pid());
+    for (const char* name : {"server.pid", "escaped.pid", "daemon.pid"}) {
+      const auto pid = wait_for_pid_file(dir_.path() / name);
+      EXPECT_TRUE(pid.has_value()) << name << " was not written";
+      if (pid) {
+        leftovers_.add(*pid);
+        pids_[name] = *pid;
+      }
+    }
+    return p;
+  }
+
+  void expect_all_gone(const std::string& after) {
+    for (const auto& [name, pid] : pids_) {
+      EXPECT_TRUE(reap_orphan(pid)) << name << " (pid " << pid << ") survived " << after;
+    }
+  }
+
+  std::map<std::string, pid_t> pids_;
+  Leftovers leftovers_;
+};
+
+TEST_F(NoOrphans, StopKillsDescendantsThatLeftTheGroup) {
+  auto p = launch_escaping("server.sh", "stay");
+  ASSERT_TRUE(p);
+  ASSERT_EQ(pids_.size(), 3U);
+  EXPECT_NE(::getsid(pids_["escaped.pid"]), ::getsid(p->pid())) << "setsid did not take effect";
+  EXPECT_EQ(p->stop(200ms).describe(), "killed by signal 9 (SIGKILL)");  // it ignores SIGTERM
+  expect_all_gone("stop()");
+}
+
+TEST_F(NoOrphans, AnExitOfTheMainProcessKillsWhatItLeftBehind) {
+  auto p = launch_escaping("server.sh", "exit");
+  ASSERT_TRUE(p);
+  ASSERT_EQ(pids_.size(), 3U);
+  const auto status = wait_for_exit(*p);
+  ASSERT_TRUE(status.has_value()) << "server.sh did not exit";
+  EXPECT_EQ(status->describe(), "exit status 0");
+  // By the time the exit is reported, what it left behind is dead and reaped.
+  EXPECT_TRUE(pid_gone(pids_["escaped.pid"]));
+  EXPECT_TRUE(pid_gone(pids_["daemon.pid"]));
+  expect_all_gone("the exit of server.sh");
+}
+
+TEST_F(NoOrphans, AWrapperThatDoesNotExecLeavesNothingAfterStop) {
+  auto p = launch_escaping("wrapper.sh", "stay");
+  ASSERT_TRUE(p);
+  ASSERT_EQ(pids_.size(), 3U);
+  EXPECT_NE(pids_["server.pid"], p->pid()) << "the wrapper exec'ed its server";
+  // The wrapper dies of SIGTERM; the server, which ignores it, is killed after.
+  EXPECT_EQ(p->stop(200ms).describe(), "killed by signal 15 (SIGTERM)");
+  expect_all_gone("stop() of its wrapper");
+}
+
+TEST_F(NoOrphans, DestructionKillsDescendantsThatLeftTheGroup) {
+  auto p = launch_escaping("wrapper.sh", "stay");
+  ASSERT_TRUE(p);
+  ASSERT_EQ(pids_.size(), 3U);
+  p.reset();
+  expect_all_gone("the destruction of its Process");
+}
+
+TEST_F(NoOrphans, AKeeperKilledFromOutsideStillLeavesNothingInItsCgroup) {
+  const auto probe = internal::create_cgroup("probe");
+  if (!probe) GTEST_SKIP() << "no writable cgroup2 hierarchy with cgroup.kill here";
+  ASSERT_TRUE(internal::remove_cgroup(*probe));
+  Subreaper subreaper;  // the keeper's orphans come here, to be reaped and known dead
+  auto p = launch_escaping("server.sh", "stay");
+  ASSERT_TRUE(p);
+  ASSERT_EQ(pids_.size(), 3U);
+  const std::string stat = read_file("/proc/" + std::to_string(p->pid()) + "/stat");
+  const pid_t keeper = static_cast<pid_t>(std::stol(stat.substr(stat.rfind(')') + 4)));
+  ASSERT_EQ(read_file("/proc/" + std::to_string(keeper) + "/comm"), "mcpgym-keeper\n");
+  std::string cgroup_line;  // "0::/<path>" of the implementation
+  {
+    std::ifstream in("/proc/" + std::to_string(p->pid()) + "/cgroup");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("0::", 0) == 0) cgroup_line = line;
+    }
+  }
+  const auto cgroup =
+      probe->parent_path() / std::filesystem::path(cgroup_line.substr(3)).filename();
+  ASSERT_TRUE(std::filesystem::is_directory(cgroup)) << cgroup;
+  ASSERT_EQ(::kill(keeper, SIGKILL), 0);
+  const auto status = wait_for_exit(*p);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->describe(), "exit status unknown (its keeper process was killed)");
+  // The main process dies with its keeper; the harness kills the cgroup for the rest.
+  expect_all_gone("the death of their keeper");
+  EXPECT_FALSE(std::filesystem::exists(cgroup)) << cgroup << " was not removed";
+}
+
+TEST_F(NoOrphans, TheImplementationRunsInACgroupOfItsOwnWhenOneCanBeMade) {
+  const auto probe = internal::create_cgroup("probe");
+  if (!probe) GTEST_SKIP() << "no writable cgroup2 hierarchy with cgroup.kill here";
+  ASSERT_TRUE(internal::remove_cgroup(*probe));
+  auto s = spec(R"(/bin/sh -c 'grep "^0::" /proc/self/cgroup; exec sleep 100')");
+  s.readiness.pattern = "^0::(.*)$";
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  const std::filesystem::path cgroup = p->url();  // as /proc/<pid>/cgroup names it
+  std::string own;
+  {
+    std::ifstream in("/proc/self/cgroup");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("0::", 0) == 0) own = line.substr(3);
+    }
+  }
+  EXPECT_EQ(cgroup.parent_path(), std::filesystem::path(own)) << "not below the harness's cgroup";
+  const std::string name = cgroup.filename().string();
+  const std::string prefix = "mcpgym-" + std::to_string(::getpid()) + "-";
+  EXPECT_EQ(name.rfind(prefix, 0), 0U) << name;
+  EXPECT_EQ(name.substr(name.size() - 7), "-server") << name;
+  const std::filesystem::path directory = probe->parent_path() / cgroup.filename();
+  EXPECT_TRUE(std::filesystem::is_directory(directory)) << directory;
+  p->stop();
+  EXPECT_FALSE(std::filesystem::exists(directory)) << directory << " was not removed";
+}
+
+// --- bounded logs ---
+
+TEST(BoundedLog, KeepsTheNewestHalfOfItsCapAfterALineSayingWhatWasDropped) {
+  TempDir dir;
+  const auto path = dir.path() / "x.log";
+  auto log = internal::BoundedLog::open(path, 40);
+  ASSERT_TRUE(log.has_value()) << log.error();
+  log->write("line 1\nline 2\nline 3\n");  // 21 bytes: under the cap
+  EXPECT_EQ(read_file(path), "line 1\nline 2\nline 3\n");
+  log->write("line 4\nline 5\nline 6\n");  // 42 > 40: keep the last 20, from a line start
+  EXPECT_EQ(read_file(path),
+            "[mcpgym.process.log_truncated] 28 earlier bytes of this log were dropped to keep it "
+            "under 40 bytes; the newest output follows\nline 5\nline 6\n");
+  EXPECT_EQ(log->dropped_bytes(), 28U);
+  log->write("line 7\n");  // the marker alone is over the cap: another round
+  EXPECT_EQ(read_file(path),
+            "[mcpgym.process.log_truncated] 35 earlier bytes of this log were dropped to keep it "
+            "under 40 bytes; the newest output follows\nline 6\nline 7\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "x.log.tmp"));
+}
+
+TEST_F(Supervisor, ALogFloodKeepsEachLogUnderItsCapWithTheTail) {
+  // 100 MB on stderr before the readiness line (the readiness wait must not
+  // stall), then 100 MB on stdout, each ending with a last line to find.
+  constexpr std::size_t kFlood = 100'000'008;  // whole 18-byte lines
+  auto s = spec(
+      R"(/bin/sh -c 'yes "stderr flood line" | head -c 100000008 >&2; echo "last stderr line" >&2; echo "listening on http://h:1/mcp"; yes "stdout flood line" | head -c 100000008; echo "last stdout line"')");
+  s.ready_timeout = 60s;
+  auto p = launch_ok(s);
+  ASSERT_TRUE(p);
+  const auto status = wait_for_exit(*p, 60s);
+  ASSERT_TRUE(status.has_value()) << "the flooding child did not finish: blocked on a full pipe?";
+  EXPECT_EQ(status->describe(), "exit status 0");
+  const std::size_t cap = LaunchSpec{}.log_limit_bytes;
+  const std::string ready = "listening on http://h:1/mcp\n";
+  struct Log {
+    std::filesystem::path path;
+    std::size_t written;
+    std::string flood_line;
+    std::string last;
+  };
+  for (const auto& [path, written, flood_line, last] :
+       {Log{p->stdout_log(), ready.size() + kFlood + 17, "stdout flood line\n",
+            "last stdout line\n"},
+        Log{p->stderr_log(), kFlood + 17, "stderr flood line\n", "last stderr line\n"}}) {
+    const std::string text = read_file(path);
+    EXPECT_LE(text.size(), cap + 64 * 1024) << path;
+    const std::size_t first_end = text.find('\n') + 1;
+    const std::size_t dropped = written - (text.size() - first_end);
+    EXPECT_EQ(text.substr(0, first_end),
+              "[mcpgym.process.log_truncated] " + std::to_string(dropped) +
+                  " earlier bytes of this log were dropped to keep it under " +
+                  std::to_string(cap) + " bytes; the newest output follows\n")
+        << path;
+    EXPECT_EQ(text.substr(first_end, flood_line.size()), flood_line) << "not cut at a line start";
+    ASSERT_GE(text.size(), last.size());
+    EXPECT_EQ(text.substr(text.size() - last.size()), last) << path;
+  }
+  EXPECT_EQ(p->stderr_tail(1), "last stderr line\n");
 }
 
 TEST_F(Supervisor, LaunchesFromShortLivedThreadsOutliveThem) {

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "harness/process/supervisor.hpp"
 
@@ -100,6 +101,61 @@ inline void kill_leftover(pid_t pid) {
   ::kill(pid, SIGKILL);
   reap_orphan(pid, 2s);
 }
+
+// The pid a script wrote to `path` (atomically, by renaming a finished file
+// into place); nullopt if it is not there by the deadline.
+inline std::optional<pid_t> wait_for_pid_file(const std::filesystem::path& path,
+                                              std::chrono::milliseconds deadline = 5s) {
+  const auto end = Clock::now() + deadline;
+  for (;;) {
+    const std::string text = read_file(path);
+    if (!text.empty()) return static_cast<pid_t>(std::stol(text));
+    if (Clock::now() >= end) return std::nullopt;
+    std::this_thread::sleep_for(2ms);  // polling interval
+  }
+}
+
+// Writes three scripts into `dir` for the no-orphans tests, all ignoring SIGTERM:
+//   escape.sh PIDFILE  writes its pid to PIDFILE and sleeps;
+//   server.sh DIR [exit]  starts escape.sh in a session of its own (setsid:
+//     DIR/escaped.pid) and as a double-forked daemon, re-parented at once
+//     (setsid too: DIR/daemon.pid), writes DIR/server.pid, waits for both pid
+//     files, prints the readiness line, then sleeps (or, with `exit`, exits 0);
+//   wrapper.sh DIR [exit]  runs server.sh as its child, without exec.
+inline void write_escaping_server(const std::filesystem::path& dir) {
+  write_file(dir / "escape.sh",
+             "trap '' TERM\n"
+             "echo $$ > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"\n"
+             "exec sleep 1000\n");
+  write_file(
+      dir / "server.sh",
+      "trap '' TERM\n"
+      "setsid sh \"$1/escape.sh\" \"$1/escaped.pid\" &\n"
+      "(setsid sh \"$1/escape.sh\" \"$1/daemon.pid\" &)\n"
+      "echo $$ > \"$1/server.tmp\" && mv \"$1/server.tmp\" \"$1/server.pid\"\n"
+      "while [ ! -e \"$1/escaped.pid\" ] || [ ! -e \"$1/daemon.pid\" ]; do sleep 0.01; done\n"
+      "echo \"listening on http://127.0.0.1:1/mcp\"\n"
+      "if [ \"$2\" = exit ]; then exit 0; fi\n"
+      "exec sleep 1000\n");
+  write_file(dir / "wrapper.sh",
+             "sh \"$1/server.sh\" \"$@\"\n"
+             "exit $?\n");
+}
+
+// Kills (by PID) and reaps, when the test ends, whatever a failed test left
+// running; harmless for pids that are gone already.
+class Leftovers {
+ public:
+  ~Leftovers() {
+    for (const pid_t pid : pids_) {
+      if (!pid_gone(pid)) kill_leftover(pid);
+    }
+  }
+  void add(pid_t pid) { pids_.push_back(pid); }
+
+ private:
+  std::vector<pid_t> pids_;
+};
 
 // One line from `fd` (without its newline); nullopt at the deadline or EOF.
 inline std::optional<std::string> read_line(int fd, std::string& pending,

@@ -108,6 +108,23 @@ inline std::vector<pid_t> children_of(pid_t parent) {
   return children;
 }
 
+// The processes a supervisor running as `parent` launched: each runs under a
+// keeper process (harness/process/keeper.hpp), `parent`'s child, so these are
+// the keepers' children (and `parent`'s children that are not keepers).
+inline std::vector<pid_t> launched_by(pid_t parent) {
+  std::vector<pid_t> launched;
+  for (const pid_t child : children_of(parent)) {
+    if (read_file("/proc/" + std::to_string(child) + "/comm") == "mcpgym-keeper\n") {
+      const auto below = children_of(child);
+      launched.insert(launched.end(), below.begin(), below.end());
+    } else {
+      launched.push_back(child);
+    }
+  }
+  std::sort(launched.begin(), launched.end());
+  return launched;
+}
+
 inline bool is_zombie(pid_t pid) {
   const auto fields = stat_fields(pid);
   return fields && !fields->empty() && (*fields)[0] == "Z";
@@ -181,13 +198,26 @@ struct Proxy {
   fs::path backend_logs;  // its --log-dir
 
   const std::string& url() const { return process->url(); }
-  std::vector<pid_t> backends() const { return children_of(process->pid()); }
+  std::vector<pid_t> backends() const { return launched_by(process->pid()); }
   std::unique_ptr<harness::McpClient> client(harness::ClientOptions options = {}) const {
     auto client = harness::connect_http(url(), std::move(options));
     EXPECT_TRUE(client.has_value()) << client.error();
     return client ? std::move(*client) : nullptr;
   }
-  std::string stderr_text() const { return read_file(process->stderr_log()); }
+  std::string stderr_text() const {
+    process->flush_logs();  // all the proxy wrote so far, not only what the drain copied
+    return read_file(process->stderr_log());
+  }
+  // Whether the proxy's stderr has `text` by the deadline (for lines it writes
+  // after something the test can see, such as a backend's end).
+  bool stderr_gets(const std::string& text, std::chrono::milliseconds deadline = 5s) const {
+    const auto end = Clock::now() + deadline;
+    for (;;) {
+      if (stderr_text().find(text) != std::string::npos) return true;
+      if (Clock::now() >= end) return false;
+      std::this_thread::sleep_for(5ms);  // polling interval
+    }
+  }
   // SIGTERM, then the exit status, awaited with a deadline (never the
   // supervisor's SIGKILL after its grace, which would hide a slow shutdown).
   std::optional<ExitStatus> terminate(std::chrono::milliseconds deadline = 10s) const {
