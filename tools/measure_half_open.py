@@ -99,8 +99,13 @@ def main():
             for s in held:
                 s.close()
         finally:
-            server.kill()
-            server.wait()
+            # SIGTERM first: the proxy then stops its backends (PROXY-011).
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     print(f"largest count answered within {args.deadline:.1f} s: {best}")
 
 
