@@ -20,8 +20,9 @@ using namespace std::chrono_literals;
 using testkit::RawResponse;
 using testkit::RawSocket;
 
-// Answers the old cpp-httplib server gave only after waiting 5 s for a body
-// arrive well within this; an answer at all proves nobody waited for the body.
+// The old cpp-httplib server refused only after waiting 5 s for a body that
+// never came; these tests never send it, so an answer at all proves that
+// nobody waited for the body.
 constexpr auto kPromptly = 3s;
 
 // A well-formed MCP POST head with the given extra header lines (each ending in CRLF).
