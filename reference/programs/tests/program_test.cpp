@@ -8,6 +8,7 @@
 
 #include "reference/programs/tests/support/child_process.hpp"
 #include "reference/programs/tests/support/wire.hpp"
+#include "reference/testkit/raw_socket.hpp"
 
 namespace mcpgym::wiretest {
 namespace {
@@ -33,6 +34,31 @@ struct Server {
   ChildProcess process;
   int port = 0;
 };
+
+// The transport's deadlines and cap come from flags (HTTP-018, HTTP-019).
+TEST(Program, ConnectionFlagsReachTheHttpTransport_HTTP018_HTTP019) {
+  Server server(
+      {"--request-timeout", "0.2", "--keep-alive-timeout", "0.2", "--max-connections", "2"});
+  {
+    testkit::RawSocket silent(server.port);
+    EXPECT_TRUE(silent.closed_within(5s)) << "--keep-alive-timeout 0.2 did not close it";
+  }
+  {
+    testkit::RawSocket half(server.port);
+    ASSERT_TRUE(half.send("POST /mcp HTTP/1.1\r\n"));
+    const auto answer = half.read_response(5s);
+    ASSERT_TRUE(answer.has_value()) << "--request-timeout 0.2 did not cut a half request";
+    EXPECT_EQ(answer->status, 408);
+  }
+  {
+    testkit::RawSocket first(server.port);
+    testkit::RawSocket second(server.port);
+    auto client = server.client();
+    EXPECT_FALSE(open(client).empty());
+    EXPECT_TRUE(first.closed_within(5s)) << "--max-connections 2 did not make room";
+  }
+  EXPECT_EQ(server.terminate(), Exited(0));
+}
 
 TEST(Program, PrintsExactlyOneListeningLineAndAnswersInitialize_REF001) {
   Server server({"--port", "0"});
