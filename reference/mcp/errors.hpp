@@ -21,6 +21,13 @@ inline constexpr std::string_view kUnsupportedProtocolVersion =
     "mcpgym.http.unsupported_protocol_version";
 inline constexpr std::string_view kSessionOnInitialize = "mcpgym.http.session_on_initialize";
 inline constexpr std::string_view kUnknownControl = "mcpgym.http.unknown_control";
+// HTTP framing, refused by the transport before any handler runs.
+inline constexpr std::string_view kBadRequest = "mcpgym.http.bad_request";
+inline constexpr std::string_view kHeaderFieldsTooLarge =
+    "mcpgym.http.request_header_fields_too_large";
+inline constexpr std::string_view kRequestTimeout = "mcpgym.http.request_timeout";
+inline constexpr std::string_view kTooManyConnections = "mcpgym.http.too_many_connections";
+inline constexpr std::string_view kNotImplemented = "mcpgym.http.not_implemented";
 
 // JSON-RPC and lifecycle.
 inline constexpr std::string_view kParseError = "mcpgym.rpc.parse_error";
@@ -31,6 +38,7 @@ inline constexpr std::string_view kInvalidParams = "mcpgym.rpc.invalid_params";
 inline constexpr std::string_view kNotInitialized = "mcpgym.rpc.not_initialized";
 inline constexpr std::string_view kAlreadyInitialized = "mcpgym.rpc.already_initialized";
 inline constexpr std::string_view kInternalError = "mcpgym.rpc.internal_error";
+inline constexpr std::string_view kLineTooLong = "mcpgym.stdio.line_too_long";
 
 // Environment configuration given at initialize.
 inline constexpr std::string_view kInvalidSeed = "mcpgym.config.invalid_seed";

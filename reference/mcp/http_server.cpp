@@ -1,12 +1,10 @@
 #include "reference/mcp/http_server.hpp"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cctype>
 #include <thread>
 
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/log.hpp"
 #include "reference/mcp/errors.hpp"
 #include "reference/mcp/http_rules.hpp"
@@ -20,18 +18,18 @@ const std::string kSessionHeaderName(kSessionHeader);
 const std::string kProtocolHeaderName(kProtocolVersionHeader);
 const std::string kJson(kJsonMediaType);
 
-void reply_json(httplib::Response& res, int status, const json& body) {
+void reply_json(HttpResponseMessage& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), kJson.c_str());
+  res.set_content(body.dump(), kJson);
 }
 
 // HTTP-015: every rejection carries a JSON-RPC error saying why.
-void reply_error(httplib::Response& res, int status, const RpcError& error,
+void reply_error(HttpResponseMessage& res, int status, const RpcError& error,
                  const json& id = nullptr) {
   reply_json(res, status, make_error(id, error));
 }
 
-void reply_transport_error(httplib::Response& res, int status, std::string_view error_id,
+void reply_transport_error(HttpResponseMessage& res, int status, std::string_view error_id,
                            std::string_view text) {
   reply_error(res, status, rpc_error(code::kTransportError, error_id, text));
 }
@@ -48,12 +46,6 @@ std::optional<std::string> single_message_method(const json* body) {
   return message->method;
 }
 
-// What cpp-httplib adds to a request's headers itself; none was received.
-bool is_httplib_pseudo_header(const std::string& name) {
-  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
-         name == "LOCAL_PORT";
-}
-
 std::string lower_case(std::string text) {
   for (char& c : text)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -66,99 +58,90 @@ HttpServer::HttpServer(Application& app, HttpServerOptions options)
     : options_(std::move(options)),
       store_(options_.session_idle_timeout),
       dispatcher_(app, store_),
-      server_(std::make_unique<httplib::Server>()),
-      host_check_(is_loopback_bind_address(options_.host)) {
-  install_routes();
-}
+      transport_(
+          transport_options(options_), [this](const Request& req) { return route(req); },
+          [this](int status, std::string_view id, const std::string& text,
+                 const RequestHead* head) {
+            // A request refused for its framing is still seen by on_request, once.
+            if (head != nullptr) record(Request{*head, {}}, nullptr);
+            Response res;
+            // HTTP-015: -32600 for a request that is not valid HTTP, -32000 otherwise.
+            const int rpc_code = status == 400 ? code::kInvalidRequest : code::kTransportError;
+            reply_error(res, status, rpc_error(rpc_code, id, text));
+            res.close = true;
+            return res;
+          }),
+      host_check_(is_loopback_bind_address(options_.host)) {}
 
 HttpServer::~HttpServer() {
   stop();
   if (reaper_.joinable()) reaper_.join();
 }
 
-void HttpServer::install_routes() {
-  auto& s = *server_;
-  const int threads = std::max(1, options_.worker_threads);
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  // Without TCP_NODELAY, delayed ACKs cap a keep-alive connection at ~25 requests/s.
-  s.set_tcp_nodelay(true);
-  // cpp-httplib closes a keep-alive connection after 5 requests by default;
-  // a rollout sends thousands over one connection.
-  s.set_keep_alive_max_count(1'000'000);
-  s.set_payload_max_length(options_.max_body_bytes);
-  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server
-  // bind the same port and silently take half the connections.
-  s.set_socket_options([this](int sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_socket_ = sock;
-  });
+HttpTransportOptions HttpServer::transport_options(const HttpServerOptions& options) {
+  HttpTransportOptions t;
+  t.host = options.host;
+  t.port = options.port;
+  t.worker_threads = options.worker_threads;
+  t.limits = {options.max_head_bytes, options.max_header_count, options.max_body_bytes};
+  t.request_timeout = options.request_timeout;
+  t.keep_alive_timeout = options.keep_alive_timeout;
+  t.write_timeout = options.write_timeout;
+  t.max_connections = std::max<std::size_t>(1, options.max_connections);
+  return t;
+}
 
-  const std::string endpoint(kEndpointPath);
-  if (options_.on_request) {
-    // A POST to the endpoint is recorded by handle_post, once its body (and
-    // so its JSON-RPC method) is known; every other request here.
-    s.set_pre_routing_handler([this, endpoint](const httplib::Request& q, httplib::Response&) {
-      if (q.method != "POST" || q.path != endpoint) record(q, nullptr);
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
+// Which handler serves a request, by path then method. HEAD is served as GET
+// without the body (the transport drops it).
+HttpResponseMessage HttpServer::route(const Request& req) {
+  Response res;
+  const std::string& method = req.method() == "HEAD" ? std::string("GET") : req.method();
+  const std::string& path = req.path();
+  const bool is_endpoint = path == kEndpointPath;
+  // A POST to the endpoint is recorded by handle_post, once its body (and so
+  // its JSON-RPC method) is known; every other request here.
+  if (!(is_endpoint && method == "POST")) record(req, nullptr);
+  if (is_endpoint) {
+    if (method == "POST") {
+      handle_post(req, res);
+    } else if (method == "DELETE") {
+      handle_delete(req, res);
+    } else {
+      handle_not_allowed(req, res, "POST, DELETE",
+                         "this server offers no server-to-client SSE stream, use POST (and "
+                         "DELETE to end a session)");
+    }
+    return res;
   }
-  s.Post(endpoint, [this](const httplib::Request& q, httplib::Response& r,
-                          const httplib::ContentReader& content) { handle_post(q, r, content); });
-  s.Delete(endpoint,
-           [this](const httplib::Request& q, httplib::Response& r) { handle_delete(q, r); });
-  // Every other method on our paths still passes the Origin/Host gate first
-  // (HTTP-010/011), then gets 405 naming what is allowed.
-  auto not_allowed = [this](std::string allow, std::string hint) {
-    return [this, allow, hint](const httplib::Request& q, httplib::Response& r) {
-      if (!admit(q, r)) return;
-      r.set_header("Allow", allow);
-      reply_transport_error(
-          r, 405, err::kMethodNotAllowed,
-          "Method Not Allowed: " + q.method + " " + excerpt(q.path) + "; " + hint);
-    };
-  };
-  const auto mcp_405 = not_allowed("POST, DELETE",
-                                   "this server offers no server-to-client SSE stream, use POST "
-                                   "(and DELETE to end a session)");
-  s.Get(endpoint, mcp_405);
-  s.Put(endpoint, mcp_405);
-  s.Patch(endpoint, mcp_405);
-  s.Options(endpoint, mcp_405);
-  if (options_.control_http) {
-    const std::string control = std::string(kControlPathPrefix) + "(.*)";
-    s.Get(control,
-          [this](const httplib::Request& q, httplib::Response& r) { handle_control(q, r); });
-    const auto control_405 = not_allowed("GET", "the control plane is read with GET");
-    s.Post(control, control_405);
-    s.Put(control, control_405);
-    s.Patch(control, control_405);
-    s.Delete(control, control_405);
-    s.Options(control, control_405);
+  if (options_.control_http && path.starts_with(kControlPathPrefix)) {
+    if (method == "GET") {
+      handle_control(req, res, path.substr(kControlPathPrefix.size()));
+    } else {
+      handle_not_allowed(req, res, "GET", "the control plane is read with GET");
+    }
+    return res;
   }
+  reply_transport_error(res, 404, err::kNotFound,
+                        "Not Found: no endpoint at " + req.method() + " " + excerpt(path) +
+                            "; MCP is served at POST " + std::string(kEndpointPath));
+  return res;
+}
 
-  s.set_error_handler(
-      httplib::Server::HandlerWithResponse([this](const httplib::Request& q, httplib::Response& r) {
-        if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        if (r.status == 413) {
-          reply_transport_error(r, 413, err::kPayloadTooLarge, payload_too_large_text());
-        } else if (r.status == 404) {
-          reply_transport_error(r, 404, err::kNotFound,
-                                "Not Found: no endpoint at " + q.method + " " + excerpt(q.path) +
-                                    "; MCP is served at POST " + std::string(kEndpointPath));
-        } else {
-          reply_transport_error(
-              r, r.status, err::kInvalidRequest,
-              "HTTP " + std::to_string(r.status) + " for " + q.method + " " + excerpt(q.path));
-        }
-        return httplib::Server::HandlerResponse::Handled;
-      }));
+// Every other method on our paths still passes the Origin/Host gate first
+// (HTTP-010/011), then gets 405 naming what is allowed.
+void HttpServer::handle_not_allowed(const Request& req, Response& res, const std::string& allow,
+                                    std::string_view hint) const {
+  if (!admit(req, res)) return;
+  res.set_header("Allow", allow);
+  reply_transport_error(
+      res, 405, err::kMethodNotAllowed,
+      "Method Not Allowed: " + req.method() + " " + excerpt(req.path()) + "; " + std::string(hint));
 }
 
 // HTTP-010 and HTTP-011, before anything else looks at the request.
-bool HttpServer::admit(const httplib::Request& req, httplib::Response& res) const {
+bool HttpServer::admit(const Request& req, Response& res) const {
   if (req.has_header("Origin")) {
-    const std::string origin = req.get_header_value("Origin");
+    const std::string origin = req.header("Origin");
     if (!is_loopback_origin(origin)) {
       reply_transport_error(res, 403, err::kForbiddenOrigin,
                             "Forbidden: Origin " + in_quotes(origin) +
@@ -167,7 +150,7 @@ bool HttpServer::admit(const httplib::Request& req, httplib::Response& res) cons
     }
   }
   if (host_check_ && req.has_header("Host")) {
-    const std::string host = req.get_header_value("Host");
+    const std::string host = req.header("Host");
     if (!is_loopback_host(host)) {
       reply_transport_error(res, 403, err::kForbiddenHost,
                             "Forbidden: Host " + in_quotes(host) +
@@ -179,15 +162,14 @@ bool HttpServer::admit(const httplib::Request& req, httplib::Response& res) cons
   return true;
 }
 
-std::shared_ptr<SessionSlot> HttpServer::resolve_session(const httplib::Request& req,
-                                                         httplib::Response& res) {
-  if (!req.has_header(kSessionHeaderName.c_str())) {
+std::shared_ptr<SessionSlot> HttpServer::resolve_session(const Request& req, Response& res) {
+  if (!req.has_header(kSessionHeaderName)) {
     reply_transport_error(res, 400, err::kMissingSession,
                           "Bad Request: missing " + kSessionHeaderName +
                               " header; send the id returned by initialize, or initialize first");
     return nullptr;
   }
-  const std::string id = req.get_header_value(kSessionHeaderName.c_str());
+  const std::string id = req.header(kSessionHeaderName);
   auto slot = store_.find(id);
   if (!slot) {
     reply_transport_error(res, 404, err::kUnknownSession,
@@ -196,8 +178,8 @@ std::shared_ptr<SessionSlot> HttpServer::resolve_session(const httplib::Request&
                               "new session");
     return nullptr;
   }
-  if (req.has_header(kProtocolHeaderName.c_str())) {
-    const std::string version = req.get_header_value(kProtocolHeaderName.c_str());
+  if (req.has_header(kProtocolHeaderName)) {
+    const std::string version = req.header(kProtocolHeaderName);
     if (!is_supported_version(version)) {
       reply_transport_error(res, 400, err::kUnsupportedProtocolVersion,
                             "Bad Request: unsupported " + kProtocolHeaderName + " " +
@@ -224,19 +206,17 @@ void HttpServer::after_initialize(const std::string& id, const json& params) {
 
 // The session a POST is served by: the one its header names, or under the
 // new-session-per-request fault a brand-new one made like it.
-std::shared_ptr<SessionSlot> HttpServer::resolve_post_session(const httplib::Request& req,
-                                                              httplib::Response& res) {
+std::shared_ptr<SessionSlot> HttpServer::resolve_post_session(const Request& req, Response& res) {
   auto slot = resolve_session(req, res);
   if (!slot || !options_.new_session_per_request) return slot;
-  auto fresh = fresh_session_like(req.get_header_value(kSessionHeaderName.c_str()), res);
+  auto fresh = fresh_session_like(req.header(kSessionHeaderName), res);
   return fresh ? fresh : slot;
 }
 
 // new-session-per-request: a session created from the initialize params of
 // session `id` (so a fresh environment, all state lost), announced in the
 // response's Mcp-Session-Id. Null when `id` has no params on record.
-std::shared_ptr<SessionSlot> HttpServer::fresh_session_like(const std::string& id,
-                                                            httplib::Response& res) {
+std::shared_ptr<SessionSlot> HttpServer::fresh_session_like(const std::string& id, Response& res) {
   json params;
   {
     std::lock_guard lock(initialize_params_mutex_);
@@ -251,62 +231,33 @@ std::shared_ptr<SessionSlot> HttpServer::fresh_session_like(const std::string& i
     std::lock_guard lock(initialize_params_mutex_);
     initialize_params_[*created.session_id] = params;
   }
-  res.set_header(kSessionHeaderName.c_str(), *created.session_id);
+  res.set_header(kSessionHeaderName, *created.session_id);
   log_debug("session " + *created.session_id + " created in place of " + id);
   return store_.find(*created.session_id);
 }
 
-void HttpServer::record(const httplib::Request& req, const json* body) const {
+void HttpServer::record(const Request& req, const json* body) const {
   if (!options_.on_request) return;
-  RequestRecord record{req.method, req.path, {}, single_message_method(body)};
-  for (const auto& [name, value] : req.headers) {
-    if (!is_httplib_pseudo_header(name)) record.headers.emplace_back(lower_case(name), value);
-  }
+  RequestRecord record{req.method(), req.path(), {}, single_message_method(body)};
+  for (const auto& [name, value] : req.head.headers)
+    record.headers.emplace_back(lower_case(name), value);
+  std::stable_sort(record.headers.begin(), record.headers.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   options_.on_request(record);
 }
 
-// cpp-httplib enforces the limit itself only for a Content-Length body (and
-// then skips it, keeping the connection usable); a chunked body is counted
-// here. When the body breaks off, the connection is closed, since the rest of
-// it is still in the socket.
-std::optional<std::string> HttpServer::read_body(httplib::Response& res,
-                                                 const httplib::ContentReader& content) const {
-  std::string raw;
-  bool too_large = false;
-  const bool complete = content([&](const char* data, std::size_t length) {
-    if (raw.size() + length > options_.max_body_bytes) {
-      too_large = true;
-      return false;
-    }
-    raw.append(data, length);
-    return true;
-  });
-  if (complete) return raw;
-  res.set_header("Connection", "close");
-  if (too_large || res.status == 413) {
-    reply_transport_error(res, 413, err::kPayloadTooLarge, payload_too_large_text());
-  } else {
-    reply_error(res, 400,
-                rpc_error(code::kInvalidRequest, err::kInvalidRequest,
-                          "Invalid Request: the request body could not be read completely"));
-  }
-  return std::nullopt;
-}
-
-void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res,
-                             const httplib::ContentReader& content) {
-  // The body is read first, whatever the verdict: a body left unread in the
-  // socket would be parsed as the next request on this keep-alive connection.
-  auto raw = read_body(res, content);
-  if (!raw) {
-    record(req, nullptr);
-    return;
-  }
+void HttpServer::handle_post(const Request& req, Response& res) {
   // Parsed now for the on_request observer; judged below, after the header checks.
-  const json body = json::parse(*raw, nullptr, /*allow_exceptions=*/false);
-  record(req, &body);
+  // Bounded (docs/spec.md HTTP-020): a body nesting deeper than the limit is
+  // refused before any tree is built, since every later walk of the value
+  // (copies, dumps, forwarding) recurses.
+  const std::string& raw = req.body;
+  JsonLimits limits;
+  limits.max_bytes = std::max(limits.max_bytes, options_.max_body_bytes);
+  const auto parsed = parse_json(raw, limits);
+  record(req, parsed ? &*parsed : nullptr);
   if (!admit(req, res)) return;
-  const std::string accept = req.get_header_value("Accept");
+  const std::string accept = req.header("Accept");
   if (!options_.lenient_accept && !accept_lists_json_and_sse(accept)) {
     reply_transport_error(res, 406, err::kNotAcceptable,
                           "Not Acceptable: the Accept header must list both application/json and "
@@ -314,19 +265,25 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
                               in_quotes(accept));
     return;
   }
-  const std::string content_type = req.get_header_value("Content-Type");
+  const std::string content_type = req.header("Content-Type");
   if (!is_json_content_type(content_type)) {
     reply_transport_error(res, 415, err::kUnsupportedMediaType,
                           "Unsupported Media Type: Content-Type must be application/json; got " +
                               in_quotes(content_type));
     return;
   }
-  if (body.is_discarded()) {
+  if (!parsed && parsed.error().problem == JsonProblem::kInvalid) {
     reply_error(res, 400,
                 rpc_error(code::kParseError, err::kParseError,
-                          "Parse error: the body is not valid JSON: " + in_quotes(*raw)));
+                          "Parse error: the body is not valid JSON: " + in_quotes(raw)));
     return;
   }
+  if (!parsed) {
+    // Valid or not, the text was refused unparsed; its message names the limit.
+    reply_error(res, 400, RpcError{code::kInvalidRequest, parsed.error().message, nullptr});
+    return;
+  }
+  const json& body = *parsed;
   if (body.is_array()) {
     handle_batch(req, res, body);
     return;
@@ -337,7 +294,7 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
     return;
   }
   if (message->kind == MessageKind::kRequest && message->method == "initialize") {
-    if (req.has_header(kSessionHeaderName.c_str())) {
+    if (req.has_header(kSessionHeaderName)) {
       reply_error(res, 400,
                   rpc_error(code::kInvalidRequest, err::kSessionOnInitialize,
                             "Invalid Request: initialize must not carry an " + kSessionHeaderName +
@@ -348,7 +305,7 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
     }
     auto initialized = dispatcher_.initialize(*message);
     if (initialized.session_id) {
-      res.set_header(kSessionHeaderName.c_str(), *initialized.session_id);
+      res.set_header(kSessionHeaderName, *initialized.session_id);
       log_debug("session " + *initialized.session_id + " created");
       after_initialize(*initialized.session_id, *message->params);
     }
@@ -365,8 +322,7 @@ void HttpServer::handle_post(const httplib::Request& req, httplib::Response& res
   reply_answer(res, *answer);
 }
 
-void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& res,
-                              const json& batch) {
+void HttpServer::handle_batch(const Request& req, Response& res, const json& batch) {
   auto slot = resolve_post_session(req, res);
   if (!slot) return;
   auto answers = dispatcher_.handle_batch(*slot, batch);
@@ -383,7 +339,7 @@ void HttpServer::handle_batch(const httplib::Request& req, httplib::Response& re
 // stream as the TypeScript SDK sends one: a comment, a priming event with an
 // id and empty data (what a client would resume from), then the response as a
 // "message" event; the stream ends with the response.
-void HttpServer::reply_answer(httplib::Response& res, const json& answer) const {
+void HttpServer::reply_answer(Response& res, const json& answer) const {
   if (!options_.sse_responses) {
     reply_json(res, 200, answer);
     return;
@@ -392,14 +348,14 @@ void HttpServer::reply_answer(httplib::Response& res, const json& answer) const 
   res.set_header("Cache-Control", "no-cache");
   res.set_content(": mcpgym-frozenlake\n\nid: 0\ndata:\n\nevent: message\nid: 1\ndata: " +
                       answer.dump() + "\n\n",
-                  std::string(kSseMediaType).c_str());
+                  std::string(kSseMediaType));
 }
 
-void HttpServer::handle_delete(const httplib::Request& req, httplib::Response& res) {
+void HttpServer::handle_delete(const Request& req, Response& res) {
   if (!admit(req, res)) return;
   // The same session and version checks as every other request (SESS-004/005, HTTP-012).
   if (!resolve_session(req, res)) return;
-  const std::string id = req.get_header_value(kSessionHeaderName.c_str());
+  const std::string id = req.header(kSessionHeaderName);
   store_.erase(id);
   if (options_.new_session_per_request) {
     std::lock_guard lock(initialize_params_mutex_);
@@ -409,11 +365,10 @@ void HttpServer::handle_delete(const httplib::Request& req, httplib::Response& r
   res.status = 200;
 }
 
-void HttpServer::handle_control(const httplib::Request& req, httplib::Response& res) {
+void HttpServer::handle_control(const Request& req, Response& res, const std::string& name) {
   if (!admit(req, res)) return;
   auto slot = resolve_session(req, res);
   if (!slot) return;
-  const std::string name = req.matches[1];
   Outcome outcome = unexpected(RpcError{});
   {
     std::lock_guard lock(slot->mutex);
@@ -431,19 +386,8 @@ void HttpServer::handle_control(const httplib::Request& req, httplib::Response& 
 }
 
 Expected<int, std::string> HttpServer::bind() {
-  const int port = options_.port == 0
-                       ? server_->bind_to_any_port(options_.host)
-                       : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
-  if (port < 0) {
-    return unexpected("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                      " (address in use, or not an address of this machine)");
-  }
-  port_ = port;
-  // cpp-httplib listens with a backlog of 5: a burst of clients connecting at
-  // once (a rollout starting 16 environments) overflows it, and their
-  // handshakes stall for a SYN retransmission or fail. Listening again on the
-  // bound socket only raises the backlog.
-  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+  auto port = transport_.bind();
+  if (port) port_ = *port;
   return port;
 }
 
@@ -451,13 +395,11 @@ void HttpServer::serve() {
   {
     std::lock_guard lock(reaper_mutex_);
     if (stopping_) return;  // stopped between bind() and serve()
-    serving_ = true;
+    if (store_.idle_timeout().count() > 0) {
+      reaper_ = std::thread([this] { reap_idle_sessions(); });
+    }
   }
-  if (store_.idle_timeout().count() > 0) {
-    reaper_ = std::thread([this] { reap_idle_sessions(); });
-  }
-  server_->listen_after_bind();
-  serving_ = false;
+  transport_.serve();
 }
 
 void HttpServer::stop() {
@@ -466,17 +408,7 @@ void HttpServer::stop() {
     stopping_ = true;
   }
   reaper_wake_.notify_all();
-  // cpp-httplib ignores stop() until its accept loop runs. serve() checks
-  // stopping_ before it starts that loop, so the only window left is inside
-  // listen_after_bind(), before the loop: wait it out.
-  while (serving_ && !server_->is_running())
-    std::this_thread::yield();
-  server_->stop();
-}
-
-std::string HttpServer::payload_too_large_text() const {
-  return "Payload Too Large: the request body exceeds " + std::to_string(options_.max_body_bytes) +
-         " bytes (the server's --max-body)";
+  transport_.stop();
 }
 
 // Expiry itself is exact (find() refuses an idle session); the sweep only

@@ -1,6 +1,7 @@
 #pragma once
 // MCP Streamable HTTP transport (docs/spec.md HTTP-*, SESS-*, CTRL-009) over
-// cpp-httplib, around a Dispatcher. Knows nothing of what a session serves.
+// the project's own HTTP/1.1 server (http_transport.hpp), around a
+// Dispatcher. Knows nothing of what a session serves.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -18,14 +20,8 @@
 #include "reference/common/expected.hpp"
 #include "reference/mcp/application.hpp"
 #include "reference/mcp/dispatcher.hpp"
+#include "reference/mcp/http_transport.hpp"
 #include "reference/mcp/session_store.hpp"
-
-namespace httplib {
-class Server;
-class ContentReader;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace mcpgym::mcp {
 
@@ -33,8 +29,8 @@ namespace mcpgym::mcp {
 struct RequestRecord {
   std::string method;  // "POST", "GET", ...
   std::string path;
-  // As received, names lower-cased, ordered by name (cpp-httplib's own
-  // REMOTE_ADDR-style entries left out).
+  // As received, names lower-cased, ordered by name (stable: repeated
+  // fields keep their order).
   std::vector<std::pair<std::string, std::string>> headers;
   // The JSON-RPC method when the body is a single request or notification.
   std::optional<std::string> rpc_method;
@@ -44,9 +40,21 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: the kernel picks a free port
   std::size_t max_body_bytes = 4 * 1024 * 1024;
-  // cpp-httplib holds one worker per open keep-alive connection, so this is
-  // the number of connections served at once; more wait in the queue.
+  // Requests computed at once. Open connections cost no worker: only a
+  // complete request is handed to one (docs/design.md).
   int worker_threads = 64;
+  // Hostile or slow clients (docs/spec.md HTTP-016..HTTP-020): a request's
+  // head is capped (431), its whole read has a deadline from its first byte
+  // to its last (408), an idle keep-alive connection is closed, an answer the
+  // client does not read in time is dropped, and past max_connections the
+  // connection waiting longest for a complete request is closed (503 to a
+  // new one when all are at a worker).
+  std::size_t max_head_bytes = 64 * 1024;
+  std::size_t max_header_count = 100;
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds keep_alive_timeout{std::chrono::seconds(60)};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(10)};
+  std::size_t max_connections = 512;
   bool control_http = true;  // serve GET /control/<name>
   // Answer requests as an SSE stream (text/event-stream) instead of one JSON
   // body: HTTP-008 allows either, and clients must read both.
@@ -89,37 +97,36 @@ class HttpServer {
   SessionStore& sessions() { return store_; }
 
  private:
-  void install_routes();
-  void handle_post(const httplib::Request& req, httplib::Response& res,
-                   const httplib::ContentReader& content);
-  void handle_batch(const httplib::Request& req, httplib::Response& res, const json& batch);
-  void handle_delete(const httplib::Request& req, httplib::Response& res);
-  void handle_control(const httplib::Request& req, httplib::Response& res);
-  void reply_answer(httplib::Response& res, const json& answer) const;
-  std::optional<std::string> read_body(httplib::Response& res,
-                                       const httplib::ContentReader& content) const;
-  bool admit(const httplib::Request& req, httplib::Response& res) const;
-  std::shared_ptr<SessionSlot> resolve_session(const httplib::Request& req, httplib::Response& res);
-  std::shared_ptr<SessionSlot> resolve_post_session(const httplib::Request& req,
-                                                    httplib::Response& res);
+  using Request = HttpRequestMessage;
+  using Response = HttpResponseMessage;
+
+  static HttpTransportOptions transport_options(const HttpServerOptions& options);
+  Response route(const Request& req);
+  void handle_post(const Request& req, Response& res);
+  void handle_batch(const Request& req, Response& res, const json& batch);
+  void handle_delete(const Request& req, Response& res);
+  void handle_control(const Request& req, Response& res, const std::string& name);
+  void handle_not_allowed(const Request& req, Response& res, const std::string& allow,
+                          std::string_view hint) const;
+  void reply_answer(Response& res, const json& answer) const;
+  bool admit(const Request& req, Response& res) const;
+  std::shared_ptr<SessionSlot> resolve_session(const Request& req, Response& res);
+  std::shared_ptr<SessionSlot> resolve_post_session(const Request& req, Response& res);
   void after_initialize(const std::string& id, const json& params);
-  std::shared_ptr<SessionSlot> fresh_session_like(const std::string& id, httplib::Response& res);
-  void record(const httplib::Request& req, const json* body) const;
+  std::shared_ptr<SessionSlot> fresh_session_like(const std::string& id, Response& res);
+  void record(const Request& req, const json* body) const;
   void reap_idle_sessions();
-  std::string payload_too_large_text() const;
 
   HttpServerOptions options_;
   SessionStore store_;
   Dispatcher dispatcher_;
-  std::unique_ptr<httplib::Server> server_;
+  HttpTransport transport_;
   bool host_check_;
   int port_ = -1;
-  int listen_socket_ = -1;
 
   std::mutex reaper_mutex_;
   std::condition_variable reaper_wake_;
   bool stopping_ = false;
-  std::atomic<bool> serving_{false};
   std::thread reaper_;
 
   // new_session_per_request: the initialize params of every session.

@@ -13,9 +13,8 @@
 namespace mcpgym::mcp {
 
 namespace {
-// cpp-httplib stops a worker only when its connection's keep-alive wait ends
-// (5 s), so a client idling on a connection would delay exit. After this
-// grace the process ends without waiting for such workers.
+// stop() waits for the answers being computed (a proxied call may take its
+// whole --call-timeout). After this grace the process ends without them.
 constexpr auto kShutdownGrace = std::chrono::milliseconds(500);
 }  // namespace
 
@@ -51,7 +50,7 @@ int serve_until_signalled(HttpServer& server, const std::function<void()>& on_st
   if (on_stop) on_stop();
   lock.lock();
   if (!changed.wait_for(lock, kShutdownGrace, [&] { return served; })) {
-    log_info("stopped (not waiting for idle keep-alive connections)");
+    log_info("stopped (not waiting for answers still being computed)");
     std::fflush(nullptr);
     std::_Exit(0);
   }

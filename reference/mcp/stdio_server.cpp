@@ -4,17 +4,21 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/fd_io.hpp"
 #include "reference/mcp/errors.hpp"
 #include "reference/mcp/protocol.hpp"
 
 namespace mcpgym::mcp {
 
-StdioServer::StdioServer(Application& app)
-    : store_(std::chrono::milliseconds(0)), dispatcher_(app, store_) {
+StdioServer::StdioServer(Application& app, std::size_t max_line_bytes)
+    : store_(std::chrono::milliseconds(0)),
+      dispatcher_(app, store_),
+      max_line_bytes_(max_line_bytes) {
   if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::system_error(errno, std::generic_category(), "pipe2");
   }
@@ -32,6 +36,8 @@ void StdioServer::stop() {
 
 bool StdioServer::serve(int in_fd, int out_fd) {
   std::string pending;
+  // Inside a line that was too long and already answered: drop up to its newline.
+  bool dropping = false;
   char buffer[64 * 1024];
   for (;;) {
     pollfd fds[2] = {{in_fd, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
@@ -47,7 +53,7 @@ bool StdioServer::serve(int in_fd, int out_fd) {
     }
     if (n == 0) {
       // End of input: a final line without a newline still counts.
-      if (!pending.empty()) {
+      if (!pending.empty() && !dropping) {
         if (auto answer = handle_line(pending)) {
           return write_all(out_fd, answer->dump() + "\n");
         }
@@ -57,24 +63,45 @@ bool StdioServer::serve(int in_fd, int out_fd) {
     pending.append(buffer, static_cast<std::size_t>(n));
     std::size_t start = 0;
     for (std::size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+      if (dropping) {
+        dropping = false;
+        continue;
+      }
       if (auto answer = handle_line(std::string_view(pending).substr(start, nl - start))) {
         // dump() escapes control characters, so the line holds no raw newline (STDIO-001).
         if (!write_all(out_fd, answer->dump() + "\n")) return false;
       }
     }
     pending.erase(0, start);
+    if (dropping) {
+      pending.clear();
+    } else if (pending.size() > max_line_bytes_) {
+      // Answered now, once; the rest of the line is dropped as it comes.
+      if (!write_all(out_fd, line_too_long().dump() + "\n")) return false;
+      pending.clear();
+      dropping = true;
+    }
   }
 }
 
 std::optional<json> StdioServer::handle_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.find_first_not_of(" \t") == std::string_view::npos) return std::nullopt;
-  const json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (message.is_discarded()) {
+  if (line.size() > max_line_bytes_) return line_too_long();
+  // Bounded: a line nesting deeper than the limit is refused before any tree
+  // is built, since every later walk of the value recurses.
+  JsonLimits limits;
+  limits.max_bytes = std::max(limits.max_bytes, max_line_bytes_);
+  auto parsed = parse_json(line, limits);
+  if (!parsed && parsed.error().problem == JsonProblem::kInvalid) {
     return make_error(
         nullptr, rpc_error(code::kParseError, err::kParseError,
                            "Parse error: the line is not valid JSON: \"" + excerpt(line) + "\""));
   }
+  if (!parsed) {
+    return make_error(nullptr, RpcError{code::kInvalidRequest, parsed.error().message, nullptr});
+  }
+  const json message = *std::move(parsed);
   if (!message.is_array()) return handle_message(message);
   if (!session_) {
     return make_error(nullptr, rpc_error(code::kInvalidRequest, err::kNotInitialized,
@@ -84,6 +111,13 @@ std::optional<json> StdioServer::handle_line(std::string_view line) {
   auto answers = dispatcher_.handle_batch(*session_, message);
   if (!answers) return make_error(nullptr, answers.error());
   return *std::move(answers);
+}
+
+json StdioServer::line_too_long() const {
+  return make_error(nullptr,
+                    rpc_error(code::kInvalidRequest, err::kLineTooLong,
+                              "Invalid Request: a line exceeds " + std::to_string(max_line_bytes_) +
+                                  " bytes; it was dropped unread up to its newline"));
 }
 
 std::optional<json> StdioServer::handle_message(const json& raw) {

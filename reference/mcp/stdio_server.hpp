@@ -1,6 +1,7 @@
 #pragma once
 // MCP stdio transport (docs/spec.md STDIO-*): newline-delimited JSON-RPC on a
 // pair of file descriptors, one session per process, the same Dispatcher as HTTP.
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -12,7 +13,11 @@ namespace mcpgym::mcp {
 
 class StdioServer {
  public:
-  explicit StdioServer(Application& app);
+  // A line longer than this (newline excluded) is answered with one
+  // -32600 error and dropped, without being kept in memory (STDIO-006).
+  static constexpr std::size_t kDefaultMaxLineBytes = 4 * 1024 * 1024;
+
+  explicit StdioServer(Application& app, std::size_t max_line_bytes = kDefaultMaxLineBytes);
   ~StdioServer();
   StdioServer(const StdioServer&) = delete;
   StdioServer& operator=(const StdioServer&) = delete;
@@ -24,11 +29,13 @@ class StdioServer {
 
  private:
   std::optional<json> handle_line(std::string_view line);
+  json line_too_long() const;
   std::optional<json> handle_message(const json& message);
 
   SessionStore store_;
   Dispatcher dispatcher_;
   std::shared_ptr<SessionSlot> session_;
+  std::size_t max_line_bytes_;
   int wake_pipe_[2] = {-1, -1};
 };
 

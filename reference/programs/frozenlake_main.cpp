@@ -86,7 +86,16 @@ cli::Parser make_parser() {
       .option("session-idle-timeout", "SECONDS",
               "end sessions idle this long; 0 never (default 600)")
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
-      .option("threads", "N", "HTTP worker threads = concurrent connections (default 64)")
+      .option("threads", "N",
+              "HTTP worker threads = requests computed at once; open connections cost none "
+              "(default 64)")
+      .option("max-connections", "N",
+              "most open HTTP connections; past it the one waiting longest for a request is "
+              "closed (default 512)")
+      .option("request-timeout", "SECONDS",
+              "deadline for reading a whole request, from its first byte (default 30)")
+      .option("keep-alive-timeout", "SECONDS",
+              "close a connection idle this long between requests (default 60)")
       .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)")
       .heading("testing (negative controls and instrumentation, never for normal use)")
       .option("exit-after-calls", "N",
@@ -144,6 +153,20 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     auto t = cli::to_integer("threads", *v, 1, 4096);
     if (!t) return unexpected(t.error());
     o.http.worker_threads = static_cast<int>(*t);
+  }
+  if (auto v = args.get("max-connections")) {
+    auto n = cli::to_integer("max-connections", *v, 1, 1'000'000);
+    if (!n) return unexpected(n.error());
+    o.http.max_connections = static_cast<std::size_t>(*n);
+  }
+  for (auto [flag, field] :
+       {std::pair{"request-timeout", &mcp::HttpServerOptions::request_timeout},
+        std::pair{"keep-alive-timeout", &mcp::HttpServerOptions::keep_alive_timeout}}) {
+    if (auto v = args.get(flag)) {
+      auto s = cli::to_number(flag, *v, 0.001, 24.0 * 3600);
+      if (!s) return unexpected(s.error());
+      o.http.*field = std::chrono::milliseconds(static_cast<long long>(*s * 1000));
+    }
   }
   if (auto v = args.get("log-level")) {
     auto level = cli::to_log_level("log-level", *v);

@@ -41,7 +41,15 @@ cli::Parser make_parser() {
               "end sessions idle this long, and their backends; 0 never (default 600)")
       .option("log-dir", "DIR", "backends' stdout/stderr logs (default: a temp dir)")
       .option("threads", "N",
-              "HTTP worker threads = concurrent connections (default max-envs + 32)")
+              "HTTP worker threads = requests computed at once; open connections cost none "
+              "(default max-envs + 32)")
+      .option("max-connections", "N",
+              "most open HTTP connections; past it the one waiting longest for a request is "
+              "closed (default 512)")
+      .option("request-timeout", "SECONDS",
+              "deadline for reading a whole request, from its first byte (default 30)")
+      .option("keep-alive-timeout", "SECONDS",
+              "close a connection idle this long between requests (default 60)")
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
       .option("log-level", "error|warn|info|debug", "stderr verbosity (default info)")
       .heading("testing (negative controls, never for normal use)")
@@ -110,6 +118,13 @@ int main(int argc, char** argv) {
   if (!call) return usage(call.error());
   auto idle = seconds("idle-timeout", 600);
   if (!idle) return usage(idle.error());
+  auto request_timeout = seconds("request-timeout", 30);
+  if (!request_timeout) return usage(request_timeout.error());
+  auto keep_alive_timeout = seconds("keep-alive-timeout", 60);
+  if (!keep_alive_timeout) return usage(keep_alive_timeout.error());
+  auto max_connections =
+      cli::to_integer("max-connections", args.get("max-connections").value_or("512"), 1, 1'000'000);
+  if (!max_connections) return usage(max_connections.error());
 
   // Resolved now, against where the proxy was started (PROXY-006), and
   // checked before listening (PROXY-007).
@@ -133,6 +148,10 @@ int main(int argc, char** argv) {
   http.worker_threads = static_cast<int>(*threads);
   http.max_body_bytes = static_cast<std::size_t>(*max_body);
   http.session_idle_timeout = *idle;
+  // 0 would refuse every request at once; the smallest deadline is 1 ms.
+  http.request_timeout = std::max(*request_timeout, std::chrono::milliseconds(1));
+  http.keep_alive_timeout = std::max(*keep_alive_timeout, std::chrono::milliseconds(1));
+  http.max_connections = static_cast<std::size_t>(*max_connections);
   mcp::HttpServer server(app, http);
   log_info("backends: " + backend->command + " (in " + backend->working_directory->string() +
            ", logs in " + backend->log_directory.string() + ")");

@@ -101,8 +101,9 @@ struct StdioRun {
 
 // Feeds `input` to a fresh server on `app` (optionally in `chunks`-byte writes), closes the
 // input, and collects everything written until the server returns.
-inline StdioRun run_stdio(Application& app, std::string input, std::size_t chunk = 0) {
-  StdioServer server(app);
+inline StdioRun run_stdio(Application& app, std::string input, std::size_t chunk = 0,
+                          std::size_t max_line_bytes = StdioServer::kDefaultMaxLineBytes) {
+  StdioServer server(app, max_line_bytes);
   Pipe in;
   Pipe out;
   StdioRun run;

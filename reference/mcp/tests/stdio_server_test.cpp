@@ -153,6 +153,39 @@ TEST(StdioServer, LongUnparseableLineIsExcerpted) {
                 std::string(120, 'x') + "...\"");
 }
 
+// A hundred thousand nested arrays: refused before any tree is built (a
+// recursive walk of it would overflow the stack), and the server goes on.
+TEST(StdioServer, DeeplyNestedLineIsRefusedUnparsed) {
+  FakeApplication app;
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const auto out = converse(app, deep + "\n" + initialize_line("2025-11-25") + "\n");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], error_response(nullptr, -32600,
+                                   "[mcpgym.json.too_deep] the JSON text nests arrays and objects "
+                                   "deeper than 128 levels (at byte 128 of 200000); it was not "
+                                   "parsed"));
+  EXPECT_EQ(out[1].at("id"), 1);
+}
+
+// A line over the limit is answered once, dropped as it streams in (never
+// held whole), and the next line is served; also when it arrives in pieces.
+TEST(StdioServer, OverlongLineIsAnsweredOnceAndDropped) {
+  for (const std::size_t chunk : {std::size_t{0}, std::size_t{7}}) {
+    FakeApplication app;
+    const std::string input = std::string(5000, 'x') + "\n" + initialize_line("2025-11-25") + "\n" +
+                              std::string(3000, 'y');
+    const auto out = messages(run_stdio(app, input, chunk, 1024));
+    ASSERT_EQ(out.size(), 3u) << chunk;
+    const json too_long = error_response(
+        nullptr, -32600,
+        "[mcpgym.stdio.line_too_long] Invalid Request: a line exceeds 1024 bytes; it "
+        "was dropped unread up to its newline");
+    EXPECT_EQ(out[0], too_long);
+    EXPECT_EQ(out[1].at("id"), 1);
+    EXPECT_EQ(out[2], too_long) << "an overlong last line without a newline";
+  }
+}
+
 TEST(StdioServer, RequestBeforeInitializeIsInvalidRequest_STDIO003) {
   FakeApplication app;
   const auto out = converse(app, R"({"jsonrpc":"2.0","id":"t","method":"tools/list"})"

@@ -1,6 +1,6 @@
 // A burst of clients connecting at once must be queued, not dropped: a
-// rollout starts all its environments together. cpp-httplib listens with a
-// backlog of 5; the server raises it after binding.
+// rollout starts all its environments together. The server listens with a
+// backlog of SOMAXCONN (cpp-httplib's server, used before, listened with 5).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>

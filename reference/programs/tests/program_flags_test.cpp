@@ -41,7 +41,8 @@ TEST(ProgramFlags, HelpPrintsUsageOnStdoutAndExits0_REF003) {
   for (const char* flag :
        {"--help", "--port N", "--host ADDR", "--seed N", "--transport http|stdio",
         "--control-plane resources|http|both", "--session-idle-timeout SECONDS", "--max-body BYTES",
-        "--threads N", "--log-level error|warn|info|debug"}) {
+        "--threads N", "--max-connections N", "--request-timeout SECONDS",
+        "--keep-alive-timeout SECONDS", "--log-level error|warn|info|debug"}) {
     EXPECT_THAT(run.out, HasSubstr(std::string("\n  ") + flag)) << flag;
   }
   EXPECT_EQ(run.err, "");
@@ -143,6 +144,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "1073741824; got '10'"},
         BadFlag{{"--threads", "0"},
                 "[mcpgym.cli.invalid_value] --threads expects an integer from 1 to 4096; got '0'"},
+        BadFlag{{"--max-connections", "0"},
+                "[mcpgym.cli.invalid_value] --max-connections expects an integer from 1 to "
+                "1000000; got '0'"},
         BadFlag{{"--session-idle-timeout", "-5"},
                 "[mcpgym.cli.invalid_value] --session-idle-timeout expects a number from 0 to "
                 "31536000; got '-5'"},

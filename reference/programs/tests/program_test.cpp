@@ -8,6 +8,7 @@
 
 #include "reference/programs/tests/support/child_process.hpp"
 #include "reference/programs/tests/support/wire.hpp"
+#include "reference/testkit/raw_socket.hpp"
 
 namespace mcpgym::wiretest {
 namespace {
@@ -33,6 +34,31 @@ struct Server {
   ChildProcess process;
   int port = 0;
 };
+
+// The transport's deadlines and cap come from flags (HTTP-018, HTTP-019).
+TEST(Program, ConnectionFlagsReachTheHttpTransport_HTTP018_HTTP019) {
+  Server server(
+      {"--request-timeout", "0.2", "--keep-alive-timeout", "0.2", "--max-connections", "2"});
+  {
+    testkit::RawSocket silent(server.port);
+    EXPECT_TRUE(silent.closed_within(5s)) << "--keep-alive-timeout 0.2 did not close it";
+  }
+  {
+    testkit::RawSocket half(server.port);
+    ASSERT_TRUE(half.send("POST /mcp HTTP/1.1\r\n"));
+    const auto answer = half.read_response(5s);
+    ASSERT_TRUE(answer.has_value()) << "--request-timeout 0.2 did not cut a half request";
+    EXPECT_EQ(answer->status, 408);
+  }
+  {
+    testkit::RawSocket first(server.port);
+    testkit::RawSocket second(server.port);
+    auto client = server.client();
+    EXPECT_FALSE(open(client).empty());
+    EXPECT_TRUE(first.closed_within(5s)) << "--max-connections 2 did not make room";
+  }
+  EXPECT_EQ(server.terminate(), Exited(0));
+}
 
 TEST(Program, PrintsExactlyOneListeningLineAndAnswersInitialize_REF001) {
   Server server({"--port", "0"});
@@ -122,12 +148,14 @@ const std::string kNestedSeedRefusal =
     "[mcpgym.config.invalid_seed] Invalid params: clientInfo._extra.seed must be an integer from "
     "0 to 9007199254740991 (2^53-1); got an array of 1 element(s)";
 
+// Nested as deep as the request depth limit (HTTP-020) allows: refused by
+// the seed check, which describes the value without rendering it.
 TEST(Program, NestedSeedIsRefusedWithABoundedExcerpt_SEED003) {
   Server server({});
   {
     auto client = server.client();
     EXPECT_TRUE(IsJsonReply(
-        post_text(client, initialize_with_seed_text(nested_arrays(1000)), post_headers()), 200,
+        post_text(client, initialize_with_seed_text(nested_arrays(124)), post_headers()), 200,
         error_body(1, -32602, kNestedSeedRefusal, {{"key", "clientInfo._extra.seed"}})));
   }
   EXPECT_EQ(server.terminate(), Exited(0));
@@ -135,18 +163,21 @@ TEST(Program, NestedSeedIsRefusedWithABoundedExcerpt_SEED003) {
 
 // Regression: the refusal once rendered the value with json::dump(), which
 // recurses per nesting level; 100000 levels overflowed the stack and killed
-// the server.
-TEST(Program, DeeplyNestedSeedIsRefusedNotACrash_SEED003_CONF002) {
+// the server. Now such a body is refused before it is parsed (HTTP-020).
+TEST(Program, DeeplyNestedSeedIsRefusedNotACrash_SEED003_CONF002_HTTP020) {
   Server server({});
   auto client = server.client();
-  const auto exchange = client.send(
-      {"POST", "/mcp", post_headers(), initialize_with_seed_text(nested_arrays(100000))});
+  const std::string body = initialize_with_seed_text(nested_arrays(100000));
+  const auto exchange = client.send({"POST", "/mcp", post_headers(), body});
   ASSERT_TRUE(exchange.has_value())
       << exchange.error() << "; the server "
       << (server.process.wait_for_exit(5s).value_or(Exited(-1))).describe();
-  EXPECT_TRUE(
-      IsJsonReply(*exchange, 200,
-                  error_body(1, -32602, kNestedSeedRefusal, {{"key", "clientInfo._extra.seed"}})));
+  // Four objects enclose the seed, so the 125th '[' is the 129th level.
+  EXPECT_TRUE(IsRejection(*exchange, 400, -32600,
+                          "[mcpgym.json.too_deep] the JSON text nests arrays and objects deeper "
+                          "than 128 levels (at byte " +
+                              std::to_string(body.find('[') + 124) + " of " +
+                              std::to_string(body.size()) + "); it was not parsed"));
   auto fresh = server.client();
   EXPECT_FALSE(open(fresh).empty());
 }

@@ -1,0 +1,128 @@
+// HttpTransport on its own, with a handler the test controls: what happens at
+// the connection cap when every connection is at a worker, pipelining, and
+// Expect: 100-continue.
+#include "reference/mcp/http_transport.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "reference/testkit/raw_socket.hpp"
+
+namespace mcpgym::mcp {
+namespace {
+
+using namespace std::chrono_literals;
+using testkit::RawSocket;
+
+HttpResponseMessage plain_rejection(int status, std::string_view id, const std::string& text,
+                                    const RequestHead*) {
+  HttpResponseMessage response;
+  response.status = status;
+  response.set_content("[" + std::string(id) + "] " + text, "text/plain");
+  response.close = true;
+  return response;
+}
+
+// A transport serving on its own thread, stopped and joined by the destructor.
+class Running {
+ public:
+  Running(HttpTransportOptions options, HttpHandler handler)
+      : transport_(std::move(options), std::move(handler), plain_rejection) {
+    auto port = transport_.bind();
+    if (!port) throw std::runtime_error(port.error());
+    port_ = *port;
+    thread_ = std::thread([this] { transport_.serve(); });
+  }
+  ~Running() {
+    transport_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  HttpTransport transport_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// The body echoed back, so a test sees which request an answer is for.
+HttpResponseMessage echo(const HttpRequestMessage& request) {
+  HttpResponseMessage response;
+  response.set_content(request.method() + " " + request.path() + " " + request.body, "text/plain");
+  return response;
+}
+
+TEST(HttpTransport, PastTheCapWithEveryConnectionAtAWorkerANewOneGets503_HTTP019) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  HttpTransportOptions options;
+  options.max_connections = 1;
+  options.worker_threads = 1;
+  Running server(options, [&](const HttpRequestMessage& request) {
+    entered.set_value();
+    released.wait();
+    return echo(request);
+  });
+  RawSocket busy(server.port());
+  ASSERT_TRUE(busy.send("GET /slow HTTP/1.1\r\n\r\n"));
+  ASSERT_EQ(entered.get_future().wait_for(5s), std::future_status::ready);
+
+  RawSocket refused(server.port());
+  const auto answer = refused.read_response(5s);
+  ASSERT_TRUE(answer.has_value()) << "no 503 within 5 s";
+  EXPECT_EQ(answer->status, 503);
+  EXPECT_EQ(answer->body,
+            "[mcpgym.http.too_many_connections] Service Unavailable: all 1 connections are busy "
+            "with requests (the server's --max-connections); retry later");
+  EXPECT_TRUE(refused.closed_within(5s));
+
+  release.set_value();
+  const auto slow = busy.read_response(5s);
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_EQ(slow->body, "GET /slow ");
+}
+
+TEST(HttpTransport, PipelinedRequestsAreAnsweredInOrder) {
+  Running server({}, echo);
+  RawSocket socket(server.port());
+  ASSERT_TRUE(
+      socket.send("POST /a HTTP/1.1\r\nContent-Length: 1\r\n\r\nxGET /b HTTP/1.1\r\n\r\n"
+                  "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nyz\r\n0\r\n\r\n"));
+  for (const std::string expected : {"POST /a x", "GET /b ", "POST /c yz"}) {
+    const auto answer = socket.read_response(5s);
+    ASSERT_TRUE(answer.has_value()) << expected;
+    EXPECT_EQ(answer->status, 200);
+    EXPECT_EQ(answer->body, expected);
+  }
+}
+
+TEST(HttpTransport, ExpectContinueGetsA100BeforeTheBody) {
+  Running server({}, echo);
+  RawSocket socket(server.port());
+  ASSERT_TRUE(socket.send("POST /e HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"));
+  const auto interim = socket.read_response(5s);
+  ASSERT_TRUE(interim.has_value());
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(socket.send("ok"));
+  const auto answer = socket.read_response(5s);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->body, "POST /e ok");
+}
+
+TEST(HttpTransport, ConnectionCloseIsHonoured) {
+  Running server({}, echo);
+  RawSocket socket(server.port());
+  ASSERT_TRUE(socket.send("GET /x HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  const auto answer = socket.read_response(5s);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_NE(answer->head.find("\r\nConnection: close"), std::string::npos) << answer->head;
+  EXPECT_TRUE(socket.closed_within(5s));
+}
+
+}  // namespace
+}  // namespace mcpgym::mcp
