@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "harness/process/supervisor.hpp"
+#include "reference/common/bounded_json.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -188,10 +189,18 @@ Expected<Profile, std::string> read_profile_file(const std::filesystem::path& pa
   if (!in) return unexpected(bad("cannot read " + path.string()));
   std::stringstream text;
   text << in.rdbuf();
-  json doc = json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded()) return unexpected(bad(path.string() + ": not JSON"));
-  auto p = profile_from_json(doc);
-  if (!p) return unexpected(p.error() + " (in " + path.string() + ")");
+  return parse_profile_text(text.str(), path.string());
+}
+
+Expected<Profile, std::string> parse_profile_text(std::string_view text,
+                                                  const std::string& source) {
+  auto doc = parse_json(text);
+  if (!doc) {
+    if (doc.error().problem == JsonProblem::kInvalid) return unexpected(bad(source + ": not JSON"));
+    return unexpected(bad(source + ": " + doc.error().message));
+  }
+  auto p = profile_from_json(*doc);
+  if (!p) return unexpected(p.error() + " (in " + source + ")");
   return p;
 }
 

@@ -101,6 +101,28 @@ TEST(Profile, RefusesWhatCannotWork) {
             "[mcpgym.conform.bad_profile] kind: 'server' is not backend, proxy or mcp");
 }
 
+// A profile file is parsed with bounded_json: a deep one is refused before a
+// tree is built (and so before any recursive copy or dump of it).
+TEST(Profile, FileTextIsParsedWithinTheJsonLimits) {
+  auto error = [](const std::string& text) {
+    auto p = parse_profile_text(text, "my.json");
+    return p ? std::string("accepted") : p.error();
+  };
+  const std::string deep = R"({"name": )" + std::string(200, '[') + std::string(200, ']') + "}";
+  EXPECT_EQ(
+      error(deep),
+      "[mcpgym.conform.bad_profile] my.json: [mcpgym.json.too_deep] the JSON text nests arrays "
+      "and objects deeper than 128 levels (at byte 137 of 410); it was not parsed");
+  EXPECT_EQ(error(R"({"kind": backend})"), "[mcpgym.conform.bad_profile] my.json: not JSON");
+  EXPECT_EQ(error(R"({"command": "srv"})"),
+            "[mcpgym.conform.bad_profile] command: 'srv' has no {port}; the suite picks the port "
+            "(write {port} where the server takes it, or give --url for a running server) (in "
+            "my.json)");
+  auto p = parse_profile_text(R"({"url": "http://127.0.0.1:1/mcp", "kind": "mcp"})", "my.json");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->url, "http://127.0.0.1:1/mcp");
+}
+
 TEST(Runner, SkipsWhatTheProfileDoesNotClaim) {
   Profile p = testing::url_profile("http://127.0.0.1:9/mcp", ProfileKind::kMcp);
   p.features = {};
