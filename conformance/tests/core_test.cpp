@@ -112,7 +112,7 @@ TEST(Profile, FileTextIsParsedWithinTheJsonLimits) {
   EXPECT_EQ(
       error(deep),
       "[mcpgym.conform.bad_profile] my.json: [mcpgym.json.too_deep] the JSON text nests arrays "
-      "and objects deeper than 128 levels (at byte 137 of 410); it was not parsed");
+      "and objects deeper than 128 levels (at byte 136 of 410); it was not parsed");
   EXPECT_EQ(error(R"({"kind": backend})"), "[mcpgym.conform.bad_profile] my.json: not JSON");
   EXPECT_EQ(error(R"({"command": "srv"})"),
             "[mcpgym.conform.bad_profile] command: 'srv' has no {port}; the suite picks the port "
