@@ -40,6 +40,15 @@ TEST(Glob, MatchesStarsAndQuestionMarks) {
   EXPECT_FALSE(glob_match("a*b", "acbd"));
 }
 
+// Found by fuzz/baseline_fuzz.cpp: a '*' in the pattern was read as a literal
+// where the text also had a '*', and the match failed from there.
+TEST(Glob, AStarIsAWildcardEvenWhereTheTextHasAStar) {
+  EXPECT_TRUE(glob_match("*a", "*ba"));
+  EXPECT_TRUE(glob_match("x*a", "x*ba"));
+  EXPECT_TRUE(glob_match("*", "*"));
+  EXPECT_FALSE(glob_match("*a", "*b"));
+}
+
 TEST(Selection, OnlyThenExclude) {
   Selection s{.only = {"headers.*", "lifecycle.ping"}, .exclude = {"headers.accept-*"}};
   EXPECT_TRUE(s.selects("headers.content-type"));
