@@ -58,6 +58,7 @@ endfunction()
 
 # A libFuzzer target (fuzz/): SOURCES define LLVMFuzzerTestOneInput and call the
 # project's real code. In a normal build it is linked with fuzz/replay_main.cpp
+# (the library mcpgym_fuzz_replay_main, compiled once)
 # and registered as the ctest test fuzz.<name> (label `unit`, so ASan+UBSan
 # replay it too) over its committed corpus fuzz/corpus/<name>/; with
 # MCPGYM_FUZZ=ON it is linked with libFuzzer instead, for `make fuzz`.
@@ -73,7 +74,8 @@ function(mcpgym_add_fuzz_target name)
     add_executable(${target} ${ARG_SOURCES})
     target_link_options(${target} PRIVATE -fsanitize=fuzzer)
   else()
-    add_executable(${target} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cpp)
+    add_executable(${target} ${ARG_SOURCES})
+    target_link_libraries(${target} PRIVATE mcpgym_fuzz_replay_main)
     add_test(NAME fuzz.${name} COMMAND ${target} ${corpus})
     set_tests_properties(fuzz.${name} PROPERTIES LABELS unit TIMEOUT 120)
   endif()
