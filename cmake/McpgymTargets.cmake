@@ -57,12 +57,11 @@ function(mcpgym_add_test name)
 endfunction()
 
 # A libFuzzer target (fuzz/): SOURCES define LLVMFuzzerTestOneInput and call the
-# project's real code. In a normal build it is linked with fuzz/replay_main.cpp
-# (the library mcpgym_fuzz_replay_main, compiled once)
-# and registered as the ctest test fuzz.<name> (label `unit`, so ASan+UBSan
-# replay it too) over its committed corpus fuzz/corpus/<name>/; with
-# MCPGYM_FUZZ=ON it is linked with libFuzzer instead, for `make fuzz`.
-# Binaries land in build/fuzz/mcpgym-fuzz-<name>.
+# project's real code. In a normal build it is linked with the replay main
+# (fuzz/replay_main.cpp, the library mcpgym_fuzz_replay_main) and registered as
+# the ctest test fuzz.<name> (label `unit`, so ASan+UBSan replay it too) over
+# its committed corpus fuzz/corpus/<name>/; with MCPGYM_FUZZ=ON it is linked
+# with libFuzzer instead, for `make fuzz`. Binaries land in build/fuzz/.
 function(mcpgym_add_fuzz_target name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   set(target mcpgym-fuzz-${name})
@@ -70,20 +69,16 @@ function(mcpgym_add_fuzz_target name)
   if(NOT IS_DIRECTORY ${corpus})
     message(FATAL_ERROR "fuzz target ${name} has no seed corpus at ${corpus}")
   endif()
+  add_executable(${target} ${ARG_SOURCES})
+  mcpgym_target_defaults(${target})
+  target_link_libraries(${target} PRIVATE ${ARG_LIBS})
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
+  add_dependencies(mcpgym-fuzz-targets ${target})  # defined in fuzz/CMakeLists.txt
   if(MCPGYM_FUZZ)
-    add_executable(${target} ${ARG_SOURCES})
     target_link_options(${target} PRIVATE -fsanitize=fuzzer)
   else()
-    add_executable(${target} ${ARG_SOURCES})
     target_link_libraries(${target} PRIVATE mcpgym_fuzz_replay_main)
     add_test(NAME fuzz.${name} COMMAND ${target} ${corpus})
     set_tests_properties(fuzz.${name} PROPERTIES LABELS unit TIMEOUT 120)
   endif()
-  mcpgym_target_defaults(${target})
-  target_link_libraries(${target} PRIVATE ${ARG_LIBS})
-  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
-  if(NOT TARGET mcpgym-fuzz-targets)
-    add_custom_target(mcpgym-fuzz-targets)
-  endif()
-  add_dependencies(mcpgym-fuzz-targets ${target})
 endfunction()
