@@ -2,14 +2,18 @@
 #   make conform   the main job: build, then run the conformance suite against the reference
 #                  backend and the reference proxy (reports in build/conformance-report/)
 #   make test      build and pass every test, then the unit tests again under ASan+UBSan
+#   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 # Debian's interpreter: python3-numpy is installed for it, not for any other python3 on PATH.
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build test test-main test-asan conform play bench fixtures golden format clean
+.PHONY: all deps build test test-main test-asan fuzz conform play bench fixtures golden format clean
 
 all: build
 
@@ -32,6 +36,16 @@ test-asan: deps
 	  -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# Coverage-guided fuzzing (fuzz/, docs/reliability.md): a clang++ build of the fuzz
+# targets with libFuzzer, ASan and UBSan, then each target in turn on a copy of
+# its corpus. `make test` only replays the committed corpora (tests fuzz.*).
+fuzz: deps
+	@tools/install-deps.sh fuzz
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DMCPGYM_FUZZ=ON -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target mcpgym-fuzz-targets
+	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 conform: build
 	@$(BUILD)/bin/mcpgym-conform --report-dir $(BUILD)/conformance-report
@@ -59,4 +73,4 @@ format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

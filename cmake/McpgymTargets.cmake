@@ -9,6 +9,13 @@ function(mcpgym_target_defaults target)
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  if(MCPGYM_FUZZ)
+    # Coverage for libFuzzer in every library a target links; the fuzz targets
+    # themselves link the fuzzer's main (mcpgym_add_fuzz_target).
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                                             -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
 endfunction()
 
 function(mcpgym_add_library name)
@@ -47,4 +54,31 @@ function(mcpgym_add_test name)
                                              ${ARG_DEFINITIONS})
   gtest_discover_tests(${name} TEST_PREFIX "${prefix}" DISCOVERY_TIMEOUT 30
                        PROPERTIES LABELS ${kind} TIMEOUT 120)
+endfunction()
+
+# A libFuzzer target (fuzz/): SOURCES define LLVMFuzzerTestOneInput and call the
+# project's real code. In a normal build it is linked with the replay main
+# (fuzz/replay_main.cpp, the library mcpgym_fuzz_replay_main) and registered as
+# the ctest test fuzz.<name> (label `unit`, so ASan+UBSan replay it too) over
+# its committed corpus fuzz/corpus/<name>/; with MCPGYM_FUZZ=ON it is linked
+# with libFuzzer instead, for `make fuzz`. Binaries land in build/fuzz/.
+function(mcpgym_add_fuzz_target name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  set(target mcpgym-fuzz-${name})
+  set(corpus ${CMAKE_CURRENT_SOURCE_DIR}/corpus/${name})
+  if(NOT IS_DIRECTORY ${corpus})
+    message(FATAL_ERROR "fuzz target ${name} has no seed corpus at ${corpus}")
+  endif()
+  add_executable(${target} ${ARG_SOURCES})
+  mcpgym_target_defaults(${target})
+  target_link_libraries(${target} PRIVATE ${ARG_LIBS})
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
+  add_dependencies(mcpgym-fuzz-targets ${target})  # defined in fuzz/CMakeLists.txt
+  if(MCPGYM_FUZZ)
+    target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_link_libraries(${target} PRIVATE mcpgym_fuzz_replay_main)
+    add_test(NAME fuzz.${name} COMMAND ${target} ${corpus})
+    set_tests_properties(fuzz.${name} PROPERTIES LABELS unit TIMEOUT 120)
+  endif()
 endfunction()

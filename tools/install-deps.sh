@@ -3,7 +3,7 @@
 # Idempotent and silent when everything is already there, so `make test` and
 # `make conform` can call it on every run.
 #
-# usage: tools/install-deps.sh [build|fixtures|bench]...   (default: build)
+# usage: tools/install-deps.sh [build|fixtures|bench|fuzz]...   (default: build)
 set -euo pipefail
 
 build_pkgs=(
@@ -14,6 +14,8 @@ build_pkgs=(
 )
 fixtures_pkgs=(python3 python3-numpy)
 bench_pkgs=(wrk curl bc)
+# make fuzz: clang++ and its runtime libraries (libFuzzer, ASan, UBSan).
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 wanted=()
 for profile in "${@:-build}"; do
@@ -21,7 +23,8 @@ for profile in "${@:-build}"; do
     build) wanted+=("${build_pkgs[@]}") ;;
     fixtures) wanted+=("${fixtures_pkgs[@]}") ;;
     bench) wanted+=("${bench_pkgs[@]}") ;;
-    *) echo "install-deps: unknown profile '$profile' (expected build, fixtures or bench)" >&2; exit 2 ;;
+    fuzz) wanted+=("${fuzz_pkgs[@]}") ;;
+    *) echo "install-deps: unknown profile '$profile' (expected build, fixtures, bench or fuzz)" >&2; exit 2 ;;
   esac
 done
 

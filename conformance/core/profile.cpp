@@ -189,10 +189,18 @@ Expected<Profile, std::string> read_profile_file(const std::filesystem::path& pa
   if (!in) return unexpected(bad("cannot read " + path.string()));
   std::stringstream text;
   text << in.rdbuf();
-  auto doc = parse_json(text.str());
-  if (!doc) return unexpected(bad(path.string() + ": " + doc.error().message));
+  return parse_profile_text(text.str(), path.string());
+}
+
+Expected<Profile, std::string> parse_profile_text(std::string_view text,
+                                                  const std::string& source) {
+  auto doc = parse_json(text);
+  if (!doc) {
+    if (doc.error().problem == JsonProblem::kInvalid) return unexpected(bad(source + ": not JSON"));
+    return unexpected(bad(source + ": " + doc.error().message));
+  }
   auto p = profile_from_json(*doc);
-  if (!p) return unexpected(p.error() + " (in " + path.string() + ")");
+  if (!p) return unexpected(p.error() + " (in " + source + ")");
   return p;
 }
 

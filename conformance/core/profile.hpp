@@ -56,6 +56,9 @@ struct Profile {
 // command/url/stdio.
 Expected<Profile, std::string> profile_from_json(const json& document);
 Expected<Profile, std::string> read_profile_file(const std::filesystem::path& path);
+// The same on the file's text already in memory; `source` stands for the path
+// in errors. The text is parsed with mcpgym::parse_json (bounded depth and size).
+Expected<Profile, std::string> parse_profile_text(std::string_view text, const std::string& source);
 // Checks the invariants profile_from_json checks, for profiles built from flags.
 Expected<void, std::string> validate_profile(const Profile& profile);
 

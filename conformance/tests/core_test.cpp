@@ -40,6 +40,15 @@ TEST(Glob, MatchesStarsAndQuestionMarks) {
   EXPECT_FALSE(glob_match("a*b", "acbd"));
 }
 
+// Found by fuzz/baseline_fuzz.cpp: a '*' in the pattern was read as a literal
+// where the text also had a '*', and the match failed from there.
+TEST(Glob, AStarIsAWildcardEvenWhereTheTextHasAStar) {
+  EXPECT_TRUE(glob_match("*a", "*ba"));
+  EXPECT_TRUE(glob_match("x*a", "x*ba"));
+  EXPECT_TRUE(glob_match("*", "*"));
+  EXPECT_FALSE(glob_match("*a", "*b"));
+}
+
 TEST(Selection, OnlyThenExclude) {
   Selection s{.only = {"headers.*", "lifecycle.ping"}, .exclude = {"headers.accept-*"}};
   EXPECT_TRUE(s.selects("headers.content-type"));
@@ -99,6 +108,28 @@ TEST(Profile, RefusesWhatCannotWork) {
             "truncation, gymnasium-maps, 8x8)");
   EXPECT_EQ(error(R"({"url": "http://h/mcp", "kind": "server"})"),
             "[mcpgym.conform.bad_profile] kind: 'server' is not backend, proxy or mcp");
+}
+
+// A profile file is parsed with bounded_json: a deep one is refused before a
+// tree is built (and so before any recursive copy or dump of it).
+TEST(Profile, FileTextIsParsedWithinTheJsonLimits) {
+  auto error = [](const std::string& text) {
+    auto p = parse_profile_text(text, "my.json");
+    return p ? std::string("accepted") : p.error();
+  };
+  const std::string deep = R"({"name": )" + std::string(200, '[') + std::string(200, ']') + "}";
+  EXPECT_EQ(
+      error(deep),
+      "[mcpgym.conform.bad_profile] my.json: [mcpgym.json.too_deep] the JSON text nests arrays "
+      "and objects deeper than 128 levels (at byte 136 of 410); it was not parsed");
+  EXPECT_EQ(error(R"({"kind": backend})"), "[mcpgym.conform.bad_profile] my.json: not JSON");
+  EXPECT_EQ(error(R"({"command": "srv"})"),
+            "[mcpgym.conform.bad_profile] command: 'srv' has no {port}; the suite picks the port "
+            "(write {port} where the server takes it, or give --url for a running server) (in "
+            "my.json)");
+  auto p = parse_profile_text(R"({"url": "http://127.0.0.1:1/mcp", "kind": "mcp"})", "my.json");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->url, "http://127.0.0.1:1/mcp");
 }
 
 TEST(Runner, SkipsWhatTheProfileDoesNotClaim) {

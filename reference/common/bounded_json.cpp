@@ -61,7 +61,12 @@ Expected<nlohmann::json, JsonError> parse_json(std::string_view text, const Json
                       std::to_string(scan.exceeded_at) + " of " + std::to_string(text.size()) +
                       "); it was not parsed"});
   }
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // nlohmann's lexer reads a NUL byte as the end of the input and ignores what
+  // follows, so "{}\0garbage" would pass. A raw NUL is never valid JSON (not
+  // whitespace, and escaped inside strings), so any NUL makes the text invalid.
+  const bool has_nul = text.find('\0') != std::string_view::npos;
+  nlohmann::json value = has_nul ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                 : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     return unexpected(
         JsonError{JsonProblem::kInvalid, "[mcpgym.json.invalid] the text is not JSON"});

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <ranges>
 #include <utility>
+#include <vector>
 
 #include "reference/model/categorical.hpp"
 
@@ -38,14 +38,17 @@ bool is_terminal(char cell) {
 }
 
 // reset(): initial_state_distrib is 1.0 on each 'S' cell divided by their count, and 0 elsewhere.
+// (Plain loops: clang 14 cannot compile libstdc++ 12's views::iota, and `make fuzz` uses clang.)
 int sample_start(const Map& map, double u) {
   const int cells = map.size() * map.size();
-  const int starts = static_cast<int>(std::ranges::count_if(
-      std::views::iota(0, cells), [&](int pos) { return map.cell(pos) == 'S'; }));
+  int starts = 0;
+  for (int pos = 0; pos < cells; ++pos)
+    starts += map.cell(pos) == 'S' ? 1 : 0;
   const double weight = 1.0 / static_cast<double>(starts);
-  const auto probabilities = std::views::iota(0, cells) | std::views::transform([&](int pos) {
-                               return map.cell(pos) == 'S' ? weight : 0.0;
-                             });
+  std::vector<double> probabilities(static_cast<std::size_t>(cells), 0.0);
+  for (int pos = 0; pos < cells; ++pos) {
+    if (map.cell(pos) == 'S') probabilities[static_cast<std::size_t>(pos)] = weight;
+  }
   return static_cast<int>(categorical_sample(probabilities, u));
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 namespace mcpgym {
 namespace {
@@ -65,6 +66,19 @@ TEST(BoundedJson, InvalidTextIsAnErrorNotAnException) {
   ASSERT_FALSE(value);
   EXPECT_EQ(value.error().problem, JsonProblem::kInvalid);
   EXPECT_EQ(value.error().message, "[mcpgym.json.invalid] the text is not JSON");
+}
+
+// Found by fuzz/bounded_json_fuzz.cpp: nlohmann stops reading at a NUL byte,
+// so text after it was never looked at and "{}\0anything" parsed as {}.
+TEST(BoundedJson, ANulByteAnywhereMakesTheTextInvalid) {
+  for (const std::string_view text :
+       {std::string_view("1\0 27983{\"", 10), std::string_view("{\"a\":1}\0", 8),
+        std::string_view("[\"a\0b\"]", 7)}) {
+    auto value = parse_json(text);
+    ASSERT_FALSE(value) << value->dump();
+    EXPECT_EQ(value.error().problem, JsonProblem::kInvalid);
+    EXPECT_EQ(value.error().message, "[mcpgym.json.invalid] the text is not JSON");
+  }
 }
 
 TEST(BoundedJson, ScanStopsAtTheFirstExcess) {
