@@ -21,6 +21,7 @@
 #include "harness/record/recording.hpp"
 #include "harness/rollout/policy.hpp"
 #include "harness/rollout/rollout.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/cli.hpp"
 #include "reference/mcp/protocol.hpp"
 
@@ -181,7 +182,7 @@ int main(int argc, char** argv) {
   }
   auto seeds = parse_seeds(args.get("seeds").value_or("42"));
   if (!seeds) return usage_error(seeds.error());
-  const json config = json::parse(args.get("config").value_or("{}"), nullptr, false);
+  const json config = parse_json_or_discarded(args.get("config").value_or("{}"));
   if (!config.is_object()) {
     return usage_error("[mcpgym.cli.invalid_value] --config expects a JSON object; got '" +
                        args.get("config").value_or("") + "'");

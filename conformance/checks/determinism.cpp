@@ -21,6 +21,7 @@
 #include "conformance/core/context.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/rollout.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/text.hpp"
 #include "reference/model/frozen_lake.hpp"
 #include "reference/model/pcg64.hpp"
@@ -336,10 +337,10 @@ json canonical(const json& messages) {
     const std::string text = m["content"].get<std::string>();
     const std::string role = str_at(m, "role");
     if (role == "tool") {
-      const json j = json::parse(text, nullptr, false);
+      const json j = parse_json_or_discarded(text);
       if (j.is_object()) m["content"] = keep(j, {"action", "grid", "position"}).dump();
     } else if (role == "user" && text.rfind(kPrefix, 0) == 0) {
-      const json j = json::parse(text.substr(kPrefix.size()), nullptr, false);
+      const json j = parse_json_or_discarded(text.substr(kPrefix.size()));
       if (j.is_object()) {
         m["content"] =
             kPrefix + keep(j, {"grid", "is_slippery", "map", "position", "seed", "size"}).dump();

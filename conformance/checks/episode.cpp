@@ -3,6 +3,7 @@
 #include <deque>
 #include <utility>
 
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/text.hpp"
 
 namespace mcpgym::conformance::episode {
@@ -64,7 +65,7 @@ Expected<Lake::Move, std::string> Lake::move(const std::string& action) {
       }
     }
   }
-  m.observation = json::parse(m.text, nullptr, false);
+  m.observation = parse_json_or_discarded(m.text);
   return m;
 }
 

@@ -18,6 +18,7 @@
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
@@ -187,7 +188,7 @@ std::optional<std::string> rejection_body_problem(const HttpExchange& x, int cod
     return "Content-Type " + (x.has_header("content-type") ? excerpt(x.header("content-type"), 80)
                                                            : std::string("missing"));
   }
-  const json m = json::parse(x.body, nullptr, false);
+  const json m = parse_json_or_discarded(x.body);
   if (m.is_discarded() || !m.is_object()) return "a body that is not a JSON object";
   if (!m.contains("jsonrpc") || m["jsonrpc"] != "2.0") return "no \"jsonrpc\": \"2.0\"";
   if (!m.contains("id") || !m["id"].is_null()) return "no \"id\": null";
@@ -377,7 +378,7 @@ std::vector<Check> header_checks() {
               ", " + wire::status_and_body(*x);
           if (type == "text/event-stream") return Outcome::held(expected, shown);
           if (type != "application/json") return Outcome::broken(expected, shown);
-          const json m = json::parse(x->body, nullptr, false);
+          const json m = parse_json_or_discarded(x->body);
           if (m.is_discarded() || !m.is_object()) {
             return Outcome::broken(expected, "application/json but not one JSON object: " + shown);
           }

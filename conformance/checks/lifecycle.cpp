@@ -23,6 +23,7 @@
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
 #include "harness/http/sigpipe_guard.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
@@ -215,7 +216,7 @@ class StdioPeer {
     for (int i = 0; i < 20; ++i) {
       auto line = read_line(timeout);
       if (!line) return std::nullopt;
-      json m = json::parse(*line, nullptr, false);
+      json m = parse_json_or_discarded(*line);
       if (!m.is_discarded()) return m;
     }
     return std::nullopt;
@@ -601,7 +602,7 @@ std::vector<Check> lifecycle_checks() {
       .needs = kGym,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
-        static const json kSchema = json::parse(
+        static const json kSchema = json::parse(  // bounded-json-ok: a literal
             R"({"type":"object","properties":{"action":{"type":"string","enum":["LEFT","DOWN","RIGHT","UP"]}},"required":["action"]})");
         const std::string expected = "lake_move with inputSchema " + kSchema.dump();
         auto s = open(ctx);
@@ -736,7 +737,7 @@ std::vector<Check> lifecycle_checks() {
             return Outcome::broken(expected, std::to_string(answered) + " answer(s), then " +
                                                  ((*peer)->eof() ? "end of output" : "nothing"));
           }
-          const json m = json::parse(*line, nullptr, false);
+          const json m = parse_json_or_discarded(*line);
           if (m.is_discarded()) {
             return Outcome::broken(
                 expected, "the line `" + excerpt(*line, 200) + "`, which is not a JSON message");
@@ -770,7 +771,7 @@ std::vector<Check> lifecycle_checks() {
         for (; lines < 50; ++lines) {
           auto line = p.read_line(ctx.call_timeout);
           if (!line) break;
-          const json m = json::parse(*line, nullptr, false);
+          const json m = parse_json_or_discarded(*line);
           const bool message = m.is_object() && m.contains("jsonrpc") && m["jsonrpc"] == "2.0";
           if (!message) {
             return Outcome::broken(expected, "stdout line " + std::to_string(lines + 1) + " is `" +

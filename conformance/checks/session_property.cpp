@@ -52,6 +52,7 @@
 
 #include "conformance/checks/areas.hpp"
 #include "conformance/core/context.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/text.hpp"
 #include "reference/model/frozen_lake.hpp"
 #include "reference/model/map.hpp"
@@ -228,7 +229,7 @@ std::optional<json> first_text_json(const json& holder, const char* key) {
       !holder[key][0]["text"].is_string()) {
     return std::nullopt;
   }
-  json j = json::parse(holder[key][0]["text"].get<std::string>(), nullptr, false);
+  json j = parse_json_or_discarded(holder[key][0]["text"].get<std::string>());
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   return j;
 }

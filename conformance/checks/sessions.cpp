@@ -26,6 +26,7 @@
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
@@ -88,7 +89,7 @@ Expected<json, std::string> first_text_json(const json& holder, const char* key)
     return unexpected(std::string("no text in ") + key + "[0]: " + excerpt(holder.dump(), 200));
   }
   const std::string& text = holder[key][0]["text"].get_ref<const std::string&>();
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json_or_discarded(text);
   if (j.is_discarded() || !j.is_object()) {
     return unexpected(std::string("the text of ") + key +
                       "[0] is not a JSON object: " + excerpt(text, 200));
@@ -175,7 +176,7 @@ Expected<json, std::string> control_payload(const HttpExchange& x, Via via) {
     return first_text_json(*r, "contents");
   }
   if (x.status != 200) return unexpected(wire::status_and_body(x));
-  json j = json::parse(x.body, nullptr, false);
+  json j = parse_json_or_discarded(x.body);
   if (j.is_discarded() || !j.is_object()) {
     return unexpected("a body that is not a JSON object: " + excerpt(x.body, 200));
   }

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "harness/mcp/sse.hpp"
+#include "reference/common/bounded_json.hpp"
 #include "reference/common/text.hpp"
 
 namespace mcpgym::conformance::wire {
@@ -116,12 +117,12 @@ std::optional<json> rpc_message(const HttpExchange& x) {
   if (type.find("text/event-stream") != std::string::npos) {
     std::optional<json> last;
     for (const auto& event : harness::parse_sse(x.body)) {
-      json j = json::parse(event.data, nullptr, false);
+      json j = parse_json_or_discarded(event.data);
       if (!j.is_discarded()) last = std::move(j);
     }
     return last;
   }
-  json j = json::parse(x.body, nullptr, false);
+  json j = parse_json_or_discarded(x.body);
   if (j.is_discarded()) return std::nullopt;
   return j;
 }

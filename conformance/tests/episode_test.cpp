@@ -315,9 +315,9 @@ TEST(EpisodeChecks, NoCallAfterEndIsNotJudgedWhenTheServerIsNeverReachable) {
   expect_not_judged(run_check(url_profile("http://127.0.0.1:" + std::to_string(port) + "/mcp"),
                               "metadata.no-call-after-end"),
                     "no episode end to judge a move after: env 0 (seed 200): FAILED after 0 "
-                    "step(s): [mcpgym.client.transport] initialize: no answer: POST "
-                    "http://127.0.0.1:" +
-                        std::to_string(port) + "/mcp failed: Connection");
+                    "step(s): [mcpgym.client.transport] initialize: [mcpgym.http_client.refused] "
+                    "POST http://127.0.0.1:" +
+                        std::to_string(port) + "/mcp: the connection was refused");
 }
 
 TEST(EpisodeChecks, NoCallAfterEndIsNotJudgedWhenAStdioServerNeverAnswers) {

@@ -106,8 +106,8 @@ const std::vector<HostileCase>& cases() {
       // check's own deadline may come before the calls' deadlines.
       {"stdio_hang", "hang", true, "no answer on stdout within|the implementation hung",
        "no answer on stdout within", ""},
-      {"stdio_garbage", "garbage", true, "[mcpgym.json.invalid]", "[mcpgym.json.invalid]",
-       "client"},
+      {"stdio_garbage", "garbage", true, "a line on stdout is not JSON",
+       "a line on stdout is not JSON", "client"},
       {"stdio_deep_json", "deep-json", true, "[mcpgym.json.too_deep]", "[mcpgym.json.too_deep]",
        "client"},
       {"stdio_endless_line", "endless-line", true, "[mcpgym.client.line_too_long]",

@@ -142,7 +142,9 @@ class ResponseReader {
     return {"mcpgym.http_client.deadline",
             "the call's deadline of " + budget +
                 " ms passed while the answer was still arriving (" + std::to_string(bytes_read_) +
-                " bytes in " + budget + " ms, the last " + milliseconds(deadline_ - last_byte_) +
+                " bytes in " + budget + " ms, the last " +
+                milliseconds(
+                    std::max(deadline_ - last_byte_, decltype(deadline_ - last_byte_)::zero())) +
                 " ms before the deadline: a drip, a stall or an endless stream, not a hang); the "
                 "rest was not read"};
   }

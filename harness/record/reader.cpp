@@ -130,7 +130,7 @@ Expected<std::vector<RecordedStep>, std::string> parse_recording(std::string_vie
       return unexpected("[mcpgym.record.bad_line] " + where + reason);
     };
     BoundedDomBuilder builder;
-    const bool parsed = json::sax_parse(line, &builder);
+    const bool parsed = json::sax_parse(line, &builder);  // bounded-json-ok: depth-limited builder
     if (builder.too_deep) {
       return bad("nested deeper than " + std::to_string(kMaxRecordingDepth) + " levels");
     }

@@ -74,4 +74,10 @@ Expected<nlohmann::json, JsonError> parse_json(std::string_view text, const Json
   return value;
 }
 
+nlohmann::json parse_json_or_discarded(std::string_view text, const JsonLimits& limits) {
+  auto value = parse_json(text, limits);
+  if (!value) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return std::move(value).value();
+}
+
 }  // namespace mcpgym

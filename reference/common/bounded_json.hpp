@@ -41,6 +41,10 @@ struct JsonError {
 Expected<nlohmann::json, JsonError> parse_json(std::string_view text,
                                                const JsonLimits& limits = {});
 
+// parse_json for callers that only ask "is it JSON?": the value, or a
+// discarded value (is_discarded()) when the text was refused for any reason.
+nlohmann::json parse_json_or_discarded(std::string_view text, const JsonLimits& limits = {});
+
 // The deepest nesting of arrays and objects in `text` (strings skipped),
 // scanning no further than the first point where it exceeds `stop_above`.
 // Linear, no recursion, no allocation; the text need not be valid JSON.
