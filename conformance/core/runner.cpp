@@ -1,11 +1,25 @@
 #include "conformance/core/runner.hpp"
 
+#include <chrono>
 #include <exception>
 #include <future>
+#include <string_view>
 #include <thread>
 
 namespace mcpgym::conformance {
 namespace {
+
+// A check that lost its connection (refused, reset, the stdio pipe closed) may
+// have seen the implementation crash: give its exit status a moment to arrive,
+// so the result names the crash rather than the symptom. Any other outcome
+// costs no wait.
+std::chrono::milliseconds exit_grace(const Outcome& outcome) {
+  for (std::string_view sign :
+       {"[mcpgym.http_client.refused]", "[mcpgym.http_client.reset]", "[mcpgym.client.closed]"}) {
+    if (outcome.actual.find(sign) != std::string::npos) return std::chrono::seconds(2);
+  }
+  return std::chrono::milliseconds(0);
+}
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -177,7 +191,7 @@ CheckResult Runner::run_one(const Check& check, milliseconds timeout) {
   result.details = std::move(outcome.details);
   for (auto& n : notes)
     result.details.push_back(std::move(n));
-  if (auto gone = target_->exited()) {
+  if (auto gone = target_->exited_within(exit_grace(outcome))) {
     restart_before_next_ = true;
     return finish(Verdict::kFail,
                   outcome.expected.empty() ? "the implementation keeps running" : outcome.expected,

@@ -73,9 +73,13 @@ Expected<void, std::string> Target::restart() {
 }
 
 std::optional<std::string> Target::exited() {
+  return exited_within(std::chrono::milliseconds(0));
+}
+
+std::optional<std::string> Target::exited_within(std::chrono::milliseconds grace) {
   std::lock_guard lock(mutex_);
   if (!process_) return std::nullopt;
-  auto status = process_->poll_exit();
+  auto status = grace.count() > 0 ? process_->wait_exit(grace) : process_->poll_exit();
   if (!status) return std::nullopt;
   std::string tail = process_->stderr_tail(8);
   return "the implementation exited (" + status->describe() + ")" +

@@ -4,6 +4,7 @@
 // readiness deadline) and restarted on demand: before a check that needs a
 // clean process, and after one that left it dead or hung. A URL target is
 // only reached; a stdio target is a command started once per MCP session.
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -39,6 +40,10 @@ class Target {
   Expected<void, std::string> restart();
   // Spawn: when the process has ended, "exited with <status>; stderr: <tail>".
   std::optional<std::string> exited();
+  // exited(), waiting up to `grace` for an exit that is on its way: a server
+  // that crashed has closed its sockets before its exit status can be read
+  // (its keeper first clears away what it left behind).
+  std::optional<std::string> exited_within(std::chrono::milliseconds grace);
   // Spawn: stops the process now (a hung implementation). Safe from any thread.
   void kill();
   // Spawned process, or null (URL and stdio targets, or not started).

@@ -12,13 +12,6 @@ namespace {
 constexpr std::size_t kMaxSizeLine = 4096;
 constexpr std::size_t kMaxTrailerBytes = 64 * 1024;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string_view without_line_end(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -57,9 +50,9 @@ ChunkedDecoder::Status ChunkedDecoder::feed(std::string_view& in, std::string& o
         const std::string_view line = without_line_end(line_);
         std::uint64_t size = 0;
         std::size_t digits = 0;
-        while (digits < line.size() && hex_value(line[digits]) >= 0) {
+        while (digits < line.size() && hex_digit_value(line[digits]) >= 0) {
           if (digits == 15) return fail("a chunk size has more than 15 hex digits");
-          size = size * 16 + static_cast<std::uint64_t>(hex_value(line[digits]));
+          size = size * 16 + static_cast<std::uint64_t>(hex_digit_value(line[digits]));
           ++digits;
         }
         const std::string_view after = line.substr(digits);

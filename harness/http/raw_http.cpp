@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "harness/http/chunked_body.hpp"
+#include "reference/common/bounded_buffer.hpp"
 
 namespace mcpgym::harness {
 
@@ -25,24 +26,15 @@ std::string milliseconds(Clock::duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
 }
 
-// Bodies grow geometrically up to this size; past it the whole cap is
-// reserved at once.
-constexpr std::size_t kGeometricUpTo = 1024 * 1024;
-
-// Makes room in `body` for `extra` more bytes. Past kGeometricUpTo the cap
-// (and one read) is reserved in one step: pages never written cost no memory,
-// and a large body is never copied to a larger buffer, so a body at the cap
-// costs the cap, not twice it.
+// Bodies grow within their cap plus one read (reference/common/bounded_buffer.hpp).
 void reserve_within(std::string& body, std::size_t extra, std::size_t cap) {
-  const std::size_t needed = body.size() + extra;
-  if (needed <= body.capacity()) return;
-  const std::size_t doubled = std::max(needed, body.capacity() * 2);
-  body.reserve(doubled <= kGeometricUpTo ? doubled : std::max(needed, cap + kReadPiece));
+  mcpgym::reserve_within(body, extra, cap, kReadPiece);
 }
 
 // Gives back the unused part of a whole-cap reservation once the body is complete.
 void release_spare(std::string& body) {
-  if (body.capacity() > kGeometricUpTo && body.capacity() > 2 * body.size()) body.shrink_to_fit();
+  if (body.capacity() > kGeometricGrowthUpTo && body.capacity() > 2 * body.size())
+    body.shrink_to_fit();
 }
 
 bool is_event_stream(const HttpExchange& exchange) {

@@ -35,14 +35,6 @@ HeadParse head_too_large(const HeadLimits& limits) {
                                    " bytes (max_head_bytes) without ending; the rest was not read");
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -69,13 +61,6 @@ bool parse_status_line(std::string_view line, ResponseHead& head) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 HeadParse parse_response_head(std::string_view bytes, const HeadLimits& limits) {
   // A status line shows it is not one from its first bytes: no need to wait for its end.
@@ -119,7 +104,8 @@ HeadParse parse_response_head(std::string_view bytes, const HeadLimits& limits) 
                                     " of the response head is not a header field: \"" +
                                     excerpt(line, kQuoted) + "\"");
     }
-    parse.head.headers.emplace_back(std::string(name), std::string(trim(line.substr(colon + 1))));
+    parse.head.headers.emplace_back(std::string(name),
+                                    std::string(trim_ows(line.substr(colon + 1))));
   }
 }
 
@@ -136,7 +122,7 @@ FramingParse framing_fault(std::string detail) {
 std::string last_coding(std::string_view list) {
   const auto comma = list.rfind(',');
   const std::string_view last =
-      trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
+      trim_ows(comma == std::string_view::npos ? list : list.substr(comma + 1));
   std::string out;
   for (char c : last)
     out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -168,7 +154,7 @@ FramingParse body_framing(const ResponseHead& head, std::string_view request_met
     std::string_view rest = value;
     while (true) {  // "10, 10" is one length said twice
       const auto comma = rest.find(',');
-      const std::string_view item = trim(rest.substr(0, comma));
+      const std::string_view item = trim_ows(rest.substr(0, comma));
       if (item.empty() || item.size() > 18 || !std::all_of(item.begin(), item.end(), is_digit)) {
         return framing_fault("the Content-Length \"" + excerpt(value, kQuoted) +
                              "\" is not a number of bytes");

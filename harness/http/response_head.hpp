@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "reference/common/text.hpp"
+
 namespace mcpgym::harness {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -66,7 +68,7 @@ struct FramingParse {
 // else until the connection closes.
 FramingParse body_framing(const ResponseHead& head, std::string_view request_method);
 
-// Case-insensitive ASCII comparison, for header names.
-bool iequals(std::string_view a, std::string_view b);
+// Case-insensitive ASCII comparison, for header names: mcpgym::iequals.
+using mcpgym::iequals;
 
 }  // namespace mcpgym::harness

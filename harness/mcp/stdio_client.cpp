@@ -12,6 +12,7 @@
 
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
+#include "reference/common/bounded_buffer.hpp"
 
 namespace mcpgym::harness {
 
@@ -227,6 +228,9 @@ class StdioMcpClient final : public detail::ClientBase {
         eof_ = true;
         continue;
       }
+      // Lines grow within their cap: two clients reading endless lines at
+      // once must not each hold twice the cap while the buffer doubles.
+      reserve_within(buffer_, static_cast<std::size_t>(n), options_.max_line_bytes + 1, 0);
       buffer_.append(chunk, static_cast<std::size_t>(n));
     }
   }

@@ -9,4 +9,14 @@ namespace mcpgym {
 // printable ASCII become \xNN, and a cut is marked with "...".
 std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
 
+// ASCII case-insensitive equality (HTTP field names, media types, codings).
+bool iequals(std::string_view a, std::string_view b);
+
+// `text` without leading and trailing spaces and tabs: HTTP's optional
+// whitespace around field values and list elements (RFC 9110 §5.6.3).
+std::string_view trim_ows(std::string_view text);
+
+// 0..15 for a hexadecimal digit, -1 for any other byte (chunk sizes).
+int hex_digit_value(char c);
+
 }  // namespace mcpgym

@@ -64,30 +64,11 @@ bool is_target(std::string_view target) {
   return true;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 // Whether a comma-separated list (Connection, Transfer-Encoding) holds `item`.
 bool list_contains(std::string_view list, std::string_view item) {
   while (!list.empty()) {
     const auto comma = list.find(',');
-    if (iequals(trim(list.substr(0, comma)), item)) return true;
+    if (iequals(trim_ows(list.substr(0, comma)), item)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -184,7 +165,7 @@ HeadParse parse_field_line(std::string_view line, RequestHead& head) {
   if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
     return bad_request("the header line " + quoted(line) + " is not NAME: VALUE");
   }
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = trim_ows(line.substr(colon + 1));
   if (!is_field_value(value)) {
     return bad_request("the header field " + quoted(line.substr(0, colon)) +
                        " holds a control character");
@@ -204,7 +185,7 @@ HeadParse decide_framing(RequestHead& head, const RequestHeadLimits& limits) {
       std::string_view rest = value;
       while (true) {
         const auto comma = rest.find(',');
-        auto parsed = parse_length(trim(rest.substr(0, comma)));
+        auto parsed = parse_length(trim_ows(rest.substr(0, comma)));
         if (!parsed) return bad_request("malformed Content-Length " + quoted(value));
         if (length && *length != parsed->value) {
           return bad_request("conflicting Content-Length values (" + std::to_string(*length) +
@@ -215,7 +196,7 @@ HeadParse decide_framing(RequestHead& head, const RequestHeadLimits& limits) {
         rest.remove_prefix(comma + 1);
       }
     } else if (iequals(name, "Transfer-Encoding")) {
-      if (chunked || !iequals(trim(value), "chunked")) {
+      if (chunked || !iequals(trim_ows(value), "chunked")) {
         return rejected(501, err::kNotImplemented,
                         "Not Implemented: Transfer-Encoding " + quoted(value) +
                             "; this server accepts only chunked");

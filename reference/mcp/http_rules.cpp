@@ -4,28 +4,15 @@
 #include <cctype>
 #include <string>
 
+#include "reference/common/text.hpp"
+
 namespace mcpgym::mcp {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // "type/subtype; q=0.9" -> "type/subtype"
 std::string_view media_type(std::string_view value) {
-  return trim(value.substr(0, value.find(';')));
+  return trim_ows(value.substr(0, value.find(';')));
 }
 
 bool is_ipv4_loopback(std::string_view host) {
@@ -82,7 +69,7 @@ bool is_json_content_type(std::string_view content_type) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  host = trim(host);
+  host = trim_ows(host);
   if (!host.empty() && host.front() == '[') {
     const std::size_t close = host.find(']');
     if (close == std::string_view::npos) return false;
@@ -96,7 +83,7 @@ bool is_loopback_host(std::string_view host) {
 }
 
 bool is_loopback_origin(std::string_view origin) {
-  origin = trim(origin);
+  origin = trim_ows(origin);
   std::string_view rest;
   // Schemes are case-insensitive (RFC 3986 §3.1).
   if (iequals(origin.substr(0, 7), "http://")) {

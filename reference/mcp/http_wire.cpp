@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "reference/common/text.hpp"
 #include "reference/mcp/errors.hpp"
 
 namespace mcpgym::mcp {
@@ -14,13 +15,6 @@ namespace {
 constexpr std::size_t kMaxChunkLine = 1024;
 // Trailer fields after the last chunk are read and dropped, up to this many bytes.
 constexpr std::size_t kMaxTrailerBytes = 64 * 1024;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -129,11 +123,11 @@ ChunkedBodyDecoder::State ChunkedBodyDecoder::feed(std::string_view received) {
         }
         std::size_t size = 0;
         std::size_t digits = 0;
-        for (; digits < nl && hex_value(rest[digits]) >= 0; ++digits) {
+        for (; digits < nl && hex_digit_value(rest[digits]) >= 0; ++digits) {
           if (digits >= 15) {
             return reject(413, err::kPayloadTooLarge, payload_too_large_text(max_body_bytes_));
           }
-          size = size * 16 + static_cast<std::size_t>(hex_value(rest[digits]));
+          size = size * 16 + static_cast<std::size_t>(hex_digit_value(rest[digits]));
         }
         const char after = digits < nl ? rest[digits] : '\n';
         if (digits == 0 ||
