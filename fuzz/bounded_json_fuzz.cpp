@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/bounded_json.hpp"
 #include "fuzz/fuzz_check.hpp"
-#include "reference/common/bounded_json.hpp"
 
 namespace {
 

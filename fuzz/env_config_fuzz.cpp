@@ -2,8 +2,8 @@
 // SEED-*, CONF-*), as any client may send them: no crash, every refusal
 // -32602 with data {"key": ...} naming what was wrong, every accepted map
 // square and within the size limits.
+#include "common/bounded_json.hpp"
 #include "fuzz/fuzz_check.hpp"
-#include "reference/common/bounded_json.hpp"
 #include "reference/gym/env_config.hpp"
 
 namespace {
@@ -11,7 +11,7 @@ namespace {
 using mcpgym::fuzz::require;
 using mcpgym::fuzz::starts_with;
 namespace gym = mcpgym::gym;
-namespace model = mcpgym::model;
+namespace frozenlake = mcpgym::frozenlake;
 
 }  // namespace
 
@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const int side = spec->map.size();
-  require(side >= model::kMinMapSize && side <= model::kMaxMapSize, "map size within limits");
+  require(side >= frozenlake::kMinMapSize && side <= frozenlake::kMaxMapSize,
+          "map size within limits");
   require(spec->seed <= gym::kMaxSeed, "seed within 2^53-1");
   return 0;
 }

@@ -5,9 +5,9 @@
 #include <cctype>
 #include <string>
 
+#include "common/protocol.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "reference/mcp/http_rules.hpp"
-#include "reference/mcp/protocol.hpp"
 
 namespace {
 

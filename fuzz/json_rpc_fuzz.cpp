@@ -6,8 +6,8 @@
 #include <memory>
 #include <optional>
 
+#include "common/bounded_json.hpp"
 #include "fuzz/fuzz_check.hpp"
-#include "reference/common/bounded_json.hpp"
 #include "reference/gym/frozen_lake_app.hpp"
 #include "reference/mcp/dispatcher.hpp"
 #include "reference/mcp/session_store.hpp"

@@ -7,8 +7,8 @@
 #include <string>
 #include <variant>
 
+#include "common/cli.hpp"
 #include "harness/record/recording.hpp"
-#include "reference/common/cli.hpp"
 
 namespace {
 

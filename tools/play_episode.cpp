@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "common/bounded_json.hpp"
+#include "common/cli.hpp"
+#include "common/protocol.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/rollout/policy.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/cli.hpp"
-#include "reference/mcp/protocol.hpp"
 
 namespace {
 

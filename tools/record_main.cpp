@@ -16,14 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "common/bounded_json.hpp"
+#include "common/cli.hpp"
+#include "common/protocol.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/policy.hpp"
 #include "harness/rollout/rollout.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/cli.hpp"
-#include "reference/mcp/protocol.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Determinism (docs/spec.md LAKE-010, SEED-001, LAKE-001, LAKE-003, LAKE-005):
 // the same seed and actions give the same episode; the seed in _extra is the
 // one used; with `gymnasium-maps`, maps and slippery trajectories are the
-// reference model's (reference/model, bit-exact with gymnasium); and the golden
+// reference model's (games/frozenlake, bit-exact with gymnasium); and the golden
 // recordings in fixtures/golden/ replay identically.
 #include <rapidcheck.h>
 #include <rapidcheck/detail/TestListenerAdapter.h>
@@ -16,15 +16,15 @@
 #include <variant>
 #include <vector>
 
+#include "common/bounded_json.hpp"
+#include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/episode.hpp"
 #include "conformance/core/context.hpp"
+#include "games/frozenlake/frozen_lake.hpp"
+#include "games/numpy/pcg64.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/rollout.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/text.hpp"
-#include "reference/model/frozen_lake.hpp"
-#include "reference/model/pcg64.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -160,7 +160,7 @@ Outcome same_episode_check(Context& ctx) {
 // SEED-001, LAKE-001
 
 std::vector<std::string> model_map(int size, double p, std::uint64_t seed) {
-  auto map = model::generate_random_map(size, p, seed);
+  auto map = frozenlake::generate_random_map(size, p, seed);
   return map ? map->rows() : std::vector<std::string>{};
 }
 
@@ -223,10 +223,10 @@ Outcome gymnasium_maps_check(Context& ctx) {
     if (!lake) return Outcome::could_not_run(lake.error());
     auto state = lake->initial_state();
     if (!state) return Outcome::could_not_run("reading game://initial_state: " + state.error());
-    const auto map = model::generate_random_map(c.size, c.p, c.seed);
+    const auto map = frozenlake::generate_random_map(c.size, c.p, c.seed);
     if (!map)
       return Outcome::could_not_run("the model found no map for seed " + std::to_string(c.seed));
-    model::FrozenLake env(*map, false, std::nullopt, c.seed);
+    frozenlake::FrozenLake env(*map, false, std::nullopt, c.seed);
     const json want = {{"map", map->rows()}, {"position", env.initial_position()}};
     const auto get = [&](const char* k) {
       return state->is_object() && state->contains(k) ? (*state)[k] : json();
@@ -249,11 +249,12 @@ Outcome slippery_model_check(Context& ctx) {
   for (const std::uint64_t seed : {7u, 8u, 9u, 1234u}) {
     auto lake = Lake::open(ctx, {{"seed", seed}, {"config", {{"is_slippery", true}}}});
     if (!lake) return Outcome::could_not_run(lake.error());
-    model::FrozenLake env(*model::generate_random_map(4, 0.8, seed), true, std::nullopt, seed);
-    model::Pcg64 actions(seed + 1000);
+    frozenlake::FrozenLake env(*frozenlake::generate_random_map(4, 0.8, seed), true, std::nullopt,
+                               seed);
+    numpy::Pcg64 actions(seed + 1000);
     std::string played;
     for (int step = 1; step <= 16; ++step) {
-      const auto a = static_cast<model::Action>(actions.next_uint64() % 4);
+      const auto a = static_cast<frozenlake::Action>(actions.next_uint64() % 4);
       const std::string name = kActions[static_cast<int>(a)];
       played += name.substr(0, 1);
       const auto want = env.step(a);

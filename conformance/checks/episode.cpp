@@ -3,8 +3,8 @@
 #include <deque>
 #include <utility>
 
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/text.hpp"
+#include "common/bounded_json.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::conformance::episode {
 

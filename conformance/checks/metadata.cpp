@@ -9,7 +9,7 @@
 // whose episodes take 2..9 moves, written with RecordingWriter into the
 // check's temporary directory and read back with read_recording, so the
 // on-disk format is what is judged. The expected episode of every environment
-// comes from the reference model (reference/model), independently of the
+// comes from the reference model (games/frozenlake), independently of the
 // implementation; at each environment's end the control plane is read once
 // more, in the same session, before it is closed.
 #include <map>
@@ -20,13 +20,13 @@
 #include <variant>
 #include <vector>
 
+#include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/episode.hpp"
 #include "conformance/core/context.hpp"
+#include "games/frozenlake/frozen_lake.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/rollout.hpp"
-#include "reference/common/text.hpp"
-#include "reference/model/frozen_lake.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -143,9 +143,9 @@ struct EnvPlan {
 // The model's episode under the same policy object the rollout uses.
 std::vector<json> model_episode(const EnvPlan& plan, int env_index,
                                 const harness::PolicyFactory& factory, int max_steps) {
-  auto map = model::Map::from_rows(plan.desc);
-  model::FrozenLake env(std::get<model::Map>(std::move(map)), false, plan.max_episode_steps,
-                        plan.spec.seed);
+  auto map = frozenlake::Map::from_rows(plan.desc);
+  frozenlake::FrozenLake env(std::get<frozenlake::Map>(std::move(map)), false,
+                             plan.max_episode_steps, plan.spec.seed);
   const json initial = {{"map", plan.desc}, {"position", env.initial_position()}};
   auto policy = factory(env_index, plan.spec.seed);
   std::optional<json> last;
@@ -153,7 +153,7 @@ std::vector<json> model_episode(const EnvPlan& plan, int env_index,
   for (int step = 1; step <= max_steps; ++step) {
     const harness::PolicyView view{env_index, plan.spec.seed, step - 1, &initial,
                                    last ? &*last : nullptr};
-    const auto r = env.step(*model::parse_action(policy->next_action(view)));
+    const auto r = env.step(*frozenlake::parse_action(policy->next_action(view)));
     out.push_back({{"reward", r.reward},
                    {"terminated", r.terminated},
                    {"truncated", r.truncated},

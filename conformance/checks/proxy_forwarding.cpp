@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/episode.hpp"
 #include "conformance/core/context.hpp"
@@ -26,7 +27,6 @@
 #include "harness/mcp/client.hpp"
 #include "harness/rollout/policy.hpp"
 #include "harness/rollout/rollout.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
 namespace {

@@ -15,13 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/episode.hpp"
 #include "conformance/core/context.hpp"
 #include "conformance/core/instrumented_backend.hpp"
 #include "conformance/core/target.hpp"
 #include "harness/mcp/client.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
 namespace {

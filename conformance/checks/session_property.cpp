@@ -5,7 +5,7 @@
 // configuration (non-slippery; SESS-008 says they still evolve apart), and s2
 // with another seed, slippery when the profile claims both `slippery` and
 // `gymnasium-maps` (only then are slippery outcomes predictable, with
-// reference/model's FrozenLake on the same seed), and with a
+// games/frozenlake's FrozenLake on the same seed), and with a
 // max_episode_steps when it claims `truncation`. The model takes each
 // session's map from the implementation's own game://initial_state, so it
 // applies to servers whose maps are not gymnasium's: a non-slippery session is
@@ -50,12 +50,12 @@
 #include <variant>
 #include <vector>
 
+#include "common/bounded_json.hpp"
+#include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/core/context.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/text.hpp"
-#include "reference/model/frozen_lake.hpp"
-#include "reference/model/map.hpp"
+#include "games/frozenlake/frozen_lake.hpp"
+#include "games/frozenlake/map.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -156,7 +156,7 @@ struct SessionModel {
   double reward = 0.0, total = 0.0, prob = 1.0;
   bool terminated = false, truncated = false;
   std::optional<int> max_steps;
-  std::optional<model::FrozenLake> env;  // slippery sessions (gymnasium-maps)
+  std::optional<frozenlake::FrozenLake> env;  // slippery sessions (gymnasium-maps)
 
   int size() const { return static_cast<int>(rows.size()); }
   bool ended() const { return terminated || truncated; }
@@ -172,7 +172,7 @@ struct SessionModel {
   void step(int action) {
     ++steps;
     if (env) {
-      const auto r = env->step(static_cast<model::Action>(action));
+      const auto r = env->step(static_cast<frozenlake::Action>(action));
       position = r.position;
       reward = r.reward;
       terminated = r.terminated;
@@ -327,9 +327,9 @@ std::string Run::execute(const Case& c, std::string& trace) {
              " does not match the session asked for: " + wrong;
     }
     if (specs[i].slippery) {
-      auto map = model::Map::from_rows(m.rows);
+      auto map = frozenlake::Map::from_rows(m.rows);
       if (auto* why = std::get_if<std::string>(&map)) return s + ": the map is not valid: " + *why;
-      m.env.emplace(std::get<model::Map>(std::move(map)), true, specs[i].max_steps,
+      m.env.emplace(std::get<frozenlake::Map>(std::move(map)), true, specs[i].max_steps,
                     static_cast<std::uint64_t>(specs[i].seed));
       if (m.env->initial_position() != m.position) {
         return s + ": gymnasium's reset on seed " + std::to_string(specs[i].seed) +

@@ -23,11 +23,11 @@
 #include <thread>
 #include <vector>
 
+#include "common/bounded_json.hpp"
+#include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
 namespace {

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/episode.hpp"
 #include "conformance/core/context.hpp"
 #include "harness/rollout/rollout.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
 namespace {

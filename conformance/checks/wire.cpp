@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/bounded_json.hpp"
+#include "common/text.hpp"
 #include "harness/mcp/sse.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::conformance::wire {
 

@@ -10,9 +10,9 @@
 #include <optional>
 #include <system_error>
 
+#include "common/fd_io.hpp"
+#include "common/text.hpp"
 #include "conformance/core/glob.hpp"
-#include "reference/common/fd_io.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/expected.hpp"
 #include "conformance/core/check.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::conformance {
 

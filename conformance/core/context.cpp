@@ -2,8 +2,8 @@
 
 #include <system_error>
 
+#include "common/text.hpp"
 #include "conformance/core/target.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::conformance {
 namespace {

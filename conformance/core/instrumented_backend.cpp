@@ -7,7 +7,7 @@
 #include <map>
 #include <system_error>
 
-#include "reference/common/bounded_json.hpp"
+#include "common/bounded_json.hpp"
 
 namespace mcpgym::conformance {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 
 namespace mcpgym::conformance {
 

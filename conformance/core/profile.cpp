@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/bounded_json.hpp"
 #include "harness/process/supervisor.hpp"
-#include "reference/common/bounded_json.hpp"
 
 namespace mcpgym::conformance {
 namespace {

@@ -10,8 +10,8 @@
 #include <set>
 #include <string>
 
+#include "common/expected.hpp"
 #include "conformance/core/check.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::conformance {
 

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "common/cli.hpp"
 #include "conformance/core/baseline.hpp"
 #include "conformance/core/profile.hpp"
 #include "conformance/core/runner.hpp"
-#include "reference/common/cli.hpp"
 
 namespace mcpgym::conformance {
 

@@ -16,8 +16,8 @@
 #include <system_error>
 #include <vector>
 
-#include "reference/common/fd_io.hpp"
-#include "reference/common/random_id.hpp"
+#include "common/fd_io.hpp"
+#include "common/random_id.hpp"
 
 namespace mcpgym::conformance {
 

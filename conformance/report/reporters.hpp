@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/expected.hpp"
 #include "conformance/core/runner.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::conformance {
 

@@ -23,10 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "common/bounded_json.hpp"
+#include "common/fd_io.hpp"
 #include "conformance/tests/support.hpp"
 #include "harness/process/supervisor.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/fd_io.hpp"
 
 extern char** environ;
 

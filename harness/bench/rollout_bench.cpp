@@ -14,10 +14,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/cli.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/rollout/rollout.hpp"
-#include "reference/common/cli.hpp"
 
 namespace {
 

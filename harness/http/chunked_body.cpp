@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "reference/common/text.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::harness {
 

@@ -4,8 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/bounded_buffer.hpp"
 #include "harness/http/chunked_body.hpp"
-#include "reference/common/bounded_buffer.hpp"
 
 namespace mcpgym::harness {
 
@@ -26,7 +26,7 @@ std::string milliseconds(Clock::duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
 }
 
-// Bodies grow within their cap plus one read (reference/common/bounded_buffer.hpp).
+// Bodies grow within their cap plus one read (common/bounded_buffer.hpp).
 void reserve_within(std::string& body, std::size_t extra, std::size_t cap) {
   mcpgym::reserve_within(body, extra, cap, kReadPiece);
 }

@@ -19,9 +19,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/expected.hpp"
 #include "harness/http/response_head.hpp"
 #include "harness/http/socket.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::harness {
 

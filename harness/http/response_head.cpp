@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "reference/common/text.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::harness {
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "reference/common/text.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::harness {
 

@@ -15,10 +15,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/bounded_json.hpp"
+#include "common/expected.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::harness {
 

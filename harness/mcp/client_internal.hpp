@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/text.hpp"
 #include "harness/http/sigpipe_guard.hpp"
 #include "harness/mcp/client.hpp"
-#include "reference/common/text.hpp"
 
 namespace mcpgym::harness::detail {
 
@@ -18,7 +18,7 @@ inline constexpr std::size_t kReceivedExcerpt = 300;
 
 // A bounded, printable rendering of untrusted bytes: printable ASCII as is,
 // every other byte as \xNN, "..." when cut.
-using mcpgym::excerpt;  // reference/common/text.hpp
+using mcpgym::excerpt;  // common/text.hpp
 
 // JSON text that never throws: invalid UTF-8 in strings is replaced.
 std::string dump(const json& value);

@@ -2,10 +2,10 @@
 #include <cctype>
 #include <string>
 
+#include "common/protocol.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
 #include "harness/mcp/sse.hpp"
-#include "reference/mcp/protocol.hpp"
 
 namespace mcpgym::harness {
 

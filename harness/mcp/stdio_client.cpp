@@ -10,9 +10,9 @@
 #include <set>
 #include <string>
 
+#include "common/bounded_buffer.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
-#include "reference/common/bounded_buffer.hpp"
 
 namespace mcpgym::harness {
 

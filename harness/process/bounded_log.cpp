@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "reference/common/fd_io.hpp"
+#include "common/fd_io.hpp"
 
 namespace mcpgym::harness::internal {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 
 namespace mcpgym::harness::internal {
 

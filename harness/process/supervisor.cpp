@@ -41,11 +41,11 @@
 #include <regex>
 #include <thread>
 
+#include "common/fd_io.hpp"
+#include "common/log.hpp"
 #include "harness/process/bounded_log.hpp"
 #include "harness/process/internal.hpp"
 #include "harness/process/keeper.hpp"
-#include "reference/common/fd_io.hpp"
-#include "reference/common/log.hpp"
 
 extern char** environ;
 

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 
 namespace mcpgym::harness {
 

@@ -6,9 +6,9 @@
 #include <map>
 #include <system_error>
 
+#include "common/fd_io.hpp"
 #include "harness/record/excerpt.hpp"
 #include "harness/record/recording.hpp"
-#include "reference/common/fd_io.hpp"
 
 namespace mcpgym::harness {
 

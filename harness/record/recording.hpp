@@ -33,7 +33,7 @@
 #include <utility>
 #include <vector>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 
 namespace mcpgym::harness {
 

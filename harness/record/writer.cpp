@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <system_error>
 
+#include "common/random_id.hpp"
 #include "harness/record/excerpt.hpp"
 #include "harness/record/recording.hpp"
-#include "reference/common/random_id.hpp"
 
 namespace mcpgym::harness {
 

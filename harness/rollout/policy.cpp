@@ -5,8 +5,8 @@
 #include <map>
 #include <optional>
 
-#include "reference/common/bounded_json.hpp"
-#include "reference/model/pcg64.hpp"
+#include "common/bounded_json.hpp"
+#include "games/numpy/pcg64.hpp"
 
 namespace mcpgym::harness {
 
@@ -32,7 +32,7 @@ class RandomPolicy final : public Policy {
   std::string next_action(const PolicyView&) override { return kActions[rng_.next_uint64() % 4]; }
 
  private:
-  model::Pcg64 rng_;
+  numpy::Pcg64 rng_;
 };
 
 // The map and the agent's cell, as far as the environment shows them. A

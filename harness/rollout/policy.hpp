@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/expected.hpp"
 #include "harness/record/recording.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::harness {
 

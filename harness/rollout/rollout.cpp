@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "reference/common/bounded_json.hpp"
+#include "common/bounded_json.hpp"
 
 namespace mcpgym::harness {
 

@@ -44,11 +44,11 @@
 #include <thread>
 #include <vector>
 
+#include "common/bounded_json.hpp"
+#include "common/cli.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/rollout/rollout.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/cli.hpp"
 
 namespace {
 

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "common/cli.hpp"
 #include "harness/http/raw_http.hpp"
-#include "reference/common/cli.hpp"
 
 extern char** environ;
 

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <string>
 
-#include "reference/common/random_id.hpp"
-#include "reference/mcp/errors.hpp"
-#include "reference/mcp/protocol.hpp"
-#include "reference/model/random_map.hpp"
+#include "common/error_ids.hpp"
+#include "common/protocol.hpp"
+#include "common/random_id.hpp"
+#include "games/frozenlake/random_map.hpp"
 
 namespace mcpgym::gym {
 
@@ -89,7 +89,7 @@ Expected<ConfigValues, RpcError> read_config(const json& config) {
       return unexpected(bad_value("config.map_name", "\"4x4\" or \"8x8\"", *v));
   }
   if (const json* v = member(config, "size")) {
-    auto size = read_int(*v, "config.size", model::kMinMapSize, model::kMaxMapSize);
+    auto size = read_int(*v, "config.size", frozenlake::kMinMapSize, frozenlake::kMaxMapSize);
     if (!size) return unexpected(size.error());
     out.size = *size;
     out.size_given = true;
@@ -124,14 +124,14 @@ Expected<ConfigValues, RpcError> read_config(const json& config) {
   return out;
 }
 
-Expected<model::Map, RpcError> build_map(const ConfigValues& c, std::uint64_t seed) {
+Expected<frozenlake::Map, RpcError> build_map(const ConfigValues& c, std::uint64_t seed) {
   if (c.desc) {
-    auto parsed = model::Map::from_rows(*c.desc);
+    auto parsed = frozenlake::Map::from_rows(*c.desc);
     if (auto* why = std::get_if<std::string>(&parsed)) {
       return unexpected(invalid(err::kInvalidConfigValue, "config.desc",
                                 "config.desc is not a valid map: " + *why));
     }
-    auto map = std::get<model::Map>(std::move(parsed));
+    auto map = std::get<frozenlake::Map>(std::move(parsed));
     if (c.size_given && map.size() != c.size) {
       return unexpected(invalid(err::kInvalidConfigValue, "config.size",
                                 "config.size is " + std::to_string(c.size) +
@@ -140,12 +140,12 @@ Expected<model::Map, RpcError> build_map(const ConfigValues& c, std::uint64_t se
     }
     return map;
   }
-  auto map = model::generate_random_map(c.size, c.p, seed);
+  auto map = frozenlake::generate_random_map(c.size, c.p, seed);
   if (!map) {
     return unexpected(invalid(err::kNoValidMap, "config.p",
                               "no " + std::to_string(c.size) + "x" + std::to_string(c.size) +
                                   " map with a path from S to G was found in " +
-                                  std::to_string(model::kDefaultMaxMapAttempts) +
+                                  std::to_string(frozenlake::kDefaultMaxMapAttempts) +
                                   " boards with config.p = " + mcp::excerpt(json(c.p).dump()) +
                                   "; raise config.p or give config.desc"));
   }

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <optional>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
+#include "common/protocol.hpp"
+#include "games/frozenlake/map.hpp"
 #include "reference/mcp/json_rpc.hpp"
-#include "reference/mcp/protocol.hpp"
-#include "reference/model/map.hpp"
 
 namespace mcpgym::gym {
 
@@ -16,7 +16,7 @@ using mcp::kMaxSeed;  // SEED-003
 
 struct EnvSpec {
   std::uint64_t seed;
-  model::Map map;
+  frozenlake::Map map;
   bool is_slippery;
   std::optional<int> max_episode_steps;
 };

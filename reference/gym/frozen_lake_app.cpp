@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "common/error_ids.hpp"
+#include "common/protocol.hpp"
 #include "reference/gym/env_config.hpp"
 #include "reference/gym/payloads.hpp"
-#include "reference/mcp/errors.hpp"
-#include "reference/mcp/protocol.hpp"
 
 namespace mcpgym::gym {
 
@@ -78,11 +78,11 @@ mcp::RpcError invalid_params(const std::string& text) {
 
 // The map with every hole frozen over, on which the model plays holes as
 // ordinary frozen cells (the no-hole-termination fault).
-model::Map without_holes(const model::Map& map) {
+frozenlake::Map without_holes(const frozenlake::Map& map) {
   auto rows = map.rows();
   for (auto& row : rows)
     std::replace(row.begin(), row.end(), 'H', 'F');
-  return std::get<model::Map>(model::Map::from_rows(rows));
+  return std::get<frozenlake::Map>(frozenlake::Map::from_rows(rows));
 }
 
 // The initialize params without clientInfo._extra.seed (the ignore-seed fault).
@@ -107,10 +107,10 @@ struct Episode {
   }
 
   std::mutex mutex;
-  model::FrozenLake env;
+  frozenlake::FrozenLake env;
   // no-hole-termination: the real map, which the payloads show while the
   // environment plays on the map without holes.
-  std::optional<model::Map> shown_map;
+  std::optional<frozenlake::Map> shown_map;
   // stale-status: {"reward", "status", "info"} as they were before the most
   // recent step; null before the first step.
   json before_last_step;
@@ -192,13 +192,13 @@ class FrozenLakeSession final : public mcp::Session {
                                               : "Argument \"action\" must be a string") +
               "; expected one of LEFT, DOWN, RIGHT, UP"));
     }
-    const auto action = model::parse_action(action_it->get<std::string>());
+    const auto action = frozenlake::parse_action(action_it->get<std::string>());
     if (!action) {
       return tool_error(err::message(
           err::kInvalidAction, "Invalid action \"" + mcp::excerpt(action_it->get<std::string>()) +
                                    "\"; expected one of LEFT, DOWN, RIGHT, UP"));
     }
-    model::FrozenLake& env = episode_->env;
+    frozenlake::FrozenLake& env = episode_->env;
     if ((shown_terminated() || env.truncated()) && !faults_.moves_after_end) {
       return tool_error(err::message(
           err::kEpisodeOver, std::string("The episode has ended (") +
@@ -222,7 +222,7 @@ class FrozenLakeSession final : public mcp::Session {
 
   // terminate-after-first-step reports every episode terminated once it has a step.
   bool shown_terminated() const {
-    const model::FrozenLake& env = episode_->env;
+    const frozenlake::FrozenLake& env = episode_->env;
     return env.terminated() || (faults_.terminate_after_first_step && env.step_count() >= 1);
   }
 
@@ -246,7 +246,7 @@ class FrozenLakeSession final : public mcp::Session {
   }
 
   json initial_state() const {
-    const model::FrozenLake& env = episode_->env;
+    const frozenlake::FrozenLake& env = episode_->env;
     json payload = initial_state_payload(env);
     if (const auto& map = episode_->shown_map) {
       payload["grid"] = map->render(env.initial_position());
@@ -257,7 +257,7 @@ class FrozenLakeSession final : public mcp::Session {
 
   // Reward, status or info as of now.
   json current_control(std::string_view name) const {
-    const model::FrozenLake& env = episode_->env;
+    const frozenlake::FrozenLake& env = episode_->env;
     if (name == "reward") return reward_payload(env);
     if (name == "info") return info_payload(env);
     json status = status_payload(env);

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 #include "reference/mcp/json_rpc.hpp"
 
 namespace mcpgym::mcp {

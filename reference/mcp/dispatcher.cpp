@@ -2,9 +2,9 @@
 
 #include <exception>
 
-#include "reference/common/log.hpp"
-#include "reference/mcp/errors.hpp"
-#include "reference/mcp/protocol.hpp"
+#include "common/error_ids.hpp"
+#include "common/log.hpp"
+#include "common/protocol.hpp"
 
 namespace mcpgym::mcp {
 

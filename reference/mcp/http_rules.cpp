@@ -4,7 +4,7 @@
 #include <cctype>
 #include <string>
 
-#include "reference/common/text.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::mcp {
 

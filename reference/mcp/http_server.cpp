@@ -4,11 +4,11 @@
 #include <cctype>
 #include <thread>
 
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/log.hpp"
-#include "reference/mcp/errors.hpp"
+#include "common/bounded_json.hpp"
+#include "common/error_ids.hpp"
+#include "common/log.hpp"
+#include "common/protocol.hpp"
 #include "reference/mcp/http_rules.hpp"
-#include "reference/mcp/protocol.hpp"
 
 namespace mcpgym::mcp {
 

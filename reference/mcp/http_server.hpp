@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 #include "reference/mcp/application.hpp"
 #include "reference/mcp/dispatcher.hpp"
 #include "reference/mcp/http_transport.hpp"

@@ -15,8 +15,8 @@
 #include <optional>
 #include <system_error>
 
-#include "reference/common/log.hpp"
-#include "reference/mcp/errors.hpp"
+#include "common/error_ids.hpp"
+#include "common/log.hpp"
 
 namespace mcpgym::mcp {
 

@@ -23,7 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 #include "reference/mcp/http_wire.hpp"
 
 namespace mcpgym::mcp {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "reference/common/text.hpp"
-#include "reference/mcp/errors.hpp"
+#include "common/error_ids.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::mcp {
 

@@ -1,7 +1,7 @@
 #include "reference/mcp/json_rpc.hpp"
 
-#include "reference/mcp/errors.hpp"
-#include "reference/mcp/protocol.hpp"
+#include "common/error_ids.hpp"
+#include "common/protocol.hpp"
 
 namespace mcpgym::mcp {
 

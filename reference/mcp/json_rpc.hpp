@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "reference/common/expected.hpp"
-#include "reference/common/text.hpp"
+#include "common/expected.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::mcp {
 
@@ -20,7 +20,7 @@ struct RpcError {
   bool operator==(const RpcError&) const = default;
 };
 
-// `id` is a stable identifier from reference/mcp/errors.hpp.
+// `id` is a stable identifier from common/error_ids.hpp.
 RpcError rpc_error(int code, std::string_view id, std::string_view text, json data = nullptr);
 
 // What a method handler produces: a result object, or a JSON-RPC error.
@@ -47,7 +47,7 @@ Expected<Message, InvalidMessage> classify(const json& msg);
 json make_result(const json& id, json result);
 json make_error(const json& id, const RpcError& error);
 
-using mcpgym::excerpt;  // reference/common/text.hpp
+using mcpgym::excerpt;  // common/text.hpp
 
 // The same for an untrusted JSON value. Scalars are shown as JSON; arrays and
 // objects only by kind and size, because serializing them recurses once per

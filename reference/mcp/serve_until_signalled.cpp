@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "reference/common/log.hpp"
-#include "reference/common/signals.hpp"
+#include "common/log.hpp"
+#include "common/signals.hpp"
 
 namespace mcpgym::mcp {
 

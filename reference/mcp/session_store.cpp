@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "reference/common/random_id.hpp"
+#include "common/random_id.hpp"
 
 namespace mcpgym::mcp {
 

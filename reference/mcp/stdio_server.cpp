@@ -8,10 +8,10 @@
 #include <cerrno>
 #include <system_error>
 
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/fd_io.hpp"
-#include "reference/mcp/errors.hpp"
-#include "reference/mcp/protocol.hpp"
+#include "common/bounded_json.hpp"
+#include "common/error_ids.hpp"
+#include "common/fd_io.hpp"
+#include "common/protocol.hpp"
 
 namespace mcpgym::mcp {
 

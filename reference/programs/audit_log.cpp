@@ -7,8 +7,8 @@
 #include <cstring>
 #include <system_error>
 
-#include "reference/common/fd_io.hpp"
-#include "reference/common/log.hpp"
+#include "common/fd_io.hpp"
+#include "common/log.hpp"
 
 namespace mcpgym {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "reference/common/expected.hpp"
+#include "common/expected.hpp"
 #include "reference/mcp/http_server.hpp"
 
 namespace mcpgym {

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <utility>
 
-#include "reference/common/cli.hpp"
-#include "reference/common/log.hpp"
-#include "reference/common/signals.hpp"
+#include "common/cli.hpp"
+#include "common/log.hpp"
+#include "common/signals.hpp"
 #include "reference/gym/env_config.hpp"
 #include "reference/gym/frozen_lake_app.hpp"
 #include "reference/mcp/http_server.hpp"

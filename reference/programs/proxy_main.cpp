@@ -8,8 +8,8 @@
 #include <iostream>
 #include <string_view>
 
-#include "reference/common/cli.hpp"
-#include "reference/common/log.hpp"
+#include "common/cli.hpp"
+#include "common/log.hpp"
 #include "reference/mcp/http_server.hpp"
 #include "reference/mcp/serve_until_signalled.hpp"
 #include "reference/proxy/backend_command.hpp"

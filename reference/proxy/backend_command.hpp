@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "common/expected.hpp"
 #include "harness/process/supervisor.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::proxy {
 

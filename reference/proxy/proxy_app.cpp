@@ -1,9 +1,9 @@
 #include "reference/proxy/proxy_app.hpp"
 
+#include "common/log.hpp"
+#include "common/protocol.hpp"
+#include "common/random_id.hpp"
 #include "harness/mcp/client.hpp"
-#include "reference/common/log.hpp"
-#include "reference/common/random_id.hpp"
-#include "reference/mcp/protocol.hpp"
 
 namespace mcpgym::proxy {
 

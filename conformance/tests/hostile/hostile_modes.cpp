@@ -9,7 +9,7 @@
 #include <random>
 #include <thread>
 
-#include "reference/common/fd_io.hpp"
+#include "common/fd_io.hpp"
 
 namespace mcpgym::hostile {
 namespace {

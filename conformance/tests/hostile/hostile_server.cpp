@@ -15,10 +15,10 @@
 #include <string>
 #include <thread>
 
+#include "common/bounded_json.hpp"
+#include "common/cli.hpp"
+#include "common/fd_io.hpp"
 #include "conformance/tests/hostile/hostile_modes.hpp"
-#include "reference/common/bounded_json.hpp"
-#include "reference/common/cli.hpp"
-#include "reference/common/fd_io.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <system_error>
 #include <thread>
 
+#include "common/fd_io.hpp"
 #include "harness/mcp/client.hpp"
-#include "reference/common/fd_io.hpp"
 #include "reference/gym/frozen_lake_app.hpp"
 #include "reference/mcp/stdio_server.hpp"
 #include "reference/testkit/pipe.hpp"

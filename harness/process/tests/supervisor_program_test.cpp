@@ -10,9 +10,9 @@
 
 #include <map>
 
+#include "common/fd_io.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/process/tests/support.hpp"
-#include "reference/common/fd_io.hpp"
 
 extern char** environ;
 

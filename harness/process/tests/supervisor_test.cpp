@@ -11,10 +11,10 @@
 #include <set>
 #include <thread>
 
+#include "common/fd_io.hpp"
 #include "harness/process/bounded_log.hpp"
 #include "harness/process/keeper.hpp"
 #include "harness/process/tests/support.hpp"
-#include "reference/common/fd_io.hpp"
 
 namespace mcpgym::harness {
 namespace {

@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "games/frozenlake/frozen_lake.hpp"
 #include "harness/rollout/policy.hpp"
-#include "reference/model/frozen_lake.hpp"
 
 namespace mcpgym::harness::testing_oracle {
 
@@ -21,7 +21,7 @@ struct ExpectedStep {
   double total_reward;
 };
 
-inline json initial_state_of(const model::FrozenLake& env) {
+inline json initial_state_of(const frozenlake::FrozenLake& env) {
   return {{"map", env.map().rows()}, {"position", env.initial_position()}};
 }
 
@@ -30,15 +30,15 @@ inline std::vector<ExpectedStep> expected_episode(std::uint64_t seed, const Poli
                                                   int env_index, int max_steps, int size = 4,
                                                   bool slippery = false,
                                                   std::optional<int> max_episode_steps = {}) {
-  model::FrozenLake env(*model::generate_random_map(size, 0.8, seed), slippery, max_episode_steps,
-                        seed);
+  frozenlake::FrozenLake env(*frozenlake::generate_random_map(size, 0.8, seed), slippery,
+                             max_episode_steps, seed);
   const json initial = initial_state_of(env);
   auto policy = factory(env_index, seed);
   std::vector<ExpectedStep> steps;
   std::optional<json> last;
   for (int step = 1; step <= max_steps; ++step) {
     const PolicyView view{env_index, seed, step - 1, &initial, last ? &*last : nullptr};
-    const auto action = model::parse_action(policy->next_action(view));
+    const auto action = frozenlake::parse_action(policy->next_action(view));
     const auto r = env.step(*action);
     steps.push_back({r.position, r.reward, r.terminated, r.truncated, env.total_reward()});
     last = json{{"position", r.position}};

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "games/frozenlake/random_map.hpp"
 #include "reference/mcp/tests/printers.hpp"
-#include "reference/model/random_map.hpp"
 
 namespace mcpgym::gym {
 namespace {
@@ -59,8 +59,8 @@ RpcError bad_seed(const std::string& shown) {
                      shown);
 }
 
-model::Map random_map(int size, double p, std::uint64_t seed) {
-  return model::generate_random_map(size, p, seed).value();
+frozenlake::Map random_map(int size, double p, std::uint64_t seed) {
+  return frozenlake::generate_random_map(size, p, seed).value();
 }
 
 TEST(EnvConfig, DefaultsAre4x4P08NotSlipperyNeverTruncated_CONF001) {

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "reference/common/fd_io.hpp"
+#include "common/fd_io.hpp"
 #include "reference/mcp/stdio_server.hpp"
 #include "reference/testkit/pipe.hpp"
 

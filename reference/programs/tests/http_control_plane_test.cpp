@@ -1,7 +1,7 @@
 // CTRL-001..CTRL-010 over real loopback HTTP: control:// resources and GET /control/*.
 #include <gtest/gtest.h>
 
-#include "reference/model/frozen_lake.hpp"
+#include "games/frozenlake/frozen_lake.hpp"
 #include "reference/programs/tests/support/in_process_server.hpp"
 #include "reference/programs/tests/support/wire.hpp"
 
@@ -24,20 +24,20 @@ json status(bool terminated, bool truncated, int steps, double total) {
 }
 
 // What the model says each payload holds, written out field by field.
-json expected_reward(const model::FrozenLake& m) {
+json expected_reward(const frozenlake::FrozenLake& m) {
   return {{"reward", m.last_reward()}, {"step_count", m.step_count()}};
 }
-json expected_status(const model::FrozenLake& m) {
+json expected_status(const frozenlake::FrozenLake& m) {
   return status(m.terminated(), m.truncated(), m.step_count(), m.total_reward());
 }
-json expected_info(const model::FrozenLake& m) {
+json expected_info(const frozenlake::FrozenLake& m) {
   return m.last_prob() ? json{{"prob", *m.last_prob()}} : json::object();
 }
 
 // After every step: all three control resources and all four /control/*
 // reads agree with the model (never a step stale), and the two forms agree.
 void ExpectControlPlaneMatches(RawHttpClient& client, const std::string& session,
-                               const model::FrozenLake& m, const json& initial) {
+                               const frozenlake::FrozenLake& m, const json& initial) {
   json reward = read_payload(client, session, "control://reward");
   json state = read_payload(client, session, "control://status");
   json info = read_payload(client, session, "control://info");
@@ -53,11 +53,11 @@ void ExpectControlPlaneMatches(RawHttpClient& client, const std::string& session
   EXPECT_EQ(read_payload(client, session, "game://initial_state"), initial);
 }
 
-model::FrozenLake model_for(const json& initial, bool slippery, std::optional<int> max_steps,
-                            std::uint64_t seed) {
-  return model::FrozenLake(
-      std::get<model::Map>(model::Map::from_rows(initial["map"].get<std::vector<std::string>>())),
-      slippery, max_steps, seed);
+frozenlake::FrozenLake model_for(const json& initial, bool slippery, std::optional<int> max_steps,
+                                 std::uint64_t seed) {
+  return frozenlake::FrozenLake(std::get<frozenlake::Map>(frozenlake::Map::from_rows(
+                                    initial["map"].get<std::vector<std::string>>())),
+                                slippery, max_steps, seed);
 }
 
 TEST_F(HttpControlPlane, ResourcesListNamesTheFourResources_CTRL001) {
@@ -122,14 +122,14 @@ TEST_F(HttpControlPlane, WinningEpisodeControlPlaneIsNeverStale_CTRL007) {
   auto client = Client();
   const std::string session = open(client, seeded_extra(8, classic_config()));
   json initial = read_payload(client, session, "game://initial_state");
-  model::FrozenLake m = model_for(initial, false, std::nullopt, 8);
+  frozenlake::FrozenLake m = model_for(initial, false, std::nullopt, 8);
   ExpectControlPlaneMatches(client, session, m, initial);
   const std::vector<std::pair<const char*, int>> walk = {
       {"DOWN", 4}, {"DOWN", 8}, {"RIGHT", 9}, {"RIGHT", 10}, {"DOWN", 14}, {"RIGHT", 15}};
   for (const auto& [action, position] : walk) {
     SCOPED_TRACE(action);
     json moved = lake_move(client, session, action);
-    m.step(*model::parse_action(action));
+    m.step(*frozenlake::parse_action(action));
     EXPECT_EQ(moved["structuredContent"]["position"], position);
     EXPECT_EQ(moved["structuredContent"]["position"], m.position());
     EXPECT_EQ(moved["structuredContent"]["grid"], m.grid());
@@ -146,10 +146,10 @@ TEST_F(HttpControlPlane, HoleEpisodeTerminatesWithoutReward_CTRL007) {
   auto client = Client();
   const std::string session = open(client, seeded_extra(8, classic_config()));
   json initial = read_payload(client, session, "game://initial_state");
-  model::FrozenLake m = model_for(initial, false, std::nullopt, 8);
+  frozenlake::FrozenLake m = model_for(initial, false, std::nullopt, 8);
   for (const char* action : {"RIGHT", "DOWN"}) {
     lake_move(client, session, action);
-    m.step(*model::parse_action(action));
+    m.step(*frozenlake::parse_action(action));
     ExpectControlPlaneMatches(client, session, m, initial);
   }
   EXPECT_EQ(read_payload(client, session, "control://status"), status(true, false, 2, 0.0));
@@ -161,10 +161,10 @@ TEST_F(HttpControlPlane, TruncationShowsInStatus_CTRL007) {
   auto client = Client();
   const std::string session = open(client, seeded_extra(8, classic_config(false, 3)));
   json initial = read_payload(client, session, "game://initial_state");
-  model::FrozenLake m = model_for(initial, false, 3, 8);
+  frozenlake::FrozenLake m = model_for(initial, false, 3, 8);
   for (const char* action : {"LEFT", "RIGHT", "LEFT"}) {
     lake_move(client, session, action);
-    m.step(*model::parse_action(action));
+    m.step(*frozenlake::parse_action(action));
     ExpectControlPlaneMatches(client, session, m, initial);
   }
   EXPECT_EQ(read_payload(client, session, "control://status"), status(false, true, 3, 0.0));
@@ -188,13 +188,13 @@ TEST_F(HttpControlPlane, SlipperyEpisodeMatchesTheModelStepByStep_CTRL007) {
       client,
       seeded_extra(4242, {{"map_name", "8x8"}, {"is_slippery", true}, {"max_episode_steps", 50}}));
   json initial = read_payload(client, session, "game://initial_state");
-  model::FrozenLake m = model_for(initial, true, 50, 4242);
+  frozenlake::FrozenLake m = model_for(initial, true, 50, 4242);
   const std::vector<const char*> script = {"RIGHT", "DOWN", "DOWN", "RIGHT", "UP", "LEFT"};
   int steps = 0;
   while (!m.ended()) {
     const char* action = script[static_cast<std::size_t>(steps) % script.size()];
     json moved = lake_move(client, session, action);
-    m.step(*model::parse_action(action));
+    m.step(*frozenlake::parse_action(action));
     ++steps;
     ASSERT_EQ(moved["structuredContent"]["position"], m.position()) << "step " << steps;
     ExpectControlPlaneMatches(client, session, m, initial);

@@ -2,8 +2,8 @@
 // clientInfo._extra does to the session's environment.
 #include <gtest/gtest.h>
 
+#include "games/frozenlake/random_map.hpp"
 #include "reference/gym/frozen_lake_app.hpp"
-#include "reference/model/random_map.hpp"
 #include "reference/programs/tests/support/in_process_server.hpp"
 #include "reference/programs/tests/support/wire.hpp"
 
@@ -19,7 +19,7 @@ json initial_state(RawHttpClient& client, const json& extra) {
 }
 
 std::vector<std::string> model_map(int size, double p, std::uint64_t seed) {
-  auto map = model::generate_random_map(size, p, seed);
+  auto map = frozenlake::generate_random_map(size, p, seed);
   if (!map) throw WireFailure("the model found no map");
   return map->rows();
 }

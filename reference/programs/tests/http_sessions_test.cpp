@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "reference/model/frozen_lake.hpp"
+#include "games/frozenlake/frozen_lake.hpp"
 #include "reference/programs/tests/support/in_process_server.hpp"
 #include "reference/programs/tests/support/wire.hpp"
 
@@ -187,19 +187,20 @@ TEST_F(HttpSessions, SameSessionReachesTheSameEnvironmentAcrossAMix_SESS007) {
   const std::string session =
       open(client, seeded_extra(77, {{"map_name", "8x8"}, {"is_slippery", true}}));
   json initial = read_payload(client, session, "game://initial_state");
-  model::FrozenLake model(
-      std::get<model::Map>(model::Map::from_rows(initial["map"].get<std::vector<std::string>>())),
-      true, std::nullopt, 77);
+  frozenlake::FrozenLake model(std::get<frozenlake::Map>(frozenlake::Map::from_rows(
+                                   initial["map"].get<std::vector<std::string>>())),
+                               true, std::nullopt, 77);
   ASSERT_EQ(initial["position"], model.position());
-  const std::array<model::Action, 4> actions = {model::Action::kRight, model::Action::kDown,
-                                                model::Action::kRight, model::Action::kDown};
+  const std::array<frozenlake::Action, 4> actions = {
+      frozenlake::Action::kRight, frozenlake::Action::kDown, frozenlake::Action::kRight,
+      frozenlake::Action::kDown};
   for (int i = 0; i < 12 && !model.ended(); ++i) {
-    const model::Action action = actions[static_cast<std::size_t>(i) % actions.size()];
+    const frozenlake::Action action = actions[static_cast<std::size_t>(i) % actions.size()];
     const auto exchange = post_json(
         client,
         rpc_request(i, "tools/call",
                     {{"name", "lake_move"},
-                     {"arguments", {{"action", std::string(model::action_name(action))}}}}),
+                     {"arguments", {{"action", std::string(frozenlake::action_name(action))}}}}),
         session);
     // The session id is never reissued.
     EXPECT_TRUE(!exchange.has_header("Mcp-Session-Id") ||

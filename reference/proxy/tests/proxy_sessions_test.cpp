@@ -7,12 +7,12 @@
 #include <regex>
 #include <set>
 
+#include "games/frozenlake/frozen_lake.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/policy.hpp"
 #include "harness/rollout/rollout.hpp"
 #include "harness/rollout/tests/model_oracle.hpp"
 #include "harness/rollout/tests/spy_connector.hpp"
-#include "reference/model/frozen_lake.hpp"
 #include "reference/proxy/tests/support.hpp"
 
 namespace mcpgym::proxy::testing {
@@ -127,12 +127,12 @@ TEST_F(ProxySessions, SixteenEnvironmentsEndAtTheirOwnStepsLikeOneBackend_PROXY0
 // A seed on which RIGHT, then DOWN, and DOWN alone, are safe, non-terminal moves.
 std::uint64_t seed_with_safe_moves() {
   for (std::uint64_t seed = 0;; ++seed) {
-    auto map = *model::generate_random_map(4, 0.8, seed);
-    model::FrozenLake a(map, false, std::nullopt, seed);
-    model::FrozenLake b(map, false, std::nullopt, seed);
-    const auto r1 = a.step(model::Action::kRight);
-    const auto r2 = a.step(model::Action::kDown);
-    const auto r3 = b.step(model::Action::kDown);
+    auto map = *frozenlake::generate_random_map(4, 0.8, seed);
+    frozenlake::FrozenLake a(map, false, std::nullopt, seed);
+    frozenlake::FrozenLake b(map, false, std::nullopt, seed);
+    const auto r1 = a.step(frozenlake::Action::kRight);
+    const auto r2 = a.step(frozenlake::Action::kDown);
+    const auto r3 = b.step(frozenlake::Action::kDown);
     if (!r1.terminated && !r2.terminated && !r3.terminated && r1.position != r3.position) {
       return seed;
     }
@@ -143,8 +143,9 @@ TEST_F(ProxySessions, TwoSessionsOnTheSameSeedAreIsolated_SESS008_PROXY001) {
   auto proxy = start_proxy({"--backend", frozenlake_template()});
   ASSERT_TRUE(proxy) << proxy.error();
   const std::uint64_t seed = seed_with_safe_moves();
-  model::FrozenLake model_a(*model::generate_random_map(4, 0.8, seed), false, std::nullopt, seed);
-  model::FrozenLake model_b = model_a;
+  frozenlake::FrozenLake model_a(*frozenlake::generate_random_map(4, 0.8, seed), false,
+                                 std::nullopt, seed);
+  frozenlake::FrozenLake model_b = model_a;
 
   auto a = proxy->client();
   auto b = proxy->client();
@@ -161,8 +162,8 @@ TEST_F(ProxySessions, TwoSessionsOnTheSameSeedAreIsolated_SESS008_PROXY001) {
   EXPECT_EQ(*initial_a, *initial_b) << "the same seed gives the same start";
 
   // Two moves in A.
-  for (auto [action, name] :
-       {std::pair{model::Action::kRight, "RIGHT"}, std::pair{model::Action::kDown, "DOWN"}}) {
+  for (auto [action, name] : {std::pair{frozenlake::Action::kRight, "RIGHT"},
+                              std::pair{frozenlake::Action::kDown, "DOWN"}}) {
     const auto moved = a->call_tool("lake_move", {{"action", name}});
     ASSERT_TRUE(moved) << moved.error().message();
     EXPECT_EQ(moved->at("structuredContent")["position"], model_a.step(action).position);
@@ -179,7 +180,7 @@ TEST_F(ProxySessions, TwoSessionsOnTheSameSeedAreIsolated_SESS008_PROXY001) {
   const auto moved_b = b->call_tool("lake_move", {{"action", "DOWN"}});
   ASSERT_TRUE(moved_b) << moved_b.error().message();
   EXPECT_EQ(moved_b->at("structuredContent")["position"],
-            model_b.step(model::Action::kDown).position);
+            model_b.step(frozenlake::Action::kDown).position);
   // ... and A is where its own two moves left it.
   EXPECT_EQ(a->read_control_http("status")->at("step_count"), 2);
   EXPECT_EQ(a->read_resource("control://status")->at("step_count"), 2);

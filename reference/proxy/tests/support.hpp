@@ -23,11 +23,11 @@
 #include <thread>
 #include <vector>
 
+#include "common/expected.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/process/tests/support.hpp"
-#include "reference/common/expected.hpp"
 
 namespace mcpgym::proxy::testing {
 
