@@ -65,6 +65,7 @@ bench: build
 fixtures:
 	@tools/install-deps.sh fixtures
 	@$(PYTHON) tools/gen_model_fixtures.py fixtures/model
+	@$(PYTHON) tools/gen_cliffwalking_fixtures.py fixtures/model
 
 golden: build
 	@tools/regen-golden.sh $(BUILD)/bin
