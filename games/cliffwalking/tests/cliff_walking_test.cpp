@@ -86,5 +86,11 @@ TEST(CliffWalking, SlipperyStepsLandOnACandidateAndEachCandidateHappens) {
   EXPECT_TRUE(right);
 }
 
+// A session's environment is this object: a generator and a position, nothing on the heap
+// (issue 10 asks for no more per session than FrozenLake 4x4, whose model is 128 bytes).
+TEST(CliffWalking, IsAGeneratorAndAPositionAndNothingMore) {
+  EXPECT_LE(sizeof(CliffWalking), 48U);
+}
+
 }  // namespace
 }  // namespace mcpgym::cliffwalking
