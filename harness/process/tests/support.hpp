@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/temp_dir.hpp"
 #include "harness/process/supervisor.hpp"
 
 namespace mcpgym::harness::testing {
@@ -27,27 +28,7 @@ namespace mcpgym::harness::testing {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("mcpgym-process-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-             "-" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using mcpgym::test_support::TempDir;
 
 // While alive, orphaned descendants are reparented to this test process, so it
 // can reap them and know for sure that they died.
