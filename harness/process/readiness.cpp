@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "harness/process/internal.hpp"
 
 namespace mcpgym::harness::internal {
@@ -29,7 +30,7 @@ std::string indented_lines(const std::string& text) {
     if (end == std::string::npos) end = text.size();
     std::string_view line(text.data() + begin, end - begin);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    out += "\n  " + internal::excerpt(line, 300);
+    out += "\n  " + excerpt(line, 300);
     begin = end + 1;
   }
   return out;
@@ -95,10 +96,10 @@ class ReadinessLines {
 
   // "(waited for ...; it printed ...)" for an error message.
   std::string what_we_waited_for(const std::string& pattern_text) const {
-    std::string text = "(waited for a stdout line matching '" + excerpt(pattern_text) + "'; ";
+    std::string text = "(waited for a stdout line matching '" + excerpt(pattern_text, 200) + "'; ";
     if (lines_ == 0) return text + "it printed no stdout line)";
     return text + "it printed " + lines_word(lines_) + " and none matched, the last: '" +
-           excerpt(last_line_) + "')";
+           excerpt(last_line_, 200) + "')";
   }
 
  private:
@@ -204,7 +205,7 @@ Expected<void, std::string> await_probe(ProcessImpl& process, const LaunchSpec& 
                                         const std::string& url, Clock::time_point deadline) {
   std::size_t calls = 0;
   auto what_we_waited_for = [&] {
-    return "(waited for probe('" + excerpt(url) + "') to succeed; it was called " +
+    return "(waited for probe('" + excerpt(url, 200) + "') to succeed; it was called " +
            std::to_string(calls) + (calls == 1 ? " time)" : " times)");
   };
   milliseconds backoff{10};

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <regex>
 
+#include "common/text.hpp"
 #include "harness/process/internal.hpp"
 #include "harness/process/keeper.hpp"
 #include "harness/process/process_impl.hpp"
@@ -59,7 +60,7 @@ std::optional<int> parse_port(const std::string& text) {
 Expected<void, std::string> check_names_and_logs(const LaunchSpec& spec) {
   if (spec.name.empty() || spec.name == "." || spec.name == ".." ||
       spec.name.find('/') != std::string::npos || spec.name.find('\0') != std::string::npos) {
-    return unexpected(bad_spec("the name '" + internal::excerpt(spec.name) +
+    return unexpected(bad_spec("the name '" + excerpt(spec.name, 200) +
                                "' cannot name log files; use a plain file name such as 'server'"));
   }
   if (spec.log_directory.empty()) {
@@ -87,7 +88,7 @@ Expected<std::optional<std::regex>, std::string> check_readiness(const LaunchSpe
     try {
       pattern.emplace(readiness.pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-      return unexpected(bad_spec("the readiness pattern '" + internal::excerpt(readiness.pattern) +
+      return unexpected(bad_spec("the readiness pattern '" + excerpt(readiness.pattern, 200) +
                                  "' is not a valid ECMAScript regular expression: " + e.what()));
     }
   }
@@ -122,7 +123,7 @@ Expected<std::optional<int>, std::string> choose_port(const std::string& command
   if (const auto given = values.find("port"); given != values.end()) {
     const auto port = parse_port(given->second);
     if (!port) {
-      return unexpected(bad_spec("the value of {port}, '" + internal::excerpt(given->second) +
+      return unexpected(bad_spec("the value of {port}, '" + excerpt(given->second, 200) +
                                  "', is not a TCP port (1-65535)"));
     }
     return port;

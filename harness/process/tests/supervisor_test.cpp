@@ -207,7 +207,7 @@ TEST_F(Supervisor, EarlyExitQuotesTheLastStdoutLine) {
             "[mcpgym.process.exited_early] '/bin/sh -c 'echo garbage; printf \"more\\tgarbage\"; "
             "kill -9 $$'' was killed by signal 9 (SIGKILL) before becoming ready (waited "
             "for a stdout line matching 'listening on (http://\\S+)'; it printed 2 stdout lines "
-            "and none matched, the last: 'more\\tgarbage'); its stderr was empty");
+            "and none matched, the last: 'more\\x09garbage'); its stderr was empty");
 }
 
 TEST_F(Supervisor, NeverReadyIsStoppedAndGone) {
