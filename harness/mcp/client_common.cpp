@@ -145,19 +145,6 @@ Expected<json, CallError> check_response(json message, std::int64_t id) {
   return unexpected(std::move(e));
 }
 
-std::string media_type(std::string_view content_type) {
-  const auto semicolon = content_type.find(';');
-  std::string_view type = content_type.substr(0, semicolon);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
-    type.remove_prefix(1);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
-    type.remove_suffix(1);
-  std::string out;
-  for (char c : type)
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 CallError ClientBase::answer_error(CallErrorKind kind, const std::string& method, std::string why,
                                    const Answer& answer) const {
   return make_error(kind, method, std::move(why), answer.sent, answer.http_status, answer.received);
