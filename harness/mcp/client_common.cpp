@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "common/bounded_json.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
 
@@ -90,14 +91,6 @@ bool is_server_message(const json& message) {
 }
 
 namespace {
-
-// A short rendering of a JSON value from the peer: scalars as JSON, containers by kind only
-// (dumping a hostile value that nests deeply would recurse once per level).
-std::string describe(const json& value) {
-  if (value.is_array()) return "an array";
-  if (value.is_object()) return "an object";
-  return excerpt(dump(value), 80);
-}
 
 CallError bad(std::string why) {
   return make_error(CallErrorKind::kBadResponse, {}, std::move(why));
