@@ -797,5 +797,21 @@ TEST_F(Supervisor, WritingToADeadStdioChildIsAnError) {
   EXPECT_FALSE(write_all(p->stdin_fd(), std::string(1 << 20, 'x')));
 }
 
+// A wait that fails says what it waited for, how long, and what it saw last:
+// here this test process itself, which never dies, so the wait runs out.
+TEST(ReapOrphan, AFailureSaysWhatItWaitedForAndWhatItSawLast) {
+  std::string cmdline = testing::read_file("/proc/self/cmdline");
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  while (!cmdline.empty() && cmdline.back() == ' ')
+    cmdline.pop_back();
+  const pid_t self = ::getpid();
+  const auto reaped = testing::reap_orphan(self, 20ms);
+  ASSERT_FALSE(reaped);
+  EXPECT_EQ(std::string(reaped.message()),
+            "waited 20 ms for pid " + std::to_string(self) +
+                " to die and be reaped, but it was still there (state 'R', running '" + cmdline +
+                "')");
+}
+
 }  // namespace
 }  // namespace mcpgym::harness
