@@ -1,5 +1,7 @@
 #include "common/bounded_json.hpp"
 
+#include "common/text.hpp"
+
 namespace mcpgym {
 
 NestingScan scan_nesting(std::string_view text, std::size_t stop_above) {
@@ -78,6 +80,12 @@ nlohmann::json parse_json_or_discarded(std::string_view text, const JsonLimits& 
   auto value = parse_json(text, limits);
   if (!value) return nlohmann::json(nlohmann::json::value_t::discarded);
   return std::move(value).value();
+}
+
+std::string describe(const nlohmann::json& value) {
+  if (value.is_array()) return "an array of " + std::to_string(value.size()) + " element(s)";
+  if (value.is_object()) return "an object with " + std::to_string(value.size()) + " member(s)";
+  return excerpt(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace mcpgym

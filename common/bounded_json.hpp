@@ -45,6 +45,13 @@ Expected<nlohmann::json, JsonError> parse_json(std::string_view text,
 // discarded value (is_discarded()) when the text was refused for any reason.
 nlohmann::json parse_json_or_discarded(std::string_view text, const JsonLimits& limits = {});
 
+// A short rendering of an untrusted JSON value for messages: scalars as JSON
+// (invalid UTF-8 replaced, then excerpt()), arrays and objects only by kind
+// and size, because serializing them recurses once per nesting level and a
+// hostile value nests a hundred thousand deep.
+// "an array of 2 element(s)", "an object with 1 member(s)", "\"x\"", "42".
+std::string describe(const nlohmann::json& value);
+
 // The deepest nesting of arrays and objects in `text` (strings skipped),
 // scanning no further than the first point where it exceeds `stop_above`.
 // Linear, no recursion, no allocation; the text need not be valid JSON.

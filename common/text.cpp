@@ -22,6 +22,17 @@ std::string excerpt(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string media_type(std::string_view content_type) {
+  return lower(trim_ows(content_type.substr(0, content_type.find(';'))));
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

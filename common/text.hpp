@@ -9,6 +9,15 @@ namespace mcpgym {
 // printable ASCII become \xNN, and a cut is marked with "...".
 std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
 
+// `text` with ASCII letters in lower case (other bytes as they are): HTTP
+// field names, media types and codings compare case-insensitively.
+std::string lower(std::string_view text);
+
+// The media type of a Content-Type (or Accept element) value: parameters
+// dropped, optional whitespace trimmed, lower-cased.
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type(std::string_view content_type);
+
 // ASCII case-insensitive equality (HTTP field names, media types, codings).
 bool iequals(std::string_view a, std::string_view b);
 

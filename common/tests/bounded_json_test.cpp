@@ -88,5 +88,17 @@ TEST(BoundedJson, ScanStopsAtTheFirstExcess) {
   EXPECT_EQ(scan.depth, 4u);
 }
 
+TEST(Describe, ShowsScalarsAsBoundedJsonAndContainersByKindAndSize) {
+  EXPECT_EQ(describe(nlohmann::json(42)), "42");
+  EXPECT_EQ(describe(nlohmann::json("a\nb")), "\"a\\nb\"");
+  EXPECT_EQ(describe(nlohmann::json::array({1, 2})), "an array of 2 element(s)");
+  EXPECT_EQ(describe(nlohmann::json{{"a", 1}}), "an object with 1 member(s)");
+}
+
+// A string built in-process may hold invalid UTF-8, which a plain dump() throws on.
+TEST(Describe, ReplacesInvalidUtf8InsteadOfThrowing) {
+  EXPECT_EQ(describe(nlohmann::json(std::string("\xff"))), "\"\\xef\\xbf\\xbd\"");
+}
+
 }  // namespace
 }  // namespace mcpgym

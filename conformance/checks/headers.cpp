@@ -28,23 +28,6 @@ using json = nlohmann::json;
 using harness::HeaderList;
 using harness::HttpExchange;
 
-std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text)
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// "application/json; charset=utf-8" -> "application/json".
-std::string media_type(std::string_view content_type) {
-  std::string_view t = content_type.substr(0, content_type.find(';'));
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t'))
-    t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t'))
-    t.remove_suffix(1);
-  return lower(t);
-}
-
 const std::string kPing = wire::request(7, "ping").dump();
 
 // Judges an answer that must have HTTP status `status`.

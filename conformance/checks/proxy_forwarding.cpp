@@ -51,12 +51,6 @@ constexpr std::uint64_t kSeedMaxEnvs = 60800;  // + i
 // The most sessions the max-envs check opens (each one a backend process).
 constexpr int kMaxEnvsReachable = 16;
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string seed_text(std::uint64_t seed) {
   return std::to_string(seed);
 }

@@ -80,15 +80,6 @@ void close_session(Context& ctx, harness::RawHttpClient& http, const RawSession&
   close_session(http, ctx.path(), session);
 }
 
-namespace {
-std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text)
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-}  // namespace
-
 HeaderList OpenSession::headers_with(const std::string& name, const std::string& value) const {
   HeaderList h = harness::mcp_post_headers(session.id, session.version);
   h.erase(std::remove_if(h.begin(), h.end(),

@@ -8,6 +8,8 @@
 
 #include <fstream>
 
+#include "common/testing/temp_dir.hpp"
+
 namespace mcpgym::conformance {
 namespace {
 
@@ -24,19 +26,7 @@ std::string error_of(const std::string& text) {
   return baseline ? "(no error)" : baseline.error();
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "baseline-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using mcpgym::test_support::TempDir;
 
 TEST(ParseBaseline, ReadsTheOfficialShapeWithCommentsQuotesAndGlobs) {
   EXPECT_EQ(entries_of("# Expected failures of our server\n"

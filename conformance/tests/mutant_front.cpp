@@ -7,17 +7,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/text.hpp"
+
 namespace mcpgym::conformance::testing {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 std::string get_header(const harness::HeaderList& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/testing/temp_dir.hpp"
 #include "conformance/core/baseline.hpp"
 
 namespace mcpgym::conformance {
@@ -78,19 +79,7 @@ std::string summary(const RunReport& report, bool strict) {
   return out.str();
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "reporters-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using mcpgym::test_support::TempDir;
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

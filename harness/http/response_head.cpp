@@ -121,12 +121,7 @@ FramingParse framing_fault(std::string detail) {
 // The last coding of a Transfer-Encoding list, lower-cased.
 std::string last_coding(std::string_view list) {
   const auto comma = list.rfind(',');
-  const std::string_view last =
-      trim_ows(comma == std::string_view::npos ? list : list.substr(comma + 1));
-  std::string out;
-  for (char c : last)
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return lower(trim_ows(comma == std::string_view::npos ? list : list.substr(comma + 1)));
 }
 
 }  // namespace

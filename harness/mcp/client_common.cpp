@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "common/bounded_json.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
 
@@ -91,14 +92,6 @@ bool is_server_message(const json& message) {
 
 namespace {
 
-// A short rendering of a JSON value from the peer: scalars as JSON, containers by kind only
-// (dumping a hostile value that nests deeply would recurse once per level).
-std::string describe(const json& value) {
-  if (value.is_array()) return "an array";
-  if (value.is_object()) return "an object";
-  return excerpt(dump(value), 80);
-}
-
 CallError bad(std::string why) {
   return make_error(CallErrorKind::kBadResponse, {}, std::move(why));
 }
@@ -143,19 +136,6 @@ Expected<json, CallError> check_response(json message, std::int64_t id) {
                                excerpt(text->get<std::string>(), 200));
   e.rpc_error = *error;
   return unexpected(std::move(e));
-}
-
-std::string media_type(std::string_view content_type) {
-  const auto semicolon = content_type.find(';');
-  std::string_view type = content_type.substr(0, semicolon);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
-    type.remove_prefix(1);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
-    type.remove_suffix(1);
-  std::string out;
-  for (char c : type)
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 CallError ClientBase::answer_error(CallErrorKind kind, const std::string& method, std::string why,

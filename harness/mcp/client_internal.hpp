@@ -46,9 +46,6 @@ bool is_server_message(const json& message);
 // why and rpc_error filled in.
 Expected<json, CallError> check_response(json message, std::int64_t id);
 
-// "application/json; charset=utf-8" -> "application/json".
-std::string media_type(std::string_view content_type);
-
 // What a request brought back, for the checks that follow.
 struct Answer {
   json result;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/protocol.hpp"
+#include "common/text.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
 #include "harness/mcp/sse.hpp"
@@ -30,10 +31,7 @@ Expected<Endpoint, std::string> parse_url(const std::string& url) {
     return unexpected(std::string(kBadUrl) + "cannot use \"" + excerpt(url, 200) + "\": " + why);
   };
   const std::string_view scheme = "http://";
-  std::string lowered;
-  for (char c : url.substr(0, scheme.size()))
-    lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lowered != scheme) {
+  if (lower(url.substr(0, scheme.size())) != scheme) {
     return fail("expected http://host:port/path (https and other schemes are not supported)");
   }
   std::string_view rest(url);
@@ -134,8 +132,7 @@ class StreamWatch {
 
   // A BodyObserver: true once the response (or a data that is not JSON) came.
   bool see(const HttpExchange& so_far, std::string_view fresh) {
-    if (so_far.status != 200 ||
-        detail::media_type(so_far.header("Content-Type")) != mcp::kSseMediaType) {
+    if (so_far.status != 200 || media_type(so_far.header("Content-Type")) != mcp::kSseMediaType) {
       return false;
     }
     std::vector<SseEvent> events;
@@ -217,7 +214,7 @@ class HttpMcpClient final : public detail::ClientBase {
       e.rpc_error = rpc_error_of(exchange->body);
       return unexpected(std::move(e));
     }
-    const std::string type = detail::media_type(exchange->header("Content-Type"));
+    const std::string type = media_type(exchange->header("Content-Type"));
     if (type != mcp::kJsonMediaType) {
       return unexpected(make_error(CallErrorKind::kBadResponse, method,
                                    content_type_problem(*exchange, "application/json"), method,
@@ -287,7 +284,7 @@ class HttpMcpClient final : public detail::ClientBase {
       e.rpc_error = rpc_error_of(exchange->body);
       return unexpected(std::move(e));
     }
-    const std::string type = detail::media_type(exchange->header("Content-Type"));
+    const std::string type = media_type(exchange->header("Content-Type"));
     json message;
     if (type == mcp::kJsonMediaType) {
       auto parsed = detail::parse_untrusted(exchange->body, "the body", options_.json_limits);

@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 
+#include "common/text.hpp"
 #include "harness/process/internal.hpp"
 #include "harness/process/supervisor.hpp"
 
@@ -44,7 +45,7 @@ std::string column(std::size_t offset) {
 Expected<std::vector<std::string>, std::string> parse_template(
     std::string_view t, const std::map<std::string, std::string>* values,
     std::vector<std::string>* names) {
-  const std::string shown = "command template '" + internal::excerpt(t, 300) + "'";
+  const std::string shown = "command template '" + excerpt(t, 300) + "'";
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
@@ -113,8 +114,8 @@ Expected<std::vector<std::string>, std::string> parse_template(
       }
       const std::string_view name = t.substr(i + 1, close - i - 1);
       if (!is_valid_name(name)) {
-        return unexpected(std::string(kBadCommand) + shown + " has '{" +
-                          internal::excerpt(name, 60) + "}' at " + column(i) +
+        return unexpected(std::string(kBadCommand) + shown + " has '{" + excerpt(name, 60) +
+                          "}' at " + column(i) +
                           ", which is not a placeholder (names are letters, digits, '_', '-' and "
                           "'.'); write {{ and }} for literal braces");
       }
@@ -168,32 +169,6 @@ Expected<std::vector<std::string>, std::string> parse_template(
 }  // namespace
 
 namespace internal {
-
-std::string excerpt(std::string_view text, std::size_t max_chars) {
-  std::string out;
-  for (const char c : text) {
-    if (out.size() >= max_chars) {
-      out += "...";
-      break;
-    }
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (u < 0x20 || u == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string shell_quote(std::string_view word) {
   const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {

@@ -7,10 +7,6 @@
 
 namespace mcpgym::harness::internal {
 
-// `text` with control characters escaped (\n, \t, \r, \xNN), cut after
-// `max_chars` characters with "..." appended: safe to put in a message.
-std::string excerpt(std::string_view text, std::size_t max_chars = 200);
-
 // A word as a POSIX shell would need it quoted ('...' unless plain).
 std::string shell_quote(std::string_view word);
 

@@ -10,11 +10,6 @@ namespace mcpgym::mcp {
 
 namespace {
 
-// "type/subtype; q=0.9" -> "type/subtype"
-std::string_view media_type(std::string_view value) {
-  return trim_ows(value.substr(0, value.find(';')));
-}
-
 bool is_ipv4_loopback(std::string_view host) {
   int octets = 0;
   std::size_t pos = 0;
@@ -56,7 +51,7 @@ bool accept_lists_json_and_sse(std::string_view accept) {
   std::size_t pos = 0;
   while (pos <= accept.size()) {
     const std::size_t comma = std::min(accept.find(',', pos), accept.size());
-    const std::string_view type = media_type(accept.substr(pos, comma - pos));
+    const std::string type = media_type(accept.substr(pos, comma - pos));
     json = json || iequals(type, "application/json");
     sse = sse || iequals(type, "text/event-stream");
     pos = comma + 1;

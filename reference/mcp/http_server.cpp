@@ -8,6 +8,7 @@
 #include "common/error_ids.hpp"
 #include "common/log.hpp"
 #include "common/protocol.hpp"
+#include "common/text.hpp"
 #include "reference/mcp/http_rules.hpp"
 
 namespace mcpgym::mcp {
@@ -44,12 +45,6 @@ std::optional<std::string> single_message_method(const json* body) {
   auto message = classify(*body);
   if (!message || message->kind == MessageKind::kResponse) return std::nullopt;
   return message->method;
-}
-
-std::string lower_case(std::string text) {
-  for (char& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 }  // namespace
@@ -240,7 +235,7 @@ void HttpServer::record(const Request& req, const json* body) const {
   if (!options_.on_request) return;
   RequestRecord record{req.method(), req.path(), {}, single_message_method(body)};
   for (const auto& [name, value] : req.head.headers)
-    record.headers.emplace_back(lower_case(name), value);
+    record.headers.emplace_back(lower(name), value);
   std::stable_sort(record.headers.begin(), record.headers.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   options_.on_request(record);

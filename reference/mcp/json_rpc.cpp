@@ -71,10 +71,4 @@ json make_error(const json& id, const RpcError& error) {
   return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", error.to_json()}};
 }
 
-std::string describe(const json& value) {
-  if (value.is_array()) return "an array of " + std::to_string(value.size()) + " element(s)";
-  if (value.is_object()) return "an object with " + std::to_string(value.size()) + " member(s)";
-  return excerpt(value.dump());
-}
-
 }  // namespace mcpgym::mcp

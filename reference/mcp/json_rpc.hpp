@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/bounded_json.hpp"
 #include "common/expected.hpp"
 #include "common/text.hpp"
 
@@ -49,9 +50,6 @@ json make_error(const json& id, const RpcError& error);
 
 using mcpgym::excerpt;  // common/text.hpp
 
-// The same for an untrusted JSON value. Scalars are shown as JSON; arrays and
-// objects only by kind and size, because serializing them recurses once per
-// nesting level and a hostile value nests a hundred thousand deep.
-std::string describe(const json& value);
+using mcpgym::describe;  // common/bounded_json.hpp: an untrusted JSON value for messages
 
 }  // namespace mcpgym::mcp

@@ -18,6 +18,7 @@
 #include "common/bounded_json.hpp"
 #include "common/cli.hpp"
 #include "common/fd_io.hpp"
+#include "common/text.hpp"
 #include "conformance/tests/hostile/hostile_modes.hpp"
 
 namespace {
@@ -86,9 +87,7 @@ std::optional<HttpRequest> read_http_request(int fd, std::string& pending) {
     if (n <= 0) return std::nullopt;
     pending.append(buffer, static_cast<std::size_t>(n));
   }
-  std::string head = pending.substr(0, head_end);
-  for (char& c : head)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string head = lower(pending.substr(0, head_end));
   std::size_t length = 0;
   if (const auto at = head.find("content-length:"); at != std::string::npos)
     length = std::stoul(head.substr(at + 15));

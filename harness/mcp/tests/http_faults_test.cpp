@@ -330,7 +330,7 @@ TEST(HttpAnswers, MalformedResponses) {
     const auto start = std::string("[mcpgym.client.bad_response] ping: ").size();
     return message.substr(start, message.find(" (sent ") - start);
   };
-  EXPECT_EQ(why("[1]"), "the answer is an array, not a JSON-RPC response");
+  EXPECT_EQ(why("[1]"), "the answer is an array of 1 element(s), not a JSON-RPC response");
   EXPECT_EQ(why("3"), "the answer is 3, not a JSON-RPC response");
   EXPECT_EQ(why(R"({"id":2,"result":{}})"), "the answer's \"jsonrpc\" is missing, not \"2.0\"");
   EXPECT_EQ(why(R"({"jsonrpc":"1.0","id":2,"result":{}})"),
@@ -454,7 +454,8 @@ TEST(HttpResults, ResourceAndToolResultsOfTheWrongShape) {
     auto result = tool ? client->call_tool("t", json::object()) : client->read_resource("r://x");
     return result ? std::string("(no error)") : result.error().why;
   };
-  EXPECT_EQ(first_error("[]", true), "the tools/call result is an array, not an object");
+  EXPECT_EQ(first_error("[]", true),
+            "the tools/call result is an array of 0 element(s), not an object");
   EXPECT_EQ(first_error("{}", false), "the result for r://x has no string \"contents[0].text\"");
   EXPECT_EQ(first_error(R"({"contents":[]})", false),
             "the result for r://x has no string \"contents[0].text\"");

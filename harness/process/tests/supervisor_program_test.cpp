@@ -183,10 +183,10 @@ TEST_F(ProgramSupervisor, ChildrenDieWithAHarnessKilledBySigkill) {
       << "with that thread (state '" << state << "')";
 
   ASSERT_EQ(::kill(probe->pid(), SIGKILL), 0);
-  const bool died = reap_orphan(child, 5s);
+  const auto died = reap_orphan(child, 5s);
   if (!died) kill_leftover(child);
-  EXPECT_TRUE(died) << "pid " << child << " (sleep 1000) was still alive 5 s after its parent, "
-                    << "the probe pid " << probe->pid() << ", was killed with SIGKILL: "
+  EXPECT_TRUE(died) << "pid " << child << " (sleep 1000) outlived its parent, the probe pid "
+                    << probe->pid() << ", killed with SIGKILL: "
                     << "PR_SET_PDEATHSIG did not take effect";
   EXPECT_EQ(probe->stop().describe(), "killed by signal 9 (SIGKILL)");
 }

@@ -207,7 +207,7 @@ TEST_F(Supervisor, EarlyExitQuotesTheLastStdoutLine) {
             "[mcpgym.process.exited_early] '/bin/sh -c 'echo garbage; printf \"more\\tgarbage\"; "
             "kill -9 $$'' was killed by signal 9 (SIGKILL) before becoming ready (waited "
             "for a stdout line matching 'listening on (http://\\S+)'; it printed 2 stdout lines "
-            "and none matched, the last: 'more\\tgarbage'); its stderr was empty");
+            "and none matched, the last: 'more\\x09garbage'); its stderr was empty");
 }
 
 TEST_F(Supervisor, NeverReadyIsStoppedAndGone) {
@@ -795,6 +795,22 @@ TEST_F(Supervisor, WritingToADeadStdioChildIsAnError) {
   ASSERT_TRUE(wait_for_exit(*p).has_value());
   // SIGPIPE would kill the test; the supervisor makes it an EPIPE.
   EXPECT_FALSE(write_all(p->stdin_fd(), std::string(1 << 20, 'x')));
+}
+
+// A wait that fails says what it waited for, how long, and what it saw last:
+// here this test process itself, which never dies, so the wait runs out.
+TEST(ReapOrphan, AFailureSaysWhatItWaitedForAndWhatItSawLast) {
+  std::string cmdline = testing::read_file("/proc/self/cmdline");
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  while (!cmdline.empty() && cmdline.back() == ' ')
+    cmdline.pop_back();
+  const pid_t self = ::getpid();
+  const auto reaped = testing::reap_orphan(self, 20ms);
+  ASSERT_FALSE(reaped);
+  EXPECT_EQ(std::string(reaped.message()),
+            "waited 20 ms for pid " + std::to_string(self) +
+                " to die and be reaped, but it was still there (state 'R', running '" + cmdline +
+                "')");
 }
 
 }  // namespace

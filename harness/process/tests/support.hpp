@@ -2,12 +2,14 @@
 // Helpers for the supervisor's tests: temporary directories, subreaping,
 // reading with deadlines. Nothing here sleeps for a fixed time to wait for
 // something; every wait ends on an event or a deadline.
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -20,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/temp_dir.hpp"
 #include "harness/process/supervisor.hpp"
 
 namespace mcpgym::harness::testing {
@@ -27,27 +30,7 @@ namespace mcpgym::harness::testing {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("mcpgym-process-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-             "-" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using mcpgym::test_support::TempDir;
 
 // While alive, orphaned descendants are reparented to this test process, so it
 // can reap them and know for sure that they died.
@@ -82,15 +65,37 @@ inline bool pid_gone(pid_t pid) {
   return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
+// What /proc says of `pid` now, for a failed wait's message: "state 'S'
+// (sleeping), running 'sleep 1000'", or "no /proc entry".
+inline std::string process_seen(pid_t pid) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::string stat = read_file(proc + "/stat");
+  const auto paren = stat.rfind(')');
+  if (stat.empty() || paren == std::string::npos || paren + 2 >= stat.size()) {
+    return "no /proc entry";
+  }
+  std::string cmdline = read_file(proc + "/cmdline");
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  while (!cmdline.empty() && cmdline.back() == ' ')
+    cmdline.pop_back();
+  return std::string("state '") + stat[paren + 2] + "', running '" + cmdline + "'";
+}
+
 // Waits until `pid`, a descendant orphaned to this (subreaper) process, has
-// died and been reaped here. False if it is still alive at the deadline.
-inline bool reap_orphan(pid_t pid, std::chrono::milliseconds deadline = 5s) {
+// died and been reaped here. On failure it says how long it waited and what
+// /proc showed of the pid last.
+inline ::testing::AssertionResult reap_orphan(pid_t pid, std::chrono::milliseconds deadline = 5s) {
   const auto end = Clock::now() + deadline;
   for (;;) {
     const pid_t r = ::waitpid(pid, nullptr, WNOHANG);
-    if (r == pid) return true;
-    if (r < 0 && errno == ECHILD && pid_gone(pid)) return true;  // reaped by its own parent
-    if (Clock::now() >= end) return false;
+    if (r == pid) return ::testing::AssertionSuccess();
+    // Reaped by its own parent.
+    if (r < 0 && errno == ECHILD && pid_gone(pid)) return ::testing::AssertionSuccess();
+    if (Clock::now() >= end) {
+      return ::testing::AssertionFailure()
+             << "waited " << deadline.count() << " ms for pid " << pid
+             << " to die and be reaped, but it was still there (" << process_seen(pid) << ")";
+    }
     std::this_thread::sleep_for(2ms);  // polling interval
   }
 }

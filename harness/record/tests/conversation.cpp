@@ -78,26 +78,4 @@ std::string jsonl(const std::vector<RecordedStep>& steps) {
   return text;
 }
 
-TempDir::TempDir() {
-  static std::atomic<unsigned> counter{0};
-  std::random_device random;
-  path_ = std::filesystem::temp_directory_path() /
-          ("mcpgym-record-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-           std::to_string(random()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::vector<std::string> TempDir::names() const {
-  std::vector<std::string> out;
-  for (const auto& entry : std::filesystem::directory_iterator(path_))
-    out.push_back(entry.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace mcpgym::harness::testing_support

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/temp_dir.hpp"
 #include "harness/record/recording.hpp"
 
 namespace mcpgym::harness {
@@ -35,17 +36,5 @@ std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& text);
 std::string jsonl(const std::vector<RecordedStep>& steps);  // as RecordingWriter writes them
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::vector<std::string> names() const;  // file names in the directory, sorted
-
- private:
-  std::filesystem::path path_;
-};
-
+using mcpgym::test_support::TempDir;
 }  // namespace mcpgym::harness::testing_support

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/testing/temp_dir.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/rollout.hpp"
@@ -24,23 +25,7 @@ const std::string kBackend = MCPGYM_FROZENLAKE_BIN;
 const std::string kRecord = MCPGYM_RECORD_BIN;
 const fs::path kSource = MCPGYM_SOURCE_DIR;
 
-class TempDir {
- public:
-  TempDir()
-      : path_(fs::temp_directory_path() / ("mcpgym-record-test-" + std::to_string(::getpid()) +
-                                           "-" + std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using mcpgym::test_support::TempDir;
 
 struct Finished {
   ExitStatus status;

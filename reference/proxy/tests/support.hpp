@@ -148,14 +148,20 @@ inline pid_t new_pid(const std::vector<pid_t>& before, const std::vector<pid_t>&
   return added.front();
 }
 
-// Polls until `pid` no longer exists (reaped by its parent); false at the deadline.
-inline bool wait_until_gone(pid_t pid, std::chrono::milliseconds deadline = 5s) {
+// Polls until `pid` no longer exists (reaped by its parent); at the deadline,
+// a failure saying how long it waited and what /proc showed of the pid last.
+inline ::testing::AssertionResult wait_until_gone(pid_t pid,
+                                                  std::chrono::milliseconds deadline = 5s) {
   const auto end = Clock::now() + deadline;
   while (!pid_gone(pid)) {
-    if (Clock::now() >= end) return false;
+    if (Clock::now() >= end) {
+      return ::testing::AssertionFailure() << "waited " << deadline.count() << " ms for pid " << pid
+                                           << " to be gone, but it was still there ("
+                                           << harness::testing::process_seen(pid) << ")";
+    }
     std::this_thread::sleep_for(2ms);  // polling interval, not a wait for readiness
   }
-  return true;
+  return ::testing::AssertionSuccess();
 }
 
 // The port of http://127.0.0.1:PORT/mcp.
@@ -209,12 +215,21 @@ struct Proxy {
     return read_file(process->stderr_log());
   }
   // Whether the proxy's stderr has `text` by the deadline (for lines it writes
-  // after something the test can see, such as a backend's end).
-  bool stderr_gets(const std::string& text, std::chrono::milliseconds deadline = 5s) const {
+  // after something the test can see, such as a backend's end); a failure
+  // quotes the text, the wait and the end of what stderr held last.
+  ::testing::AssertionResult stderr_gets(const std::string& text,
+                                         std::chrono::milliseconds deadline = 5s) const {
     const auto end = Clock::now() + deadline;
     for (;;) {
-      if (stderr_text().find(text) != std::string::npos) return true;
-      if (Clock::now() >= end) return false;
+      const std::string seen = stderr_text();
+      if (seen.find(text) != std::string::npos) return ::testing::AssertionSuccess();
+      if (Clock::now() >= end) {
+        constexpr std::size_t kShown = 2000;  // the end of stderr, where the line was due
+        return ::testing::AssertionFailure()
+               << "waited " << deadline.count() << " ms for the proxy's stderr to get '" << text
+               << "'; it held " << seen.size() << " bytes, ending: '"
+               << seen.substr(seen.size() - std::min(seen.size(), kShown)) << "'";
+      }
       std::this_thread::sleep_for(5ms);  // polling interval
     }
   }

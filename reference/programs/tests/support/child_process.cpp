@@ -24,13 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string unique_name() {
-  static std::atomic<unsigned> counter{0};
-  std::random_device rd;
-  return "mcpgym-wire-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-         std::to_string(rd());
-}
-
 void set_cloexec(int fd) {
   if (fd >= 0) ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
 }
@@ -41,15 +34,6 @@ int remaining_ms(Clock::time_point end) {
 }
 
 }  // namespace
-
-TempDir::TempDir() : path_(std::filesystem::temp_directory_path() / unique_name()) {
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 std::string ExitStatus::describe() const {
   return exited ? "exit status " + std::to_string(code)

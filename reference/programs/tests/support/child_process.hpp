@@ -15,20 +15,11 @@
 #include <string_view>
 #include <vector>
 
+#include "common/testing/temp_dir.hpp"
+
 namespace mcpgym::wiretest {
 
-// A fresh directory under temp_directory_path(), removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using mcpgym::test_support::TempDir;
 
 struct ExitStatus {
   bool exited = false;  // false: killed by a signal

@@ -2,18 +2,13 @@
 
 #include <atomic>
 
+#include "common/text.hpp"
+
 namespace mcpgym::wiretest {
 
 namespace {
 
 std::atomic<long long> g_next_id{1000};
-
-std::string media_type(const std::string& content_type) {
-  std::string type = content_type.substr(0, content_type.find(';'));
-  while (!type.empty() && type.back() == ' ')
-    type.pop_back();
-  return type;
-}
 
 }  // namespace
 
