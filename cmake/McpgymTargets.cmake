@@ -40,7 +40,7 @@ function(mcpgym_stage_headers target scope)
 endfunction()
 
 function(mcpgym_target_defaults target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+  target_compile_options(${target} PRIVATE -Wall -Wextra $<$<BOOL:${MCPGYM_WERROR}>:-Werror>)
   target_compile_definitions(${target} PUBLIC BOOST_PROCESS_USE_STD_FS)
   if(MCPGYM_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
