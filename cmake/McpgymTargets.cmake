@@ -8,9 +8,10 @@
 # library, PRIVATE for a program or test. `#include "reference/mcp/x.hpp"` from
 # a target that does not link mcpgym_mcp then fails to compile. A header-only
 # piece belongs to the library whose directory holds it; HEADER_DIRS names
-# directories a target owns without having sources there.
+# directories a target owns without having sources there, HEADERS single
+# headers (a header-only seam that shares a directory with a library above it).
 function(mcpgym_stage_headers target scope)
-  cmake_parse_arguments(ARG "" "" "SOURCES;HEADER_DIRS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;HEADER_DIRS;HEADERS" ${ARGN})
   set(dirs "")
   foreach(source IN LISTS ARG_SOURCES)
     cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} OUTPUT_VARIABLE source)
@@ -23,18 +24,26 @@ function(mcpgym_stage_headers target scope)
     list(APPEND dirs ${dir})
   endforeach()
   list(REMOVE_DUPLICATES dirs)
+  set(headers "")
+  foreach(dir IN LISTS dirs)
+    # CONFIGURE_DEPENDS: a header added later re-runs the configure step.
+    file(GLOB dir_headers CONFIGURE_DEPENDS ${dir}/*.hpp)
+    list(APPEND headers ${dir_headers})
+  endforeach()
+  foreach(header IN LISTS ARG_HEADERS)
+    cmake_path(ABSOLUTE_PATH header BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} NORMALIZE
+               OUTPUT_VARIABLE header)
+    list(APPEND headers ${header})
+  endforeach()
+  list(REMOVE_DUPLICATES headers)
   set(stage ${PROJECT_BINARY_DIR}/include/${target})
   file(REMOVE_RECURSE ${stage})  # headers deleted or moved since the last configure
   file(MAKE_DIRECTORY ${stage})
-  foreach(dir IN LISTS dirs)
-    # CONFIGURE_DEPENDS: a header added later re-runs the configure step.
-    file(GLOB headers CONFIGURE_DEPENDS ${dir}/*.hpp)
-    foreach(header IN LISTS headers)
-      file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR} ${header})
-      cmake_path(GET relative PARENT_PATH relative_dir)
-      file(MAKE_DIRECTORY ${stage}/${relative_dir})
-      file(CREATE_LINK ${header} ${stage}/${relative} SYMBOLIC)
-    endforeach()
+  foreach(header IN LISTS headers)
+    file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR} ${header})
+    cmake_path(GET relative PARENT_PATH relative_dir)
+    file(MAKE_DIRECTORY ${stage}/${relative_dir})
+    file(CREATE_LINK ${header} ${stage}/${relative} SYMBOLIC)
   endforeach()
   target_include_directories(${target} ${scope} $<BUILD_INTERFACE:${stage}>)
 endfunction()
@@ -60,9 +69,10 @@ endfunction()
 # sources' directories (and of HEADER_DIRS), visible to it and to whoever links
 # it; LIBS are its dependencies, PUBLIC. Each library is recorded for the
 # layering check (mcpgym_write_library_graph).
-# Without SOURCES it is header-only (an INTERFACE library of HEADER_DIRS).
+# Without SOURCES it is header-only (an INTERFACE library of HEADER_DIRS and
+# HEADERS).
 function(mcpgym_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;HEADER_DIRS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;HEADER_DIRS;HEADERS" ${ARGN})
   if(ARG_SOURCES)
     add_library(${name} STATIC ${ARG_SOURCES})
     mcpgym_target_defaults(${name})
@@ -71,7 +81,8 @@ function(mcpgym_add_library name)
     add_library(${name} INTERFACE)
     set(scope INTERFACE)
   endif()
-  mcpgym_stage_headers(${name} ${scope} SOURCES ${ARG_SOURCES} HEADER_DIRS ${ARG_HEADER_DIRS})
+  mcpgym_stage_headers(${name} ${scope} SOURCES ${ARG_SOURCES} HEADER_DIRS ${ARG_HEADER_DIRS}
+                       HEADERS ${ARG_HEADERS})
   target_link_libraries(${name} ${scope} ${ARG_LIBS})
   mcpgym_record_library(${name})
 endfunction()
