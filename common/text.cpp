@@ -22,6 +22,14 @@ std::string excerpt(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+// Appended, not `quote + excerpt(...)`: g++ 12 at -O3 reports a false
+// -Wrestrict in operator+(const char*, std::string&&).
+std::string quoted_excerpt(std::string_view text, char quote, std::size_t max_bytes) {
+  std::string out(1, quote);
+  out.append(excerpt(text, max_bytes)).push_back(quote);
+  return out;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -9,6 +9,10 @@ namespace mcpgym {
 // printable ASCII become \xNN, and a cut is marked with "...".
 std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
 
+// excerpt() between two `quote` characters, for messages that name a value:
+// "Origin \"evil\"", "'key' given twice".
+std::string quoted_excerpt(std::string_view text, char quote = '"', std::size_t max_bytes = 120);
+
 // ASCII case-insensitive equality (HTTP field names, media types, codings).
 bool iequals(std::string_view a, std::string_view b);
 

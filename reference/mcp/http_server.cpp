@@ -8,6 +8,7 @@
 #include "common/error_ids.hpp"
 #include "common/log.hpp"
 #include "common/protocol.hpp"
+#include "common/text.hpp"
 #include "reference/mcp/http_rules.hpp"
 
 namespace mcpgym::mcp {
@@ -35,7 +36,7 @@ void reply_transport_error(HttpResponseMessage& res, int status, std::string_vie
 }
 
 std::string in_quotes(std::string_view value) {
-  return "\"" + excerpt(value) + "\"";
+  return quoted_excerpt(value);
 }
 
 // The method of a body holding one JSON-RPC request or notification.
