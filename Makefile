@@ -1,6 +1,6 @@
 # The two set-up commands of the README, and a few helpers.
-#   make conform   the main job: build, then run the conformance suite against the reference
-#                  backend and the reference proxy (reports in build/conformance-report/)
+#   make conform   the main job: build only what it runs, then run the conformance suite against
+#                  the reference backend and proxy (reports in build/conformance-report/)
 #   make test      build and pass every test, then the unit tests again under ASan+UBSan
 #   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
 BUILD ?= build
@@ -13,15 +13,19 @@ CMAKE_FLAGS ?=
 # Debian's interpreter: python3-numpy is installed for it, not for any other python3 on PATH.
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build test test-main test-asan fuzz conform play bench fixtures golden format clean
+.PHONY: all deps configure build test test-main test-asan fuzz conform play bench fixtures golden format clean
 
 all: build
 
 deps:
 	@tools/install-deps.sh build
 
-build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+# -DMCPGYM_WERROR=ON: warnings fail the project's own builds (make build, make test,
+# CI), while a plain cmake configure, like any consumer's, keeps them warnings.
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCPGYM_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 test: test-main test-asan
@@ -32,7 +36,7 @@ test-main: build
 # Sanitizers on the fast, in-process tests (label `unit`): memory and UB errors
 # in the core show up here even when the release build happens to survive them.
 test-asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMCPGYM_SANITIZE=ON \
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMCPGYM_SANITIZE=ON -DMCPGYM_WERROR=ON \
 	  -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target mcpgym-unit-tests
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
@@ -43,11 +47,13 @@ test-asan: deps
 fuzz: deps
 	@tools/install-deps.sh fuzz
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-	  -DMCPGYM_FUZZ=ON -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
+	  -DMCPGYM_FUZZ=ON -DMCPGYM_WERROR=ON -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target mcpgym-fuzz-targets
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-conform: build
+# Only what the run needs (the target mcpgym-conform-deps), not the test suite.
+conform: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target mcpgym-conform-deps
 	@$(BUILD)/bin/mcpgym-conform --report-dir $(BUILD)/conformance-report
 
 play: build

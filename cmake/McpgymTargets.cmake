@@ -1,8 +1,55 @@
 # Project-wide conventions for our own targets (never applied to third-party code).
 
+# Include scopes: a target sees only the headers of the directories of its own
+# sources and those of the libraries it links. mcpgym_stage_headers puts the
+# .hpp files of those directories under ${PROJECT_BINARY_DIR}/include/<target>/
+# at their repository-relative path (symlinks, so edits are seen at once) and
+# adds that directory, and only it, to the target's include path: PUBLIC for a
+# library, PRIVATE for a program or test. `#include "reference/mcp/x.hpp"` from
+# a target that does not link mcpgym_mcp then fails to compile. A header-only
+# piece belongs to the library whose directory holds it; HEADER_DIRS names
+# directories a target owns without having sources there, HEADERS single
+# headers (a header-only seam that shares a directory with a library above it).
+function(mcpgym_stage_headers target scope)
+  cmake_parse_arguments(ARG "" "" "SOURCES;HEADER_DIRS;HEADERS" ${ARGN})
+  set(dirs "")
+  foreach(source IN LISTS ARG_SOURCES)
+    cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} OUTPUT_VARIABLE source)
+    cmake_path(GET source PARENT_PATH dir)
+    list(APPEND dirs ${dir})
+  endforeach()
+  foreach(dir IN LISTS ARG_HEADER_DIRS)
+    cmake_path(ABSOLUTE_PATH dir BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} NORMALIZE
+                OUTPUT_VARIABLE dir)
+    list(APPEND dirs ${dir})
+  endforeach()
+  list(REMOVE_DUPLICATES dirs)
+  set(headers "")
+  foreach(dir IN LISTS dirs)
+    # CONFIGURE_DEPENDS: a header added later re-runs the configure step.
+    file(GLOB dir_headers CONFIGURE_DEPENDS ${dir}/*.hpp)
+    list(APPEND headers ${dir_headers})
+  endforeach()
+  foreach(header IN LISTS ARG_HEADERS)
+    cmake_path(ABSOLUTE_PATH header BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} NORMALIZE
+               OUTPUT_VARIABLE header)
+    list(APPEND headers ${header})
+  endforeach()
+  list(REMOVE_DUPLICATES headers)
+  set(stage ${PROJECT_BINARY_DIR}/include/${target})
+  file(REMOVE_RECURSE ${stage})  # headers deleted or moved since the last configure
+  file(MAKE_DIRECTORY ${stage})
+  foreach(header IN LISTS headers)
+    file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR} ${header})
+    cmake_path(GET relative PARENT_PATH relative_dir)
+    file(MAKE_DIRECTORY ${stage}/${relative_dir})
+    file(CREATE_LINK ${header} ${stage}/${relative} SYMBOLIC)
+  endforeach()
+  target_include_directories(${target} ${scope} $<BUILD_INTERFACE:${stage}>)
+endfunction()
+
 function(mcpgym_target_defaults target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
-  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>)
+  target_compile_options(${target} PRIVATE -Wall -Wextra $<$<BOOL:${MCPGYM_WERROR}>:-Werror>)
   target_compile_definitions(${target} PUBLIC BOOST_PROCESS_USE_STD_FS)
   if(MCPGYM_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -18,19 +65,61 @@ function(mcpgym_target_defaults target)
   endif()
 endfunction()
 
+# A static library of the project. Its headers are the .hpp files of its
+# sources' directories (and of HEADER_DIRS), visible to it and to whoever links
+# it; LIBS are its dependencies, PUBLIC. Each library is recorded for the
+# layering check (mcpgym_write_library_graph).
+# Without SOURCES it is header-only (an INTERFACE library of HEADER_DIRS and
+# HEADERS).
 function(mcpgym_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
-  add_library(${name} STATIC ${ARG_SOURCES})
-  mcpgym_target_defaults(${name})
-  target_link_libraries(${name} PUBLIC ${ARG_LIBS})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;HEADER_DIRS;HEADERS" ${ARGN})
+  if(ARG_SOURCES)
+    add_library(${name} STATIC ${ARG_SOURCES})
+    mcpgym_target_defaults(${name})
+    set(scope PUBLIC)
+  else()
+    add_library(${name} INTERFACE)
+    set(scope INTERFACE)
+  endif()
+  mcpgym_stage_headers(${name} ${scope} SOURCES ${ARG_SOURCES} HEADER_DIRS ${ARG_HEADER_DIRS}
+                       HEADERS ${ARG_HEADERS})
+  target_link_libraries(${name} ${scope} ${ARG_LIBS})
+  mcpgym_record_library(${name})
 endfunction()
 
 function(mcpgym_add_program name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   mcpgym_target_defaults(${name})
+  mcpgym_stage_headers(${name} PRIVATE SOURCES ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
   add_dependencies(mcpgym-unit-tests ${name})
+endfunction()
+
+# The library graph for tools/check-layering.sh: one line per library,
+# "<library> <top-level folder> <linked library>...", written at generate time.
+function(mcpgym_record_library name)
+  set_property(GLOBAL APPEND PROPERTY MCPGYM_LIBRARIES ${name})
+endfunction()
+
+function(mcpgym_write_library_graph file)
+  get_property(libraries GLOBAL PROPERTY MCPGYM_LIBRARIES)
+  set(lines "")
+  foreach(library IN LISTS libraries)
+    get_target_property(dir ${library} SOURCE_DIR)
+    file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR} ${dir})
+    string(REGEX REPLACE "/.*" "" folder "${relative}")
+    get_target_property(links ${library} INTERFACE_LINK_LIBRARIES)  # PUBLIC or INTERFACE
+    set(deps "")
+    foreach(link IN LISTS links)
+      if(link IN_LIST libraries)
+        list(APPEND deps ${link})
+      endif()
+    endforeach()
+    list(JOIN deps " " deps)
+    string(APPEND lines "${library} ${folder} ${deps}\n")
+  endforeach()
+  file(WRITE ${file} "${lines}")
 endfunction()
 
 # A GoogleTest executable whose tests ctest discovers one by one.
@@ -49,6 +138,7 @@ function(mcpgym_add_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   mcpgym_target_defaults(${name})
+  mcpgym_stage_headers(${name} PRIVATE SOURCES ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
                                         rapidcheck)
   target_compile_definitions(${name} PRIVATE MCPGYM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
@@ -75,6 +165,7 @@ function(mcpgym_add_fuzz_target name)
   endif()
   add_executable(${target} ${ARG_SOURCES})
   mcpgym_target_defaults(${target})
+  mcpgym_stage_headers(${target} PRIVATE SOURCES ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBS})
   set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
   add_dependencies(mcpgym-fuzz-targets ${target})  # defined in fuzz/CMakeLists.txt

@@ -33,6 +33,15 @@ std::string media_type(std::string_view content_type) {
   return lower(trim_ows(content_type.substr(0, content_type.find(';'))));
 }
 
+
+// Appended, not `quote + excerpt(...)`: g++ 12 at -O3 reports a false
+// -Wrestrict in operator+(const char*, std::string&&).
+std::string quoted_excerpt(std::string_view text, char quote, std::size_t max_bytes) {
+  std::string out(1, quote);
+  out.append(excerpt(text, max_bytes)).push_back(quote);
+  return out;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

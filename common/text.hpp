@@ -18,6 +18,10 @@ std::string lower(std::string_view text);
 // "Application/JSON; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);
 
+// excerpt() between two `quote` characters, for messages that name a value:
+// "Origin \"evil\"", "'key' given twice".
+std::string quoted_excerpt(std::string_view text, char quote = '"', std::size_t max_bytes = 120);
+
 // ASCII case-insensitive equality (HTTP field names, media types, codings).
 bool iequals(std::string_view a, std::string_view b);
 

@@ -149,9 +149,10 @@ Outcome same_episode_check(Context& ctx) {
     return Outcome::could_not_run("RapidCheck: " + excerpt(os.str(), 300));
   }
   std::string seeds;
-  for (auto s : seeds_used) {
+  for (auto s : seeds_used) {  // appended: `"," + to_string` trips g++ 12's -O3 -Wrestrict
     if (seeds.size() > 120) break;
-    seeds += (seeds.empty() ? "" : ",") + std::to_string(s);
+    if (!seeds.empty()) seeds += ',';
+    seeds += std::to_string(s);
   }
   return Outcome::held(expected, std::to_string(cases) + " cases agreed (seeds " + seeds + ")");
 }

@@ -266,16 +266,19 @@ Outcome line_per_step_check(Context& ctx) {
   std::string expected =
       "a recording with one line per environment step (steps 1..n in order), "
       "n being the episode's length:";
+  // Appended: `" " + std::to_string(...)` trips g++ 12's false -O3 -Wrestrict.
   for (std::size_t i = 0; i < rec->plans.size(); ++i) {
-    expected += " " + std::to_string(rec->plans[i].expected.size());
+    expected.append(" ").append(std::to_string(rec->plans[i].expected.size()));
   }
   if (auto failed = rollout_failure(*rec, expected)) return std::move(*failed);
   for (int i = 0; i < static_cast<int>(rec->plans.size()); ++i) {
     const auto& lines = rec->lines[i];
     const auto want = rec->plans[i].expected.size();
     std::string got = "[";
-    for (const auto& l : lines)
-      got += (got.size() > 1 ? "," : "") + std::to_string(l.step);
+    for (const auto& l : lines) {
+      if (got.size() > 1) got += ',';
+      got += std::to_string(l.step);
+    }
     got += "]";
     if (lines.size() != want) {
       return Outcome::broken(expected, env_name(*rec, i) + " has " + std::to_string(lines.size()) +

@@ -53,7 +53,7 @@ bool same_directory(const std::string& a, const fs::path& b) {
 }
 
 std::string quoted(const std::string& text) {
-  return "'" + excerpt(text, 300) + "'";
+  return quoted_excerpt(text, '\'', 300);
 }
 
 // Stands for {port} while the rest of the command is expanded.

@@ -21,7 +21,7 @@ namespace {
 constexpr std::size_t kExcerptBytes = 60;
 
 std::string named(std::string_view text) {
-  return "'" + excerpt(text, kExcerptBytes) + "'";
+  return quoted_excerpt(text, '\'', kExcerptBytes);
 }
 
 bool is_space(char c) {

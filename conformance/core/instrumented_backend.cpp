@@ -36,11 +36,14 @@ Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec) {
   std::error_code ec;
   fs::create_directories(spec.script.parent_path(), ec);
   if (ec) return unexpected(io_error("cannot create directory", spec.script.parent_path(), ec));
-  std::string line = "exec " + sh_quote(spec.reference_backend.string()) + " --audit-dir " +
-                     sh_quote(spec.audit_dir.string());
+  // Appended, not `"exec " + sh_quote(...)`: g++ 12 at -O3 reports a false
+  // -Wrestrict in operator+(const char*, std::string&&).
+  std::string line = "exec ";
+  line.append(sh_quote(spec.reference_backend.string())).append(" --audit-dir ");
+  line.append(sh_quote(spec.audit_dir.string()));
   if (!spec.strict) line += " --lenient-accept";
   for (const std::string& arg : spec.extra_args)
-    line += " " + sh_quote(arg);
+    line.append(" ").append(sh_quote(arg));
   line += " \"$@\"\n";
   {
     std::ofstream out(spec.script, std::ios::trunc);

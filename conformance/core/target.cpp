@@ -20,8 +20,9 @@ Target::Target(Profile profile, SuitePaths paths)
     : profile_(std::move(profile)), paths_(std::move(paths)) {
   // A spawned server serves every session, so {seed} and {config} only set its
   // defaults; checks give their seeds in initialize (SEED-001).
-  values_["seed"] = "0";
-  values_["config"] = "{}";
+  // Built whole, not `values_["seed"] = "0"`: g++ 12 at -O3 reports a false
+  // -Wrestrict in std::string::operator=(const char*).
+  values_ = {{"seed", "0"}, {"config", "{}"}};
   if (profile_.kind == ProfileKind::kProxy) {
     audit_dir_ = paths_.work_dir / "audit";
     values_["backend"] = (paths_.work_dir / "backend" / "mcpgym-audited-backend.sh").string();

@@ -13,10 +13,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Appended, not `" " + template_word(...)`: g++ 12 at -O3 reports a false
+// -Wrestrict in operator+(const char*, std::string&&).
 std::string join_flags(const std::vector<std::string>& flags) {
   std::string out;
   for (const auto& f : flags)
-    out += " " + harness::template_word(f);
+    out.append(" ").append(harness::template_word(f));
   return out;
 }
 
@@ -117,7 +119,8 @@ Finished run_program(const std::vector<std::string>& argv, const fs::path& logs,
   // launch() expands placeholders; these words are meant literally.
   std::string command;
   for (const std::string& word : argv) {
-    command += (command.empty() ? "" : " ") + harness::template_word(word);
+    if (!command.empty()) command += ' ';
+    command += harness::template_word(word);
   }
   harness::LaunchSpec spec;
   spec.command = command;

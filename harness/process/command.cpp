@@ -187,11 +187,17 @@ std::string shell_quote(std::string_view word) {
   return out + "'";
 }
 
+// Appended, not `" " + shell_quote(...)` or `"'" + excerpt(...)`: g++ 12 at
+// -O3 reports a false -Wrestrict in operator+(const char*, std::string&&).
 std::string display_command(const std::vector<std::string>& argv) {
   std::string joined;
-  for (const auto& word : argv)
-    joined += (joined.empty() ? "" : " ") + shell_quote(word);
-  return "'" + excerpt(joined, 500) + "'";
+  for (const auto& word : argv) {
+    if (!joined.empty()) joined += ' ';
+    joined += shell_quote(word);
+  }
+  std::string shown = "'";
+  shown.append(excerpt(joined, 500)).push_back('\'');
+  return shown;
 }
 
 }  // namespace internal

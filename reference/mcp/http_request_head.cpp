@@ -87,7 +87,7 @@ HeadParse bad_request(std::string text) {
 }
 
 std::string quoted(std::string_view text) {
-  return "\"" + excerpt(text) + "\"";
+  return quoted_excerpt(text);
 }
 
 // The end of the line starting at `from` (the index of its '\n'), or npos.

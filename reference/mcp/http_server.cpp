@@ -36,7 +36,7 @@ void reply_transport_error(HttpResponseMessage& res, int status, std::string_vie
 }
 
 std::string in_quotes(std::string_view value) {
-  return "\"" + excerpt(value) + "\"";
+  return quoted_excerpt(value);
 }
 
 // The method of a body holding one JSON-RPC request or notification.

@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "common/fd_io.hpp"
+#include "common/testing/pipe.hpp"
 #include "harness/mcp/client.hpp"
 #include "reference/gym/frozen_lake_app.hpp"
 #include "reference/mcp/stdio_server.hpp"
-#include "reference/testkit/pipe.hpp"
 
 namespace mcpgym::harness {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "reference/testkit/raw_socket.hpp"
+#include "common/testing/raw_socket.hpp"
 
 namespace mcpgym::mcp {
 namespace {

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "common/fd_io.hpp"
+#include "common/testing/pipe.hpp"
 #include "reference/mcp/stdio_server.hpp"
-#include "reference/testkit/pipe.hpp"
 
 namespace mcpgym::mcp::testing {
 

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <optional>
 
+#include "common/testing/raw_socket.hpp"
 #include "reference/programs/tests/support/in_process_server.hpp"
 #include "reference/programs/tests/support/wire.hpp"
-#include "reference/testkit/raw_socket.hpp"
 
 namespace mcpgym::wiretest {
 namespace {

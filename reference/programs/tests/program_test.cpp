@@ -6,9 +6,9 @@
 
 #include <chrono>
 
+#include "common/testing/raw_socket.hpp"
 #include "reference/programs/tests/support/child_process.hpp"
 #include "reference/programs/tests/support/wire.hpp"
-#include "reference/testkit/raw_socket.hpp"
 
 namespace mcpgym::wiretest {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <vector>
 
+#include "common/testing/raw_socket.hpp"
 #include "reference/proxy/tests/support.hpp"
-#include "reference/testkit/raw_socket.hpp"
 
 namespace mcpgym::proxy::testing {
 namespace {

@@ -1,0 +1,5 @@
+#include "lower/lower.hpp"
+
+int lower_value() {
+  return 1;
+}
