@@ -173,7 +173,7 @@ TEST(PrintSummary, ConformantWhenEveryMustPasses) {
 
 TEST(PrintSummary, NoChecksJudgesNothing) {
   RunReport report;
-  report.profile.name = "x";
+  report.profile.name = std::string("x");  // not = "x": g++ 12 -O3 false -Wrestrict
   EXPECT_EQ(summary(report, false),
             "\nx: 0 checks in 0.0 s: 0 pass, 0 fail, 0 warn, 0 skip, 0 error\n"
             "nothing judged: no check ran\n");
@@ -372,7 +372,7 @@ actual: could not connect: refused</skipped>
 
 TEST(ReportJunit, EmptyRun) {
   RunReport report;
-  report.profile.name = "x";
+  report.profile.name = std::string("x");  // not = "x": g++ 12 -O3 false -Wrestrict
   EXPECT_EQ(report_junit(report),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mcpgym conformance: "
             "x\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0.000\">\n"

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error_ids.hpp"
 #include "reference/mcp/http_wire.hpp"
 
 namespace mcpgym::mcp {
@@ -21,7 +22,7 @@ struct RejectCase {
 };
 
 std::string message_of(const HeadParse& parse) {
-  return "[" + std::string(parse.rejection.error_id) + "] " + parse.rejection.text;
+  return err::message(parse.rejection.error_id, parse.rejection.text);
 }
 
 RequestHeadLimits small_limits() {
@@ -210,8 +211,7 @@ TEST(ChunkedBody, RefusesOversizedAndMalformedChunks) {
     ChunkedBodyDecoder decoder(8);
     ASSERT_EQ(decoder.feed(c.bytes), ChunkedBodyDecoder::State::kRejected) << c.bytes;
     EXPECT_EQ(decoder.rejection().status, c.status) << c.bytes;
-    EXPECT_EQ("[" + std::string(decoder.rejection().error_id) + "] " + decoder.rejection().text,
-              c.message)
+    EXPECT_EQ(err::message(decoder.rejection().error_id, decoder.rejection().text), c.message)
         << c.bytes;
   }
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "common/error_ids.hpp"
 #include "common/testing/raw_socket.hpp"
 
 namespace mcpgym::mcp {
@@ -22,7 +23,7 @@ HttpResponseMessage plain_rejection(int status, std::string_view id, const std::
                                     const RequestHead*) {
   HttpResponseMessage response;
   response.status = status;
-  response.set_content("[" + std::string(id) + "] " + text, "text/plain");
+  response.set_content(err::message(id, text), "text/plain");
   response.close = true;
   return response;
 }
