@@ -8,7 +8,8 @@
 
 #include "common/bounded_json.hpp"
 #include "fuzz/fuzz_check.hpp"
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/mcp/dispatcher.hpp"
 #include "reference/mcp/session_store.hpp"
 
@@ -81,7 +82,7 @@ class Server {
     require(answer->at("id") == message->id, "the answer carries the request's id");
   }
 
-  mcpgym::gym::FrozenLakeApp app_{{.default_seed = 7}};
+  mcpgym::gym::GymApp app_{mcpgym::gym::frozenlake_game(), {.default_seed = 7}};
   mcpgym::mcp::SessionStore store_{std::chrono::milliseconds(0)};
   mcpgym::mcp::Dispatcher dispatcher_{app_, store_};
   std::shared_ptr<mcpgym::mcp::SessionSlot> session_;

@@ -33,7 +33,7 @@ struct Mutant {
   MutantFront front;
   Profile profile;
   Mutant(MutantFront::RequestHook on_request, MutantFront::ResponseHook on_response,
-         gym::FrozenLakeAppOptions app = {},
+         gym::GymAppOptions app = {},
          mcp::HttpServerOptions options = testkit::InProcessBackend::default_options())
       : backend(app, options),
         front("127.0.0.1", backend.port(), std::move(on_request), std::move(on_response)),

@@ -355,7 +355,7 @@ TEST(LifecycleChecks, ResourcesListFailsWithTheWrongMimeType) {
 
 // With the http control-plane form only: just game://initial_state.
 TEST(LifecycleChecks, ResourcesListHttpOnlyPassesAgainstTheHttpOnlyReference) {
-  gym::FrozenLakeAppOptions app;
+  gym::GymAppOptions app;
   app.control_resources = false;
   Mutant m({}, {}, app);
   m.profile.control = {ControlPlane::kHttp};

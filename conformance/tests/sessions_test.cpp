@@ -49,7 +49,7 @@ bool is_error_answer(const ForwardedResponse& res) {
 class RenamingFront {
  public:
   using Rename = std::function<std::string(const std::string& real, int n)>;
-  explicit RenamingFront(Rename rename, gym::FrozenLakeAppOptions app = {})
+  explicit RenamingFront(Rename rename, gym::GymAppOptions app = {})
       : rename_(std::move(rename)),
         mutant_(
             [this](ForwardedRequest& req) -> std::optional<ForwardedResponse> {
@@ -434,7 +434,7 @@ TEST(SessionChecks, SameSessionFailsWhenAReadReachesAnotherEnvironment) {
 // --- SESS-008 --------------------------------------------------------------
 
 TEST(SessionChecks, IsolationFailsOnSharedState) {
-  gym::FrozenLakeAppOptions app;
+  gym::GymAppOptions app;
   app.faults.shared_state = true;
   testkit::InProcessBackend backend(app);
   auto r = run_check(url_profile(backend.url()), "sessions.isolated-environments");
@@ -487,15 +487,15 @@ TEST(SessionChecks, ConcurrencyFailsWhenOnlyOneSessionIsServedAtATime) {
 // --- The property ----------------------------------------------------------
 
 CheckResult property_against(
-    gym::FrozenLakeAppOptions app,
+    gym::GymAppOptions app,
     mcp::HttpServerOptions options = testkit::InProcessBackend::default_options()) {
   testkit::InProcessBackend backend(app, options);
   return run_check(url_profile(backend.url()), "properties.session-interleavings");
 }
 
 // The app options with one fault set.
-gym::FrozenLakeAppOptions with_fault(bool gym::Faults::*fault) {
-  gym::FrozenLakeAppOptions app;
+gym::GymAppOptions with_fault(bool gym::Faults::*fault) {
+  gym::GymAppOptions app;
   app.faults.*fault = true;
   return app;
 }
@@ -519,8 +519,9 @@ TEST(SessionProperty, FailsOnAStaleControlPlane) {
 }
 
 TEST(SessionProperty, FailsWhenHolesDoNotEndTheEpisode) {
-  expect_property_fails(property_against(with_fault(&gym::Faults::no_hole_termination)),
-                        "answered ");
+  gym::GymAppOptions app;
+  app.faults.game = {"no-hole-termination"};  // FrozenLake's own fault
+  expect_property_fails(property_against(app), "answered ");
 }
 
 TEST(SessionProperty, FailsOnMovesAfterTheEnd) {

@@ -1,8 +1,15 @@
-// mcpgym-frozenlake: the reference FrozenLake MCP-Gym backend. A thin program:
-// flags in, the FrozenLake application wired into the MCP core's HTTP or stdio
-// transport, one readiness line out.
+// mcpgym-frozenlake (also built as mcpgym-gym): the reference MCP-Gym backend.
+// A thin program: flags in, the generic MCP-Gym application over the game
+// chosen by --game wired into the MCP core's HTTP or stdio transport, one
+// readiness line out.
+//
+// One main for both names: mcpgym-gym is a symlink to mcpgym-frozenlake made
+// at build time (reference/programs/CMakeLists.txt), so the program names
+// itself after argv[0]. The old name stays, as README, docs, tests and the
+// proxy's default backend use it; it serves FrozenLake unless told otherwise.
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <iostream>
@@ -14,8 +21,9 @@
 #include "common/cli.hpp"
 #include "common/log.hpp"
 #include "common/signals.hpp"
-#include "reference/gym/env_config.hpp"
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/registry.hpp"
+#include "reference/gym/gym_app.hpp"
+#include "reference/gym/session_config.hpp"
 #include "reference/mcp/http_server.hpp"
 #include "reference/mcp/serve_until_signalled.hpp"
 #include "reference/mcp/stdio_server.hpp"
@@ -25,7 +33,19 @@ namespace {
 
 using namespace mcpgym;
 
+constexpr std::string_view kDefaultName = "mcpgym-frozenlake";
+constexpr std::string_view kGymName = "mcpgym-gym";
+
+// The name this program was started under: mcpgym-gym through its symlink,
+// mcpgym-frozenlake otherwise (whatever path or argv[0] a test spawns it with).
+std::string program_name(const char* argv0) {
+  const std::string_view path = argv0 == nullptr ? "" : argv0;
+  const std::string_view base = path.substr(path.find_last_of('/') + 1);
+  return std::string(base == kGymName ? kGymName : kDefaultName);
+}
+
 struct Options {
+  const gym::Game* game = gym::all_games().front();
   std::string transport = "http";
   std::string control_plane = "both";
   mcp::HttpServerOptions http;
@@ -35,12 +55,16 @@ struct Options {
   std::optional<std::string> audit_dir;
 };
 
-// --fault NAME: the faults of the FrozenLake application (gym::Faults says
-// which bug each reproduces), then the one of the HTTP server.
-constexpr std::array<std::pair<std::string_view, bool gym::Faults::*>, 7> kAppFaults = {{
+// --fault NAME: the generic faults of the MCP-Gym application (gym::Faults
+// says which bug each reproduces) and the chosen game's own (GameInfo::faults),
+// then the one of the HTTP server. The game's come after the seed faults, so
+// the list reads setup, dynamics, episode end, control plane.
+using AppFault = std::pair<std::string_view, bool gym::Faults::*>;
+constexpr std::array<AppFault, 2> kSetupFaults = {{
     {"shared-state", &gym::Faults::shared_state},
     {"ignore-seed", &gym::Faults::ignore_seed},
-    {"no-hole-termination", &gym::Faults::no_hole_termination},
+}};
+constexpr std::array<AppFault, 4> kEpisodeFaults = {{
     {"moves-after-end", &gym::Faults::moves_after_end},
     {"stale-status", &gym::Faults::stale_status},
     {"empty-control-plane", &gym::Faults::empty_control_plane},
@@ -48,34 +72,67 @@ constexpr std::array<std::pair<std::string_view, bool gym::Faults::*>, 7> kAppFa
 }};
 constexpr std::string_view kSessionFault = "new-session-per-request";
 
-std::vector<std::string> fault_names() {
+// The fault names --fault accepts with `game` chosen, in the order they are listed.
+std::vector<std::string> fault_names(const gym::Game& game) {
   std::vector<std::string> names = {std::string(kSessionFault)};
-  for (const auto& [name, field] : kAppFaults)
+  for (const auto& [name, field] : kSetupFaults)
+    names.emplace_back(name);
+  for (const auto& name : game.info().faults)
+    names.push_back(name);
+  for (const auto& [name, field] : kEpisodeFaults)
     names.emplace_back(name);
   return names;
 }
 
 void apply_fault(const std::string& name, Options& o) {
   if (name == kSessionFault) o.http.new_session_per_request = true;
-  for (const auto& [fault, field] : kAppFaults) {
+  for (const auto& [fault, field] : kSetupFaults) {
     if (name == fault) o.faults.*field = true;
   }
+  for (const auto& [fault, field] : kEpisodeFaults) {
+    if (name == fault) o.faults.*field = true;
+  }
+  const auto& own = o.game->info().faults;
+  if (std::find(own.begin(), own.end(), name) != own.end()) o.faults.game.insert(name);
 }
 
+// "frozenlake|cliffwalking", from the registry.
+std::string game_choices() {
+  std::string choices;
+  for (const auto& name : gym::game_names())
+    choices += (choices.empty() ? "" : "|") + name;
+  return choices;
+}
+
+// The generic faults, then each game's own: "... (frozenlake: no-hole-termination)".
 std::string fault_help() {
   std::string help =
       "testing: reproduce a known bug (a negative control; docs/design.md); repeatable or "
-      "comma-separated. NAME is one of";
-  for (const auto& name : fault_names())
-    help += (name == kSessionFault ? " " : ", ") + name;
-  return help;
+      "comma-separated. NAME is one of " +
+      std::string(kSessionFault);
+  for (const auto& [name, field] : kSetupFaults)
+    help += ", " + std::string(name);
+  for (const auto& [name, field] : kEpisodeFaults)
+    help += ", " + std::string(name);
+  help += ", or one of the game's own (";
+  for (const gym::Game* game : gym::all_games()) {
+    const auto& info = game->info();
+    help += (game == gym::all_games().front() ? "" : "; ") + info.name + ":";
+    for (const auto& name : info.faults)
+      help += " " + name;
+    if (info.faults.empty()) help += " none";
+  }
+  return help + ")";
 }
 
-cli::Parser make_parser() {
-  cli::Parser parser("mcpgym-frozenlake", "[flags]",
-                     "The reference FrozenLake MCP-Gym server (docs/spec.md). Over HTTP it prints\n"
+cli::Parser make_parser(const std::string& name) {
+  cli::Parser parser(name, "[flags]",
+                     "The reference MCP-Gym server (docs/spec.md). Over HTTP it prints\n"
                      "'listening on http://HOST:PORT/mcp' once ready; logs go to stderr.");
-  parser.option("port", "N", "TCP port; 0 picks a free one (default 0)")
+  parser
+      .option("game", game_choices(),
+              "the game to serve (default " + gym::all_games().front()->info().name + ")")
+      .option("port", "N", "TCP port; 0 picks a free one (default 0)")
       .option("host", "ADDR", "address to bind (default 127.0.0.1)")
       .option("seed", "N", "seed for sessions whose initialize carries none (0..2^53-1)")
       .option("transport", "http|stdio", "MCP transport (default http)")
@@ -113,6 +170,11 @@ cli::Parser make_parser() {
 // half-started server behind.
 Expected<Options, std::string> read_options(const cli::Args& args) {
   Options o;
+  if (auto v = args.get("game")) {
+    auto name = cli::to_choice("game", *v, gym::game_names());
+    if (!name) return unexpected(name.error());
+    o.game = gym::find_game(*name);
+  }
   if (auto v = args.get("port")) {
     auto port = cli::to_integer("port", *v, 0, 65535);
     if (!port) return unexpected(port.error());
@@ -179,7 +241,7 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     if (!n) return unexpected(n.error());
     o.exit_after_calls = static_cast<int>(*n);
   }
-  auto faults = cli::to_choices("fault", args.get_all("fault"), fault_names());
+  auto faults = cli::to_choices("fault", args.get_all("fault"), fault_names(*o.game));
   if (!faults) return unexpected(faults.error());
   for (const auto& name : *faults)
     apply_fault(name, o);
@@ -189,12 +251,12 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
   return o;
 }
 
-int serve_http(gym::FrozenLakeApp& app, const Options& o) {
+int serve_http(gym::GymApp& app, const Options& o) {
   mcp::HttpServer server(app, o.http);
   return mcp::serve_until_signalled(server);
 }
 
-int serve_stdio(gym::FrozenLakeApp& app) {
+int serve_stdio(gym::GymApp& app) {
   mcp::StdioServer server(app);
   TerminationSignals signals([&server](int) { server.stop(); });
   return server.serve(STDIN_FILENO, STDOUT_FILENO) ? 0 : 1;
@@ -218,24 +280,25 @@ Expected<std::unique_ptr<AuditLog>, std::string> start_audit(Options& o, int arg
 }  // namespace
 
 int main(int argc, char** argv) {
-  set_log_program("mcpgym-frozenlake");
-  auto args = make_parser().parse_command_line(argc, argv);
+  const std::string name = program_name(argc > 0 ? argv[0] : nullptr);
+  set_log_program(name);
+  auto args = make_parser(name).parse_command_line(argc, argv);
   if (const int* status = std::get_if<int>(&args)) return *status;
   auto options = read_options(std::get<cli::Args>(args));
   if (!options) {
-    std::cerr << "mcpgym-frozenlake: " << options.error() << "\n";
+    std::cerr << name << ": " << options.error() << "\n";
     return cli::kExitUsage;
   }
   std::unique_ptr<AuditLog> audit;
   if (options->audit_dir) {
     auto started = start_audit(*options, argc, argv);
     if (!started) {
-      std::cerr << "mcpgym-frozenlake: " << started.error() << "\n";
+      std::cerr << name << ": " << started.error() << "\n";
       return cli::kExitUsage;
     }
     audit = std::move(*started);
   }
-  gym::FrozenLakeApp app({options->seed, options->control_plane != "http",
-                          options->exit_after_calls, options->faults});
+  gym::GymApp app(*options->game, {options->seed, options->control_plane != "http",
+                                   options->exit_after_calls, options->faults});
   return options->transport == "stdio" ? serve_stdio(app) : serve_http(app, *options);
 }

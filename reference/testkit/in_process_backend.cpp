@@ -12,8 +12,10 @@ mcp::HttpServerOptions InProcessBackend::default_options() {
   return options;
 }
 
-InProcessBackend::InProcessBackend(gym::FrozenLakeAppOptions app, mcp::HttpServerOptions options)
-    : app_(app), server_(std::make_unique<mcp::HttpServer>(app_, std::move(options))) {
+InProcessBackend::InProcessBackend(gym::GymAppOptions app, mcp::HttpServerOptions options,
+                                   const gym::Game& game)
+    : app_(game, std::move(app)),
+      server_(std::make_unique<mcp::HttpServer>(app_, std::move(options))) {
   auto port = server_->bind();
   if (!port) throw std::runtime_error("the in-process backend did not bind: " + port.error());
   port_ = *port;

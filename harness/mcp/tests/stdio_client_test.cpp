@@ -13,7 +13,8 @@
 #include "common/fd_io.hpp"
 #include "common/testing/pipe.hpp"
 #include "harness/mcp/client.hpp"
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/mcp/stdio_server.hpp"
 
 namespace mcpgym::harness {
@@ -72,7 +73,7 @@ class PipeProcess : public Process {
 // closes its output when serve() returns, as a process that exits would.
 class ReferenceStdio : public PipeProcess {
  public:
-  ReferenceStdio() : app_(gym::FrozenLakeAppOptions{}), server_(app_) {
+  ReferenceStdio() : app_(gym::frozenlake_game()), server_(app_) {
     thread_ = std::thread([this] {
       served_.set_value(server_.serve(to_server.read_fd(), from_server.write_fd()));
       from_server.close_write();
@@ -90,7 +91,7 @@ class ReferenceStdio : public PipeProcess {
   }
 
  private:
-  gym::FrozenLakeApp app_;
+  gym::GymApp app_;
   mcp::StdioServer server_;
   std::promise<bool> served_;
   std::thread thread_;

@@ -21,7 +21,8 @@
 #include <vector>
 
 #include "harness/mcp/client.hpp"
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/mcp/http_server.hpp"
 
 namespace mcpgym::harness::testing {
@@ -35,7 +36,7 @@ inline std::string url_for(int port, const std::string& path = "/mcp") {
 // The reference server on 127.0.0.1, a free port, served on its own thread.
 class ReferenceServer {
  public:
-  explicit ReferenceServer(bool sse_responses) : app_(gym::FrozenLakeAppOptions{}) {
+  explicit ReferenceServer(bool sse_responses) : app_(gym::frozenlake_game()) {
     mcp::HttpServerOptions options;
     options.worker_threads = 4;
     options.sse_responses = sse_responses;
@@ -54,7 +55,7 @@ class ReferenceServer {
   std::size_t sessions() const { return server_->sessions().size(); }
 
  private:
-  gym::FrozenLakeApp app_;
+  gym::GymApp app_;
   std::unique_ptr<mcp::HttpServer> server_;
   std::thread thread_;
   int port_ = -1;

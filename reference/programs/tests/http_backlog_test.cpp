@@ -11,7 +11,8 @@
 
 #include <vector>
 
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/mcp/http_server.hpp"
 #include "reference/programs/tests/support/in_process_server.hpp"
 
@@ -30,7 +31,7 @@ int start_connect(int port) {
 }
 
 TEST(HttpBacklog, SixtyFourSimultaneousConnectionsAreAllQueued) {
-  gym::FrozenLakeApp app({});
+  gym::GymApp app(gym::frozenlake_game());
   mcp::HttpServer server(app, test_server_options());
   auto port = server.bind();
   ASSERT_TRUE(port.has_value()) << port.error();

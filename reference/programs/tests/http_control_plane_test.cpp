@@ -277,7 +277,7 @@ TEST_F(HttpControlPlane, ResourcesOnlyFormHasNoControlEndpoints_CTRL010) {
 }
 
 TEST_F(HttpControlPlane, HttpOnlyFormHasNoControlResources_CTRL010) {
-  gym::FrozenLakeAppOptions app;
+  gym::GymAppOptions app;
   app.control_resources = false;
   Start(app, test_server_options());
   auto client = Client();

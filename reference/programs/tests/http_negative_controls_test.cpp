@@ -230,7 +230,7 @@ TEST_F(HttpNegativeControls, OnSessionSeesEverySuccessfulInitializeOnly) {
 }
 
 TEST_F(HttpNegativeControls, StaleStatusFaultIsStaleOverTheHttpControlPlaneToo) {
-  gym::FrozenLakeAppOptions app;
+  gym::GymAppOptions app;
   app.faults.stale_status = true;
   Start(app, test_server_options());
   auto client = Client();
@@ -243,7 +243,7 @@ TEST_F(HttpNegativeControls, StaleStatusFaultIsStaleOverTheHttpControlPlaneToo) 
 }
 
 TEST_F(HttpNegativeControls, EmptyControlPlaneFaultIsEmptyOverTheHttpControlPlaneToo) {
-  gym::FrozenLakeAppOptions app;
+  gym::GymAppOptions app;
   app.faults.empty_control_plane = true;
   Start(app, test_server_options());
   auto client = Client();

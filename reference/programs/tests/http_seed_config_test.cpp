@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "games/frozenlake/random_map.hpp"
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/programs/tests/support/in_process_server.hpp"
 #include "reference/programs/tests/support/wire.hpp"
 
@@ -72,7 +73,7 @@ TEST_F(HttpSeedConfig, LargestSeedIsAcceptedExactly_SEED001_SEED003) {
 }
 
 TEST_F(HttpSeedConfig, ServerSeedIsTheFallback_SEED002) {
-  gym::FrozenLakeAppOptions app;
+  gym::GymAppOptions app;
   app.default_seed = 99;
   Start(app, test_server_options());
   auto client = Client();

@@ -13,7 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(HttpShutdown, StopEndsAServingServer_REF002) {
-  gym::FrozenLakeApp app({});
+  gym::GymApp app(gym::frozenlake_game());
   mcp::HttpServer server(app, test_server_options());
   const auto port = server.bind();
   ASSERT_TRUE(port.has_value());
@@ -39,7 +39,7 @@ TEST(HttpShutdown, StopEndsAServingServer_REF002) {
 // Regression: cpp-httplib ignores stop() until its accept loop runs, so a SIGTERM
 // between the readiness line and serve() was lost.
 TEST(HttpShutdown, StopBetweenBindAndServeIsNotLost_REF002) {
-  gym::FrozenLakeApp app({});
+  gym::GymApp app(gym::frozenlake_game());
   mcp::HttpServer server(app, test_server_options());
   ASSERT_TRUE(server.bind().has_value());
   server.stop();  // what the signal thread does if SIGTERM arrives now

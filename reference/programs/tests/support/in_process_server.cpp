@@ -12,7 +12,7 @@ harness::RawHttpClient InProcessServer::client() const {
   return harness::RawHttpClient("127.0.0.1", port(), kIoTimeout);
 }
 
-void HttpFixture::Start(gym::FrozenLakeAppOptions app_options, mcp::HttpServerOptions options) {
+void HttpFixture::Start(gym::GymAppOptions app_options, mcp::HttpServerOptions options) {
   server_.reset();
   server_ = std::make_unique<InProcessServer>(app_options, std::move(options));
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The reference backend in-process: gym::FrozenLakeApp behind mcp::HttpServer
+// The reference backend in-process: gym::GymApp behind mcp::HttpServer
 // on 127.0.0.1, port 0, served on its own thread and reached over real
 // loopback HTTP. HttpFixture owns one per test and stops it in TearDown.
 #include <gtest/gtest.h>
@@ -27,7 +27,7 @@ class HttpFixture : public testing::Test {
   void TearDown() override { server_.reset(); }
 
   // (Re)starts the server with other options.
-  void Start(gym::FrozenLakeAppOptions app_options, mcp::HttpServerOptions options);
+  void Start(gym::GymAppOptions app_options, mcp::HttpServerOptions options);
   harness::RawHttpClient Client() const { return server_->client(); }
   int Port() const { return server_->port(); }
   mcp::HttpServer& Server() { return server_->server(); }

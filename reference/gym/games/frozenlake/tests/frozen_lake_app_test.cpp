@@ -1,4 +1,3 @@
-#include "reference/gym/frozen_lake_app.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/mcp/tests/printers.hpp"
 
 namespace mcpgym::gym {
@@ -24,8 +25,8 @@ json initialize_params(const json& extra) {
           {"clientInfo", {{"name", "test"}, {"version", "0.0.1"}, {"_extra", extra}}}};
 }
 
-std::unique_ptr<Session> make_session(const json& extra, FrozenLakeAppOptions options = {}) {
-  FrozenLakeApp app(options);
+std::unique_ptr<Session> make_session(const json& extra, GymAppOptions options = {}) {
+  GymApp app(frozenlake_game(), options);
   auto session = app.create_session(initialize_params(extra), "2025-11-25");
   if (!session) {
     ADD_FAILURE() << "refused: " << session.error().message;
@@ -94,7 +95,7 @@ json tool_error(const std::string& text) {
 const std::string kExpectedActions = "; expected one of LEFT, DOWN, RIGHT, UP";
 
 TEST(FrozenLakeApp, ServerInfoAndCapabilities_LIFE003) {
-  FrozenLakeApp app({});
+  GymApp app(frozenlake_game());
   const mcp::ServerInfo info = app.server_info();
   EXPECT_EQ(info.name, "mcpgym-frozenlake");
   EXPECT_FALSE(info.version.empty());
@@ -105,7 +106,7 @@ TEST(FrozenLakeApp, ServerInfoAndCapabilities_LIFE003) {
 }
 
 TEST(FrozenLakeApp, RefusedConfigurationCreatesNoSession_CONF002) {
-  FrozenLakeApp app({});
+  GymApp app(frozenlake_game());
   auto session = app.create_session(initialize_params({{"seed", -1}}), "2025-11-25");
   ASSERT_FALSE(session);
   EXPECT_EQ(session.error(),

@@ -1,11 +1,12 @@
-// The negative controls of FrozenLakeApp (gym::Faults, --fault): each fault
+// The negative controls of GymApp serving FrozenLake (gym::Faults, --fault): each fault
 // breaks exactly the rule it is named after, and each is off by default.
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/mcp/tests/printers.hpp"
 
 namespace mcpgym::gym {
@@ -26,7 +27,7 @@ json lake(std::uint64_t seed, const std::vector<std::string>& desc, json config 
   return {{"seed", seed}, {"config", config}};
 }
 
-std::unique_ptr<Session> open(FrozenLakeApp& app, const json& extra) {
+std::unique_ptr<Session> open(GymApp& app, const json& extra) {
   auto session = app.create_session(initialize_params(extra), "2025-11-25");
   if (!session) {
     ADD_FAILURE() << "refused: " << session.error().message;
@@ -35,8 +36,8 @@ std::unique_ptr<Session> open(FrozenLakeApp& app, const json& extra) {
   return std::move(session).value();
 }
 
-FrozenLakeAppOptions with(Faults faults) {
-  FrozenLakeAppOptions options;
+GymAppOptions with(Faults faults) {
+  GymAppOptions options;
   options.faults = faults;
   return options;
 }
@@ -84,14 +85,14 @@ const std::string kEndedAtStep1 =
 const std::vector<std::string> kOpen3x3 = {"SFF", "FFF", "FFG"};
 
 TEST(FrozenLakeAppFaults, AllOffByDefault) {
-  const Faults faults = FrozenLakeAppOptions{}.faults;
-  EXPECT_FALSE(faults.shared_state || faults.ignore_seed || faults.no_hole_termination ||
+  const Faults faults = GymAppOptions{}.faults;
+  EXPECT_FALSE(faults.shared_state || faults.ignore_seed || !faults.game.empty() ||
                faults.moves_after_end || faults.stale_status || faults.empty_control_plane ||
                faults.terminate_after_first_step);
 }
 
 TEST(FrozenLakeAppFaults, SharedStateGivesEverySessionTheFirstSessionsEnvironment) {
-  FrozenLakeApp app(with({.shared_state = true}));
+  GymApp app(frozenlake_game(), with({.shared_state = true}));
   auto first = open(app, lake(1, {"SF", "FG"}));
   auto second = open(app, lake(2, kOpen3x3, {{"is_slippery", true}}));
   ASSERT_TRUE(first && second);
@@ -108,13 +109,13 @@ TEST(FrozenLakeAppFaults, SharedStateGivesEverySessionTheFirstSessionsEnvironmen
 }
 
 TEST(FrozenLakeAppFaults, SharedStateStillRefusesAnInvalidConfiguration) {
-  FrozenLakeApp app(with({.shared_state = true}));
+  GymApp app(frozenlake_game(), with({.shared_state = true}));
   auto first = open(app, lake(1, {"SF", "FG"}));
   EXPECT_FALSE(app.create_session(initialize_params({{"config", {{"bogus", 1}}}}), "2025-11-25"));
 }
 
 TEST(FrozenLakeAppFaults, WithoutSharedStateSessionsAreIndependent_SESS008) {
-  FrozenLakeApp app({});
+  GymApp app(frozenlake_game());
   auto first = open(app, lake(1, {"SF", "FG"}));
   auto second = open(app, lake(1, {"SF", "FG"}));
   observation(*first, "RIGHT");
@@ -122,9 +123,9 @@ TEST(FrozenLakeAppFaults, WithoutSharedStateSessionsAreIndependent_SESS008) {
 }
 
 TEST(FrozenLakeAppFaults, IgnoreSeedUsesTheServerSeedInstead) {
-  FrozenLakeAppOptions options = with({.ignore_seed = true});
+  GymAppOptions options = with({.ignore_seed = true});
   options.default_seed = 7;
-  FrozenLakeApp app(options);
+  GymApp app(frozenlake_game(), options);
   auto session = open(app, lake(42, kOpen3x3));
   EXPECT_EQ(read(*session, "game://initial_state")["seed"], 7);
   // The config is still read; only the seed is dropped.
@@ -132,7 +133,7 @@ TEST(FrozenLakeAppFaults, IgnoreSeedUsesTheServerSeedInstead) {
 }
 
 TEST(FrozenLakeAppFaults, IgnoreSeedDrawsASeedWithoutAServerSeed) {
-  FrozenLakeApp app(with({.ignore_seed = true}));
+  GymApp app(frozenlake_game(), with({.ignore_seed = true}));
   auto session = open(app, lake(42, kOpen3x3));
   const json seed = read(*session, "game://initial_state")["seed"];
   EXPECT_TRUE(seed.is_number_unsigned()) << seed;
@@ -140,15 +141,15 @@ TEST(FrozenLakeAppFaults, IgnoreSeedDrawsASeedWithoutAServerSeed) {
 }
 
 TEST(FrozenLakeAppFaults, IgnoreSeedIgnoresEvenAnInvalidSeed) {
-  FrozenLakeAppOptions options = with({.ignore_seed = true});
+  GymAppOptions options = with({.ignore_seed = true});
   options.default_seed = 7;
-  FrozenLakeApp app(options);
+  GymApp app(frozenlake_game(), options);
   auto session = open(app, {{"seed", "not a seed"}});
   EXPECT_EQ(read(*session, "game://initial_state")["seed"], 7);
 }
 
 TEST(FrozenLakeAppFaults, NoHoleTerminationLetsTheAgentStandInAHoleAndMoveOn) {
-  FrozenLakeApp app(with({.no_hole_termination = true}));
+  GymApp app(frozenlake_game(), with({.game = {"no-hole-termination"}}));
   auto s = open(app, lake(1, {"SH", "FG"}));
   // The payloads still show the real map, hole included.
   const json initial = read(*s, "game://initial_state");
@@ -167,14 +168,14 @@ TEST(FrozenLakeAppFaults, NoHoleTerminationLetsTheAgentStandInAHoleAndMoveOn) {
 }
 
 TEST(FrozenLakeAppFaults, WithoutNoHoleTerminationAHoleEndsTheEpisode_LAKE007) {
-  FrozenLakeApp app({});
+  GymApp app(frozenlake_game());
   auto s = open(app, lake(1, {"SH", "FG"}));
   observation(*s, "RIGHT");
   EXPECT_EQ(read(*s, "control://status"), status(true, false, 1, 0.0));
 }
 
 TEST(FrozenLakeAppFaults, MovesAfterEndStepAfterTermination) {
-  FrozenLakeApp app(with({.moves_after_end = true}));
+  GymApp app(frozenlake_game(), with({.moves_after_end = true}));
   auto s = open(app, lake(1, {"SG", "FF"}));
   observation(*s, "RIGHT");
   EXPECT_EQ(read(*s, "control://status"), status(true, false, 1, 1.0));
@@ -186,7 +187,7 @@ TEST(FrozenLakeAppFaults, MovesAfterEndStepAfterTermination) {
 }
 
 TEST(FrozenLakeAppFaults, MovesAfterEndMoveTheAgentAfterTruncation) {
-  FrozenLakeApp app(with({.moves_after_end = true}));
+  GymApp app(frozenlake_game(), with({.moves_after_end = true}));
   auto s = open(app, lake(1, kOpen3x3, {{"max_episode_steps", 1}}));
   EXPECT_EQ(observation(*s, "RIGHT")["position"], 1);
   EXPECT_EQ(read(*s, "control://status"), status(false, true, 1, 0.0));
@@ -195,7 +196,7 @@ TEST(FrozenLakeAppFaults, MovesAfterEndMoveTheAgentAfterTruncation) {
 }
 
 TEST(FrozenLakeAppFaults, StaleStatusShowsTheControlPlaneOneStepLate) {
-  FrozenLakeApp app(with({.stale_status = true}));
+  GymApp app(frozenlake_game(), with({.stale_status = true}));
   auto s = open(app, lake(1, kOpen3x3));
   const json initial = read(*s, "game://initial_state");
   EXPECT_EQ(read(*s, "control://status"), status(false, false, 0, 0.0));
@@ -219,7 +220,7 @@ TEST(FrozenLakeAppFaults, StaleStatusShowsTheControlPlaneOneStepLate) {
 }
 
 TEST(FrozenLakeAppFaults, EmptyControlPlaneAnswersEmptyObjects) {
-  FrozenLakeApp app(with({.empty_control_plane = true}));
+  GymApp app(frozenlake_game(), with({.empty_control_plane = true}));
   auto s = open(app, lake(1, {"SG", "FF"}));
   observation(*s, "RIGHT");
   for (const char* name : {"reward", "status", "info"}) {
@@ -231,7 +232,7 @@ TEST(FrozenLakeAppFaults, EmptyControlPlaneAnswersEmptyObjects) {
 }
 
 TEST(FrozenLakeAppFaults, TerminateAfterFirstStepEndsEveryEpisodeAtStep1) {
-  FrozenLakeApp app(with({.terminate_after_first_step = true}));
+  GymApp app(frozenlake_game(), with({.terminate_after_first_step = true}));
   auto s = open(app, lake(1, kOpen3x3));
   EXPECT_EQ(read(*s, "control://status"), status(false, false, 0, 0.0));
   EXPECT_EQ(observation(*s, "RIGHT")["position"], 1);
@@ -243,7 +244,7 @@ TEST(FrozenLakeAppFaults, TerminateAfterFirstStepEndsEveryEpisodeAtStep1) {
 
 TEST(FrozenLakeAppFaults, FaultsCombine) {
   // A session playing another session's environment, one step stale.
-  FrozenLakeApp app(with({.shared_state = true, .stale_status = true}));
+  GymApp app(frozenlake_game(), with({.shared_state = true, .stale_status = true}));
   auto first = open(app, lake(1, kOpen3x3));
   auto second = open(app, lake(2, {"SG", "FF"}));
   observation(*first, "RIGHT");

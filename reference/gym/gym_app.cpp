@@ -1,13 +1,13 @@
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/gym_app.hpp"
 
 #include <algorithm>
 #include <cstdlib>
-#include <mutex>
+#include <stdexcept>
 
 #include "common/error_ids.hpp"
 #include "common/protocol.hpp"
-#include "reference/gym/env_config.hpp"
-#include "reference/gym/payloads.hpp"
+#include "common/text.hpp"
+#include "reference/gym/session_config.hpp"
 
 namespace mcpgym::gym {
 
@@ -16,32 +16,29 @@ namespace {
 using mcp::json;
 using mcp::Outcome;
 
-constexpr std::string_view kToolName = "lake_move";
 constexpr std::string_view kInitialStateUri = "game://initial_state";
+constexpr std::string_view kServerVersion = "0.1.0";
 
-const json& tool_list() {
-  static const json kTools = {
-      {"tools",
-       json::array({{
-           {"name", kToolName},
-           {"description",
-            "Move the agent one cell on the FrozenLake grid: LEFT, DOWN, RIGHT or UP. Returns "
-            "the new position and grid. Reward and termination are not in this result: read "
-            "control://reward and control://status."},
-           {"inputSchema",
-            {{"type", "object"},
-             {"properties",
-              {{"action", {{"type", "string"}, {"enum", {"LEFT", "DOWN", "RIGHT", "UP"}}}}}},
-             {"required", {"action"}}}},
-           {"outputSchema",
-            {{"type", "object"},
-             {"properties",
-              {{"position", {{"type", "integer"}}},
-               {"grid", {{"type", "string"}}},
-               {"action", {{"type", "string"}}}}},
-             {"required", {"position", "grid", "action"}}}},
-       }})}};
-  return kTools;
+// The game's action names as the error texts list them: "LEFT, DOWN, RIGHT, UP".
+std::string action_list(const GameInfo& info) {
+  std::string list;
+  for (const auto& action : info.actions)
+    list += (list.empty() ? "" : ", ") + action;
+  return list;
+}
+
+// DATA-009: one tool taking {"action": <one of the game's action names>}.
+json tool_list(const GameInfo& info) {
+  return {
+      {"tools", json::array({{
+                    {"name", info.tool},
+                    {"description", info.tool_description},
+                    {"inputSchema",
+                     {{"type", "object"},
+                      {"properties", {{"action", {{"type", "string"}, {"enum", info.actions}}}}},
+                      {"required", {"action"}}}},
+                    {"outputSchema", info.output_schema},
+                }})}};
 }
 
 json resource(std::string_view uri, std::string_view name, std::string_view description) {
@@ -51,18 +48,15 @@ json resource(std::string_view uri, std::string_view name, std::string_view desc
           {"mimeType", mcp::kJsonMediaType}};
 }
 
-json resource_list(bool control_resources) {
+json resource_list(const GameInfo& info, bool control_resources) {
   json list = json::array();
-  list.push_back(
-      resource(kInitialStateUri, "initial_state",
-               "The episode's start: position, grid, map rows, seed, size, slipperiness"));
+  list.push_back(resource(kInitialStateUri, "initial_state", info.initial_state_description));
   if (control_resources) {
     list.push_back(resource("control://reward", "reward",
                             "Control plane: the last step's reward and the step count"));
     list.push_back(resource("control://status", "status",
                             "Control plane: terminated, truncated, step count, total reward"));
-    list.push_back(resource("control://info", "info",
-                            "Control plane: the last step's info ({\"prob\": p}), {} before it"));
+    list.push_back(resource("control://info", "info", info.info_description));
   }
   return {{"resources", std::move(list)}};
 }
@@ -76,13 +70,22 @@ mcp::RpcError invalid_params(const std::string& text) {
   return mcp::rpc_error(mcp::code::kInvalidParams, err::kInvalidParams, "Invalid params: " + text);
 }
 
-// The map with every hole frozen over, on which the model plays holes as
-// ordinary frozen cells (the no-hole-termination fault).
-frozenlake::Map without_holes(const frozenlake::Map& map) {
-  auto rows = map.rows();
-  for (auto& row : rows)
-    std::replace(row.begin(), row.end(), 'H', 'F');
-  return std::get<frozenlake::Map>(frozenlake::Map::from_rows(rows));
+// Locale-independent on purpose: action names are protocol tokens, not prose.
+std::string_view trim_ascii_space(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  const auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+}
+
+// DATA-002: the index of the game's action named by `text`, trimmed and
+// case-insensitive; nullopt for any other text.
+std::optional<int> parse_action(const GameInfo& info, std::string_view text) {
+  const std::string_view word = trim_ascii_space(text);
+  for (std::size_t i = 0; i < info.actions.size(); ++i) {
+    if (iequals(word, info.actions[i])) return static_cast<int>(i);
+  }
+  return std::nullopt;
 }
 
 // The initialize params without clientInfo._extra.seed (the ignore-seed fault).
@@ -96,24 +99,37 @@ json without_client_seed(json params) {
 
 }  // namespace
 
-// A session's environment. Each session owns one, except under the
-// shared-state fault, where sessions on different threads share it: hence
-// the mutex, taken by every call that touches it.
+// A session's environment and the episode's bookkeeping. Each session owns
+// one, except under the shared-state fault, where sessions on different
+// threads share it: hence the mutex, taken by every call that touches it.
 struct Episode {
-  Episode(EnvSpec spec, const Faults& faults)
-      : env(faults.no_hole_termination ? without_holes(spec.map) : spec.map, spec.is_slippery,
-            spec.max_episode_steps, spec.seed) {
-    if (faults.no_hole_termination) shown_map = std::move(spec.map);
-  }
+  explicit Episode(SessionSetup setup)
+      : env(std::move(setup.env)), seed(setup.seed), max_episode_steps(setup.max_episode_steps) {}
 
   std::mutex mutex;
-  frozenlake::FrozenLake env;
-  // no-hole-termination: the real map, which the payloads show while the
-  // environment plays on the map without holes.
-  std::optional<frozenlake::Map> shown_map;
+  std::unique_ptr<GameEnv> env;
+  std::uint64_t seed;
+  std::optional<int> max_episode_steps;
+  int step_count = 0;
+  double last_reward = 0.0;
+  double total_reward = 0.0;  // EPIS-003: the sum of the rewards in step order
+  bool terminated = false;
+  bool truncated = false;
+  json info = json::object();  // the last step's info; {} before the first
   // stale-status: {"reward", "status", "info"} as they were before the most
   // recent step; null before the first step.
   json before_last_step;
+
+  // One step of the game, counted, and truncated at max_episode_steps (EPIS-001).
+  void step(int action) {
+    GameStep result = env->step(action);
+    ++step_count;
+    last_reward = result.reward;
+    total_reward += result.reward;
+    terminated = result.terminated;
+    truncated = max_episode_steps.has_value() && step_count >= *max_episode_steps;
+    info = std::move(result.info);
+  }
 };
 
 namespace {
@@ -128,13 +144,14 @@ struct CrashAfterCalls {
   }
 };
 
-class FrozenLakeSession final : public mcp::Session {
+class GymSession final : public mcp::Session {
  public:
-  FrozenLakeSession(std::shared_ptr<Episode> episode, bool control_resources, Faults faults,
-                    CrashAfterCalls crash)
-      : episode_(std::move(episode)),
+  GymSession(const GameInfo& game, std::shared_ptr<Episode> episode, bool control_resources,
+             Faults faults, CrashAfterCalls crash)
+      : game_(game),
+        episode_(std::move(episode)),
         control_resources_(control_resources),
-        faults_(faults),
+        faults_(std::move(faults)),
         crash_(std::move(crash)) {}
 
   Outcome handle(std::string_view method, const json& params) override {
@@ -147,8 +164,8 @@ class FrozenLakeSession final : public mcp::Session {
       std::lock_guard lock(episode_->mutex);
       return read_resource(params);
     }
-    if (method == "tools/list") return tool_list();
-    if (method == "resources/list") return resource_list(control_resources_);
+    if (method == "tools/list") return tool_list(game_);
+    if (method == "resources/list") return resource_list(game_, control_resources_);
     if (method == "resources/templates/list") return json{{"resourceTemplates", json::array()}};
     if (method == "ping") return json::object();
     return unexpected(mcp::rpc_error(mcp::code::kMethodNotFound, err::kMethodNotFound,
@@ -168,10 +185,10 @@ class FrozenLakeSession final : public mcp::Session {
     if (name == params.end() || !name->is_string()) {
       return unexpected(invalid_params("tools/call needs a string \"name\""));
     }
-    if (*name != kToolName) {
+    if (*name != game_.tool) {
       return unexpected(mcp::rpc_error(mcp::code::kInvalidParams, err::kUnknownTool,
                                        "Unknown tool \"" + mcp::excerpt(name->get<std::string>()) +
-                                           "\"; this server has one tool, lake_move",
+                                           "\"; this server has one tool, " + game_.tool,
                                        json{{"tool", *name}}));
     }
     static const json kNoArguments = json::object();
@@ -190,31 +207,30 @@ class FrozenLakeSession final : public mcp::Session {
           err::kInvalidAction,
           std::string(action_it == args.end() ? "Missing argument \"action\""
                                               : "Argument \"action\" must be a string") +
-              "; expected one of LEFT, DOWN, RIGHT, UP"));
+              "; expected one of " + action_list(game_)));
     }
-    const auto action = frozenlake::parse_action(action_it->get<std::string>());
+    const auto action = parse_action(game_, action_it->get_ref<const std::string&>());
     if (!action) {
       return tool_error(err::message(
           err::kInvalidAction, "Invalid action \"" + mcp::excerpt(action_it->get<std::string>()) +
-                                   "\"; expected one of LEFT, DOWN, RIGHT, UP"));
+                                   "\"; expected one of " + action_list(game_)));
     }
-    frozenlake::FrozenLake& env = episode_->env;
-    if ((shown_terminated() || env.truncated()) && !faults_.moves_after_end) {
+    Episode& episode = *episode_;
+    if ((shown_terminated() || episode.truncated) && !faults_.moves_after_end) {
       return tool_error(err::message(
           err::kEpisodeOver, std::string("The episode has ended (") +
                                  (shown_terminated() ? "terminated" : "truncated") + " at step " +
-                                 std::to_string(env.step_count()) +
+                                 std::to_string(episode.step_count) +
                                  "); moves change nothing now. Start a new session to play "
                                  "again"));
     }
     if (faults_.stale_status) {
-      episode_->before_last_step = {{"reward", current_control("reward")},
-                                    {"status", current_control("status")},
-                                    {"info", current_control("info")}};
+      episode.before_last_step = {{"reward", current_control("reward")},
+                                  {"status", current_control("status")},
+                                  {"info", current_control("info")}};
     }
-    env.step(*action);
-    json observation = observation_payload(env, *action);
-    if (episode_->shown_map) observation["grid"] = episode_->shown_map->render(env.position());
+    episode.step(*action);
+    json observation = observation_payload(*action);
     return {{"content", json::array({{{"type", "text"}, {"text", observation.dump()}}})},
             {"structuredContent", std::move(observation)},
             {"isError", false}};
@@ -222,8 +238,8 @@ class FrozenLakeSession final : public mcp::Session {
 
   // terminate-after-first-step reports every episode terminated once it has a step.
   bool shown_terminated() const {
-    const frozenlake::FrozenLake& env = episode_->env;
-    return env.terminated() || (faults_.terminate_after_first_step && env.step_count() >= 1);
+    return episode_->terminated ||
+           (faults_.terminate_after_first_step && episode_->step_count >= 1);
   }
 
   Outcome read_resource(const json& params) {
@@ -234,7 +250,7 @@ class FrozenLakeSession final : public mcp::Session {
     const std::string& text = uri->get_ref<const std::string&>();
     std::optional<json> payload;
     if (text == kInitialStateUri) {
-      payload = initial_state();
+      payload = initial_state_payload();
     } else if (control_resources_ && text.starts_with("control://") &&
                text != "control://initial_state") {
       payload = payload_for(std::string_view(text).substr(10));
@@ -245,28 +261,45 @@ class FrozenLakeSession final : public mcp::Session {
                                            {"text", payload->dump()}}})}};
   }
 
-  json initial_state() const {
-    const frozenlake::FrozenLake& env = episode_->env;
-    json payload = initial_state_payload(env);
-    if (const auto& map = episode_->shown_map) {
-      payload["grid"] = map->render(env.initial_position());
-      payload["map"] = map->rows();
-    }
+  // The payloads, one function each, shared by resources/read and /control/*
+  // so the two forms can never disagree.
+
+  // DATA-010: the game's observation plus the canonical action name.
+  json observation_payload(int action) const {
+    json payload = episode_->env->observation();
+    payload["action"] = game_.actions[static_cast<std::size_t>(action)];
     return payload;
   }
 
+  // CTRL-011: the game's initial state plus the seed in use.
+  json initial_state_payload() const {
+    json payload = episode_->env->initial_state();
+    payload["seed"] = episode_->seed;
+    return payload;
+  }
+
+  json reward_payload() const {
+    return {{"reward", episode_->last_reward}, {"step_count", episode_->step_count}};
+  }
+
+  json status_payload() const {
+    return {{"terminated", shown_terminated()},
+            {"truncated", episode_->truncated},
+            {"step_count", episode_->step_count},
+            {"total_reward", episode_->total_reward}};
+  }
+
+  json info_payload() const { return episode_->info; }
+
   // Reward, status or info as of now.
   json current_control(std::string_view name) const {
-    const frozenlake::FrozenLake& env = episode_->env;
-    if (name == "reward") return reward_payload(env);
-    if (name == "info") return info_payload(env);
-    json status = status_payload(env);
-    status["terminated"] = shown_terminated();
-    return status;
+    if (name == "reward") return reward_payload();
+    if (name == "info") return info_payload();
+    return status_payload();
   }
 
   std::optional<json> payload_for(std::string_view name) const {
-    if (name == "initial_state") return initial_state();
+    if (name == "initial_state") return initial_state_payload();
     if (name != "reward" && name != "status" && name != "info") return std::nullopt;
     if (faults_.empty_control_plane) return json::object();
     if (faults_.stale_status && !episode_->before_last_step.is_null()) {
@@ -280,6 +313,7 @@ class FrozenLakeSession final : public mcp::Session {
                           "Resource not found: " + mcp::excerpt(uri), json{{"uri", uri}});
   }
 
+  const GameInfo& game_;
   std::shared_ptr<Episode> episode_;
   bool control_resources_;
   Faults faults_;
@@ -288,40 +322,46 @@ class FrozenLakeSession final : public mcp::Session {
 
 }  // namespace
 
-mcp::ServerInfo FrozenLakeApp::server_info() const {
-  return {"mcpgym-frozenlake", "0.1.0",
-          "FrozenLake as an MCP-Gym environment: move with the lake_move tool; read reward and "
-          "termination from control://reward and control://status."};
+GymApp::GymApp(const Game& game, GymAppOptions options) : game_(game), options_(options) {
+  const auto& known = game_.info().faults;
+  for (const auto& fault : options_.faults.game) {
+    if (std::find(known.begin(), known.end(), fault) == known.end()) {
+      throw std::invalid_argument("the game " + game_.info().name + " has no fault " + fault);
+    }
+  }
 }
 
-json FrozenLakeApp::capabilities() const {
+GymApp::~GymApp() = default;
+
+mcp::ServerInfo GymApp::server_info() const {
+  const GameInfo& info = game_.info();
+  return {info.server_name, std::string(kServerVersion), info.instructions};
+}
+
+json GymApp::capabilities() const {
   return {{"tools", {{"listChanged", false}}},
           {"resources", {{"subscribe", false}, {"listChanged", false}}}};
 }
 
-FrozenLakeApp::FrozenLakeApp(FrozenLakeAppOptions options) : options_(options) {}
-
-FrozenLakeApp::~FrozenLakeApp() = default;
-
-Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> FrozenLakeApp::create_session(
+Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> GymApp::create_session(
     const json& params, std::string_view /*negotiated*/) {
-  auto spec = options_.faults.ignore_seed
-                  ? env_spec_from_initialize(without_client_seed(params), options_.default_seed)
-                  : env_spec_from_initialize(params, options_.default_seed);
-  if (!spec) return unexpected(spec.error());
-  return std::unique_ptr<mcp::Session>(std::make_unique<FrozenLakeSession>(
-      episode_for(*std::move(spec)), options_.control_resources, options_.faults,
+  auto setup =
+      options_.faults.ignore_seed
+          ? session_from_initialize(game_, without_client_seed(params), options_.default_seed,
+                                    options_.faults.game)
+          : session_from_initialize(game_, params, options_.default_seed, options_.faults.game);
+  if (!setup) return unexpected(setup.error());
+  return std::unique_ptr<mcp::Session>(std::make_unique<GymSession>(
+      game_.info(), shared_or(std::make_shared<Episode>(std::move(*setup))),
+      options_.control_resources, options_.faults,
       CrashAfterCalls{options_.exit_after_tool_calls, tool_calls_}));
 }
 
-// A new episode per session; under the shared-state fault, the first one for all.
-std::shared_ptr<Episode> FrozenLakeApp::episode_for(EnvSpec spec) {
-  if (!options_.faults.shared_state) {
-    return std::make_shared<Episode>(std::move(spec), options_.faults);
-  }
+// `fresh`, or under the shared-state fault the first session's episode for all.
+std::shared_ptr<Episode> GymApp::shared_or(std::shared_ptr<Episode> fresh) {
+  if (!options_.faults.shared_state) return fresh;
   std::lock_guard lock(shared_mutex_);
-  if (!shared_episode_)
-    shared_episode_ = std::make_shared<Episode>(std::move(spec), options_.faults);
+  if (!shared_episode_) shared_episode_ = std::move(fresh);
   return shared_episode_;
 }
 

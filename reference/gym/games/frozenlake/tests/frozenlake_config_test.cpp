@@ -1,5 +1,3 @@
-#include "reference/gym/env_config.hpp"
-
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -10,6 +8,8 @@
 #include <vector>
 
 #include "games/frozenlake/random_map.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/session_config.hpp"
 #include "reference/mcp/tests/printers.hpp"
 
 namespace mcpgym::gym {
@@ -28,14 +28,40 @@ json with_config(const json& config) {
   return with_extra({{"seed", 42}, {"config", config}});
 }
 
+// What a session was set up with, read back through the FrozenLake game's
+// initial state: the envelope's seed and max_episode_steps, the game's map.
+struct EnvSpec {
+  std::uint64_t seed;
+  std::vector<std::string> map;  // the rows
+  int size;
+  bool is_slippery;
+  std::optional<int> max_episode_steps;
+};
+
+Expected<SessionSetup, RpcError> setup_of(const json& params,
+                                          std::optional<std::uint64_t> server_seed) {
+  return session_from_initialize(frozenlake_game(), params, server_seed);
+}
+
 EnvSpec spec_of(const json& params, std::optional<std::uint64_t> server_seed = std::nullopt) {
-  auto spec = env_spec_from_initialize(params, server_seed);
-  if (!spec) ADD_FAILURE() << "refused: " << spec.error().message;
-  return std::move(spec).value();
+  auto setup = setup_of(params, server_seed);
+  if (!setup) {
+    ADD_FAILURE() << "refused: " << setup.error().message;
+    return {};
+  }
+  const json initial = setup->env->initial_state();
+  EnvSpec spec{setup->seed, initial.at("map").get<std::vector<std::string>>(),
+               initial.at("size").get<int>(), initial.at("is_slippery").get<bool>(),
+               setup->max_episode_steps};
+  // The map is square: as many rows as cells per row.
+  EXPECT_EQ(spec.size, static_cast<std::size_t>(spec.size));
+  for (const auto& row : spec.map)
+    EXPECT_EQ(row.size(), static_cast<std::size_t>(spec.size));
+  return spec;
 }
 
 RpcError error_of(const json& params, std::optional<std::uint64_t> server_seed = 7) {
-  auto spec = env_spec_from_initialize(params, server_seed);
+  auto spec = setup_of(params, server_seed);
   if (spec) {
     ADD_FAILURE() << "accepted " << params.dump();
     return {};
@@ -59,14 +85,14 @@ RpcError bad_seed(const std::string& shown) {
                      shown);
 }
 
-frozenlake::Map random_map(int size, double p, std::uint64_t seed) {
-  return frozenlake::generate_random_map(size, p, seed).value();
+std::vector<std::string> random_map(int size, double p, std::uint64_t seed) {
+  return frozenlake::generate_random_map(size, p, seed).value().rows();
 }
 
 TEST(EnvConfig, DefaultsAre4x4P08NotSlipperyNeverTruncated_CONF001) {
   const EnvSpec spec = spec_of(with_extra({{"seed", 42}}));
   EXPECT_EQ(spec.seed, 42u);
-  EXPECT_EQ(spec.map.size(), 4);
+  EXPECT_EQ(spec.size, 4);
   EXPECT_EQ(spec.map, random_map(4, 0.8, 42));
   EXPECT_FALSE(spec.is_slippery);
   EXPECT_EQ(spec.max_episode_steps, std::nullopt);
@@ -118,8 +144,7 @@ TEST(EnvConfig, DrawnSeedIsInRangeAndBuildsItsMap_SEED002) {
 
 RC_GTEST_PROP(EnvConfig, EverySeedInRangeIsKeptExactly_SEED003, ()) {
   const auto seed = *rc::gen::inRange<std::uint64_t>(0, kMaxSeed + 1);
-  const auto spec = env_spec_from_initialize(
-      with_extra({{"seed", seed}, {"config", {{"size", 2}}}}), std::nullopt);
+  const auto spec = setup_of(with_extra({{"seed", seed}, {"config", {{"size", 2}}}}), std::nullopt);
   RC_ASSERT(spec.has_value());
   RC_ASSERT(spec->seed == seed);
 }
@@ -170,7 +195,7 @@ TEST(EnvConfig, RejectsUnknownConfigKey_CONF002) {
 }
 
 TEST(EnvConfig, MapNameSelectsSize_CONF001) {
-  EXPECT_EQ(spec_of(with_config({{"map_name", "8x8"}})).map.size(), 8);
+  EXPECT_EQ(spec_of(with_config({{"map_name", "8x8"}})).size, 8);
   EXPECT_EQ(spec_of(with_config({{"map_name", "8x8"}})).map, random_map(8, 0.8, 42));
   EXPECT_EQ(spec_of(with_config({{"map_name", "4x4"}})).map, random_map(4, 0.8, 42));
   EXPECT_EQ(
@@ -182,8 +207,8 @@ TEST(EnvConfig, MapNameSelectsSize_CONF001) {
 
 TEST(EnvConfig, SizeOverridesMapName_CONF001) {
   EXPECT_EQ(spec_of(with_config({{"map_name", "8x8"}, {"size", 5}})).map, random_map(5, 0.8, 42));
-  EXPECT_EQ(spec_of(with_config({{"size", 2}})).map.size(), 2);
-  EXPECT_EQ(spec_of(with_config({{"size", 64}})).map.size(), 64);
+  EXPECT_EQ(spec_of(with_config({{"size", 2}})).size, 2);
+  EXPECT_EQ(spec_of(with_config({{"size", 64}})).size, 64);
 }
 
 TEST(EnvConfig, RejectsSizeOutOfRangeOrFractional_CONF002) {
@@ -254,10 +279,10 @@ TEST(EnvConfig, DescGivesTheMapAndWinsOverMapNameAndP_CONF001) {
   const std::vector<std::string> rows = {"SG", "FF"};
   // p = 0 would find no random map at all, so success proves p was not used.
   const EnvSpec spec = spec_of(with_config({{"desc", rows}, {"map_name", "8x8"}, {"p", 0}}));
-  EXPECT_EQ(spec.map.rows(), rows);
-  EXPECT_EQ(spec.map.size(), 2);
+  EXPECT_EQ(spec.map, rows);
+  EXPECT_EQ(spec.size, 2);
   const std::vector<std::string> classic = {"SFFF", "FHFH", "FFFH", "HFFG"};
-  EXPECT_EQ(spec_of(with_config({{"desc", classic}, {"size", 4}})).map.rows(), classic);
+  EXPECT_EQ(spec_of(with_config({{"desc", classic}, {"size", 4}})).map, classic);
 }
 
 TEST(EnvConfig, DescMustBeAnArrayOfStrings_CONF002) {

@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "reference/gym/frozen_lake_app.hpp"
+#include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/gym_app.hpp"
 #include "reference/mcp/tests/printers.hpp"
 #include "reference/mcp/tests/stdio_harness.hpp"
 
@@ -18,8 +19,8 @@ std::string line(const json& message) {
   return message.dump() + "\n";
 }
 
-std::vector<json> converse(FrozenLakeAppOptions options, const std::string& input) {
-  FrozenLakeApp app(options);
+std::vector<json> converse(GymAppOptions options, const std::string& input) {
+  GymApp app(frozenlake_game(), options);
   const auto run = mcp::testing::run_stdio(app, input);
   EXPECT_TRUE(run.finished);
   EXPECT_TRUE(run.served);

@@ -1,0 +1,34 @@
+#pragma once
+// Reads a session's seed and configuration from the initialize request,
+// following the reward-kit wire convention: params.clientInfo._extra =
+// {"seed", "config"} (docs/spec.md SEED-*, CONF-*). The envelope is the same
+// for every game: `config` is an object of the game's keys plus
+// `max_episode_steps` (CONF-004). Every refusal is -32602 naming the key.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "common/expected.hpp"
+#include "common/protocol.hpp"
+#include "reference/gym/game.hpp"
+#include "reference/mcp/json_rpc.hpp"
+
+namespace mcpgym::gym {
+
+using mcp::kMaxSeed;  // SEED-003
+
+struct SessionSetup {
+  std::uint64_t seed;                    // the seed in use: the client's, --seed or drawn
+  std::optional<int> max_episode_steps;  // nullopt: never truncated
+  std::unique_ptr<GameEnv> env;          // after reset(seed=seed)
+};
+
+// `server_seed` is the server's --seed fallback; with neither, a seed is drawn.
+// `game_faults` are the game's own faults switched on, passed to Game::make.
+Expected<SessionSetup, mcp::RpcError> session_from_initialize(
+    const Game& game, const mcp::json& initialize_params, std::optional<std::uint64_t> server_seed,
+    const std::set<std::string>& game_faults = {});
+
+}  // namespace mcpgym::gym
