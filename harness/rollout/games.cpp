@@ -21,6 +21,11 @@ std::vector<GameSpec> make_catalogue() {
                    .actions = {"LEFT", "DOWN", "RIGHT", "UP"},
                    .goal_policy = shortest_path_policy(),
                    .example_script = "DDRRDR"});
+  games.push_back({.name = "cliffwalking",
+                   .tool = "cliff_move",
+                   .actions = {"UP", "RIGHT", "DOWN", "LEFT"},
+                   .goal_policy = cliffwalking_safe_path_policy(),
+                   .example_script = "URRRRRRRRRRRD"});
   return games;
 }
 

@@ -68,6 +68,11 @@ PolicyFactory random_policy(std::uint64_t seed);
 // slips. Reaches G whenever a path exists. (GameSpec::goal_policy of
 // frozenlake; harness/rollout/frozenlake_policy.cpp.)
 PolicyFactory shortest_path_policy();
+// CliffWalking's goal-seeking policy: cliffwalking::safe_path from the
+// agent's position (the last observation's, else game://initial_state's),
+// recomputed every step, so it recovers from slips. (GameSpec::goal_policy of
+// cliffwalking; harness/rollout/cliffwalking_policy.cpp.)
+PolicyFactory cliffwalking_safe_path_policy();
 // The actions an earlier recording took, per env_index (matched by index),
 // whatever the game. An environment the recording lacks plays the game's
 // first action.

@@ -32,7 +32,17 @@ TEST(GameCatalogue, KnowsFrozenLakeWithItsToolActionsAndGoalPolicy) {
   EXPECT_TRUE(lake->known());
   EXPECT_EQ(lake->describe(), "frozenlake (tool lake_move, actions LEFT, DOWN, RIGHT, UP)");
   EXPECT_EQ(find_game("chess"), nullptr);
-  EXPECT_TRUE(known_game_names().starts_with("frozenlake"));
+  EXPECT_EQ(known_game_names(), "frozenlake, cliffwalking");
+}
+
+TEST(GameCatalogue, KnowsCliffWalkingWithItsToolActionsAndGoalPolicy) {
+  const GameSpec* cliff = find_game("cliffwalking");
+  ASSERT_NE(cliff, nullptr);
+  EXPECT_EQ(cliff->describe(), "cliffwalking (tool cliff_move, actions UP, RIGHT, DOWN, LEFT)");
+  EXPECT_TRUE(cliff->goal_policy);
+  EXPECT_EQ(*parse_script(cliff->example_script, cliff->actions),
+            (std::vector<std::string>{"UP", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
+                                      "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "DOWN"}));
 }
 
 TEST(RecogniseGame, AKnownToolGivesTheCataloguesGame) {

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
+#include "games/cliffwalking/cliff_walking.hpp"
 #include "harness/rollout/games.hpp"
 #include "harness/rollout/tests/model_oracle.hpp"
 
@@ -179,6 +181,61 @@ TEST(ParsePolicy, AcceptsEveryFormAndNamesThemWhenItCannot) {
             "scripted:RRDD or scripted:RIGHT,DOWN");
   EXPECT_TRUE(
       parse_policy("replay:/nonexistent/file.jsonl").error().starts_with("[mcpgym.record.io]"));
+}
+
+// CliffWalking played through the pure model with the game's goal policy:
+// the number of steps to the goal (nullopt: not within max_steps) and the
+// total reward.
+struct CliffRun {
+  std::optional<int> steps;
+  double total_reward = 0.0;
+};
+CliffRun play_cliff(bool slippery, std::uint64_t seed, int max_steps) {
+  const GameSpec& game = *find_game("cliffwalking");
+  cliffwalking::CliffWalking env(slippery, seed);
+  const json initial = {{"position", env.initial_position()}};
+  auto policy = game.goal_policy(0, seed);
+  std::optional<json> last;
+  CliffRun run;
+  for (int step = 0; step < max_steps; ++step) {
+    const std::string name =
+        policy->next_action({0, seed, step, &initial, last ? &*last : nullptr, game.actions});
+    const auto index = std::find(game.actions.begin(), game.actions.end(), name);
+    if (index == game.actions.end()) return run;
+    const auto result = env.step(static_cast<cliffwalking::Action>(index - game.actions.begin()));
+    run.total_reward += result.reward;
+    if (result.terminated) {
+      run.steps = step + 1;
+      return run;
+    }
+    last = json{{"position", result.position}};
+  }
+  return run;
+}
+
+TEST(CliffWalkingPolicy, WalksTheShortestSafePathWithoutSlipping) {
+  const CliffRun run = play_cliff(false, 42, 100);
+  EXPECT_EQ(run.steps, 13);
+  EXPECT_EQ(run.total_reward, -13.0);
+  // Nothing readable to plan on: a harmless UP.
+  const GameSpec& game = *find_game("cliffwalking");
+  const json garbage = {{"position", "36"}};
+  EXPECT_EQ(game.goal_policy(0, 0)->next_action({0, 0, 0, &garbage, nullptr, game.actions}), "UP");
+}
+
+TEST(CliffWalkingPolicy, ReplansFromWhereverASlipLeftTheAgent) {
+  const GameSpec& game = *find_game("cliffwalking");
+  auto policy = game.goal_policy(0, 0);
+  const json initial = {{"position", 36}};
+  for (int position = 0; position < cliffwalking::kCellCount; ++position) {
+    if (cliffwalking::is_cliff(position) || position == cliffwalking::kGoal) continue;
+    const json observation = {{"position", position}};
+    EXPECT_EQ(policy->next_action({0, 0, 1, &initial, &observation, game.actions}),
+              cliffwalking::action_name(cliffwalking::safe_path(position).front()))
+        << "at " << position;
+  }
+  for (std::uint64_t seed = 0; seed < 5; ++seed)
+    EXPECT_TRUE(play_cliff(true, seed, 20000).steps.has_value()) << "seed " << seed;
 }
 
 // A script is checked for its form before the game is known, and for its
