@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
@@ -38,14 +39,22 @@ cli::Parser make_parser() {
       "the rollout. With --cmd, a template using {seed} starts one process per environment\n"
       "(single-environment servers such as reward-kit's server.py --seed); otherwise one process\n"
       "serves every environment as its own session. Placeholders: {port} (a free port), {seed},\n"
-      "{config} (JSON). Exit status: 0 clean, 1 the implementation misbehaved, 2 bad flags.");
+      "{config} (JSON). The game (its tool and actions) is --game's, or else recognised from\n"
+      "the implementation's tools/list: the one tool whose inputSchema has a string \"action\"\n"
+      "enum. A tool the harness does not know is played by name with scripted, random and\n"
+      "replay policies. Exit status: 0 clean, 1 the implementation misbehaved, 2 bad flags.");
   parser.option("cmd", "TEMPLATE", "command that starts the implementation")
       .option("url", "URL", "MCP endpoint of a running implementation")
       .option("transport", "http|stdio", "with --cmd: how to talk to it (default http)")
       .option("seeds", "N,N,...", "one environment per seed (default 42)")
       .option("config", "JSON", "environment config for every environment (default {})")
+      .option("game", "NAME",
+              "the game: " + harness::known_game_names() +
+                  " (default: recognised from tools/list, said on stderr)")
       .option("policy", "SPEC",
-              "scripted:LDRU..., random:<seed>, shortest, replay:<file> (default shortest)")
+              "scripted:<actions> (names separated by commas, e.g. RIGHT,RIGHT,DOWN, or first "
+              "letters, e.g. RRDD), random:<seed>, shortest (the game's goal-seeking policy), "
+              "replay:<file> (default shortest)")
       .option("max-steps", "N", "stop each environment after N steps (default 100)")
       .option("control-plane", "resources|http",
               "how to read reward and status (default resources)")
@@ -145,6 +154,23 @@ void report_cut_envs(RunProgress& progress, const std::vector<harness::Environme
   }
 }
 
+// Says on stderr which game tools/list showed, once per game (every
+// environment asks its own session).
+void announce_game(const harness::GameSpec& game, std::string& said) {
+  const std::string what = game.describe();
+  if (what == said) return;
+  said = what;
+  if (game.known()) {
+    std::cerr << "mcpgym-record: recognised " << what << " from tools/list (--game " << game.name
+              << " skips the question)\n";
+  } else {
+    std::cerr << "mcpgym-record: tools/list offers " << what
+              << ", which the harness does not know: it is played by name (scripted, random "
+                 "and replay policies; known games: "
+              << harness::known_game_names() << ")\n";
+  }
+}
+
 bool write_recording(const std::string& path, const std::vector<harness::RecordedStep>& lines) {
   // What was recorded is written even when an environment failed, so the
   // misbehaviour can be inspected. Whole lines only: the file is renamed into
@@ -187,8 +213,23 @@ int main(int argc, char** argv) {
     return usage_error("[mcpgym.cli.invalid_value] --config expects a JSON object; got '" +
                        args.get("config").value_or("") + "'");
   }
-  auto policy = harness::parse_policy(args.get("policy").value_or("shortest"));
-  if (!policy) return usage_error(policy.error());
+  // The policy's form now, its actions once the game is known: bad flags
+  // are refused before anything starts.
+  auto policy_spec = harness::parse_policy_spec(args.get("policy").value_or("shortest"));
+  if (!policy_spec) return usage_error(policy_spec.error());
+  const harness::GameSpec* named_game = nullptr;
+  harness::PolicyFactory policy;  // a named game's; else each environment's game decides
+  if (const auto name = args.get("game")) {
+    named_game = harness::find_game(*name);
+    if (named_game == nullptr) {
+      return usage_error("[mcpgym.cli.invalid_value] --game '" + *name +
+                         "' is not a game the harness knows; expected one of " +
+                         harness::known_game_names());
+    }
+    auto made = harness::make_policy(*policy_spec, *named_game);
+    if (!made) return usage_error(made.error());
+    policy = *made;
+  }
   auto max_steps = cli::to_integer("max-steps", args.get("max-steps").value_or("100"), 1, 100000);
   if (!max_steps) return usage_error(max_steps.error());
   auto timeout = cli::to_integer("timeout", args.get("timeout").value_or("10000"), 1, 3'600'000);
@@ -247,6 +288,18 @@ int main(int argc, char** argv) {
   for (auto seed : *seeds)
     envs.push_back({seed, config});
   harness::RolloutOptions options;
+  std::atomic<bool> policy_refused = false;  // a usage error found once the game was known
+  if (named_game != nullptr) {
+    options.use_game(*named_game);
+  } else {
+    options.policy_for_game = [&policy_spec, &policy_refused, said = std::string()](
+                                  int, const harness::GameSpec& game) mutable {
+      announce_game(game, said);
+      auto made = harness::make_policy(*policy_spec, game);
+      if (!made) policy_refused = true;
+      return made;
+    };
+  }
   options.max_steps = static_cast<int>(*max_steps);
   options.control_plane =
       *form == "http" ? harness::ControlPlaneForm::kHttp : harness::ControlPlaneForm::kResources;
@@ -258,7 +311,7 @@ int main(int argc, char** argv) {
   options.on_step = [&progress](const harness::RecordedStep& line) { progress.add_line(line); };
   harness::RolloutResult result;
   std::thread runner([&] {
-    result = harness::run_rollout(*connector, envs, *policy, options);
+    result = harness::run_rollout(*connector, envs, policy, options);
     progress.finish();
   });
 
@@ -283,5 +336,6 @@ int main(int argc, char** argv) {
     std::_Exit(kExitMisbehaved);
   }
   runner.join();
+  if (policy_refused) return cli::kExitUsage;
   return result.ok() && !cut && written ? 0 : kExitMisbehaved;
 }

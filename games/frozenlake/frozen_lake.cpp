@@ -5,33 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "games/frozenlake/path.hpp"
 #include "games/numpy/categorical.hpp"
 
 namespace mcpgym::frozenlake {
 namespace {
-
-// gymnasium's inc(): a move into the wall leaves the agent where it was.
-int move(int position, int size, int action) {
-  int row = position / size;
-  int col = position % size;
-  switch (action) {
-    case static_cast<int>(Action::kLeft):
-      col = std::max(col - 1, 0);
-      break;
-    case static_cast<int>(Action::kDown):
-      row = std::min(row + 1, size - 1);
-      break;
-    case static_cast<int>(Action::kRight):
-      col = std::min(col + 1, size - 1);
-      break;
-    case static_cast<int>(Action::kUp):
-      row = std::max(row - 1, 0);
-      break;
-    default:
-      break;
-  }
-  return row * size + col;
-}
 
 bool is_terminal(char cell) {
   return cell == 'H' || cell == 'G';
@@ -76,11 +54,12 @@ StepResult FrozenLake::step(Action action) {
       constexpr double kThird = 1.0 / 3.0;
       const std::array<int, 3> candidates = {(a + kActionCount - 1) % kActionCount, a,
                                              (a + 1) % kActionCount};
-      next = move(position_, size(),
-                  candidates[numpy::categorical_sample(std::array{kThird, kThird, kThird}, u)]);
+      const int slipped =
+          candidates[numpy::categorical_sample(std::array{kThird, kThird, kThird}, u)];
+      next = next_position(position_, size(), static_cast<Action>(slipped));
       result.prob = kThird;
     } else {
-      next = move(position_, size(), a);
+      next = next_position(position_, size(), action);
     }
     result.position = next;
     result.reward = map_.cell(next) == 'G' ? 1.0 : 0.0;

@@ -32,7 +32,10 @@ class Env {
  public:
   Env(int index, const EnvironmentSpec& spec, const RolloutOptions& options,
       std::mutex& report_mutex)
-      : options_(options), report_mutex_(report_mutex) {
+      : options_(options),
+        report_mutex_(report_mutex),
+        tool_(options.tool),
+        actions_(options.actions) {
     out_.env_index = index;
     out_.seed = spec.seed;
   }
@@ -44,21 +47,28 @@ class Env {
     if (auto init = client_->initialize({{"seed", spec.seed}, {"config", spec.config}}); !init) {
       return fail(init.error().message());
     }
+    auto policy_factory = options_.policy_for_game ? play_discovered_game()
+                                                   : Expected<PolicyFactory, std::string>(factory);
+    if (!policy_factory) return fail(policy_factory.error());
     auto initial = read_control(*client_, options_.control_plane, "initial_state");
     if (!initial) return fail(initial.error().message());
     if (!initial->is_object())
       return fail("game://initial_state is not a JSON object: " + initial->dump());
 
     json messages =
-        json::array({{{"role", "system"}, {"content", system_prompt(options_.tool)}},
+        json::array({{{"role", "system"}, {"content", system_prompt(tool_)}},
                      {{"role", "user"},
                       {"content", "Initial state (game://initial_state): " + initial->dump()}}});
-    auto policy = factory(out_.env_index, spec.seed);
+    auto policy = (*policy_factory)(out_.env_index, spec.seed);
     std::optional<json> last_observation;
 
     for (int step = 1; step <= options_.max_steps; ++step) {
-      const PolicyView view{out_.env_index, spec.seed, step - 1, &*initial,
-                            last_observation ? &*last_observation : nullptr};
+      const PolicyView view{out_.env_index,
+                            spec.seed,
+                            step - 1,
+                            &*initial,
+                            last_observation ? &*last_observation : nullptr,
+                            actions_};
       const json arguments = {{"action", policy->next_action(view)}};
       const std::string call_id =
           "call_" + std::to_string(out_.env_index) + "_" + std::to_string(step);
@@ -66,23 +76,22 @@ class Env {
           {{"role", "assistant"},
            {"content", nullptr},
            {"tool_calls",
-            json::array(
-                {{{"id", call_id},
-                  {"type", "function"},
-                  {"function", {{"name", options_.tool}, {"arguments", arguments.dump()}}}}})}});
+            json::array({{{"id", call_id},
+                          {"type", "function"},
+                          {"function", {{"name", tool_}, {"arguments", arguments.dump()}}}}})}});
 
-      auto result = client_->call_tool(options_.tool, arguments);
+      auto result = client_->call_tool(tool_, arguments);
       if (!result) return fail(result.error().message());
       const std::string text = first_text(*result);
       // The server is untrusted: a non-object result or a non-boolean isError
       // is judged, never a thrown type_error.
       const auto is_error = result->is_object() ? result->find("isError") : result->end();
       if (is_error != result->end() && !is_error->is_boolean()) {
-        return fail("step " + std::to_string(step) + ": " + options_.tool +
+        return fail("step " + std::to_string(step) + ": " + tool_ +
                     " answered isError that is not a boolean: " + is_error->dump().substr(0, 80));
       }
       if (is_error != result->end() && is_error->get<bool>()) {
-        return fail("step " + std::to_string(step) + ": " + options_.tool + " " + arguments.dump() +
+        return fail("step " + std::to_string(step) + ": " + tool_ + " " + arguments.dump() +
                     " was refused on a live episode: " + text.substr(0, 200));
       }
       auto control = read_control_plane(step);
@@ -110,6 +119,16 @@ class Env {
     out_.error = std::move(why);
     if (client_) (void)client_->close();
     return std::move(out_);
+  }
+
+  // The game of this session's own tools/list, and the policy for it.
+  Expected<PolicyFactory, std::string> play_discovered_game() {
+    auto game = discover_game(*client_);
+    if (!game) return unexpected(game.error());
+    tool_ = game->tool;
+    actions_ = game->actions;
+    std::lock_guard lock(report_mutex_);
+    return options_.policy_for_game(out_.env_index, *game);
   }
 
   void record_line(RecordedStep line) {
@@ -174,6 +193,8 @@ class Env {
 
   const RolloutOptions& options_;
   std::mutex& report_mutex_;
+  std::string tool_;                  // the game's data-plane tool
+  std::vector<std::string> actions_;  // and its actions
   EnvOutcome out_;
   std::unique_ptr<McpClient> client_;
 };
@@ -242,6 +263,27 @@ std::unique_ptr<Connector> url_connector(std::string url, ClientOptions options)
 
 std::unique_ptr<Connector> process_per_env_connector(LaunchSpec base, ClientOptions options) {
   return std::make_unique<ProcessPerEnvConnector>(std::move(base), std::move(options));
+}
+
+Expected<GameSpec, std::string> discover_game(McpClient& client) {
+  // A server may page its tools (MCP's nextCursor); a bound keeps a server
+  // that pages forever from holding the harness.
+  constexpr int kMaxPages = 100;
+  json tools = json::array();
+  json params = json::object();
+  for (int page = 0; page < kMaxPages; ++page) {
+    auto listed = client.request("tools/list", params);
+    if (!listed) return unexpected(listed.error().message());
+    const auto page_tools = listed->find("tools");  // end() for a non-object too
+    if (page_tools == listed->end() || !page_tools->is_array()) return recognise_game(*listed);
+    for (const auto& tool : *page_tools)
+      tools.push_back(tool);
+    const auto next = listed->find("nextCursor");
+    if (next == listed->end() || !next->is_string()) return recognise_game({{"tools", tools}});
+    params = {{"cursor", *next}};
+  }
+  return unexpected("[mcpgym.rollout.bad_tools_list] tools/list still had a nextCursor after " +
+                    std::to_string(kMaxPages) + " pages");
 }
 
 std::string EnvOutcome::describe() const {

@@ -17,6 +17,7 @@
 #include "harness/mcp/client.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/record/recording.hpp"
+#include "harness/rollout/games.hpp"
 #include "harness/rollout/policy.hpp"
 
 namespace mcpgym::harness {
@@ -48,7 +49,26 @@ std::unique_ptr<Connector> process_per_env_connector(LaunchSpec base, ClientOpti
 struct RolloutOptions {
   int max_steps = 100;
   ControlPlaneForm control_plane = ControlPlaneForm::kResources;
+  // The game's data-plane tool and its action names in gymnasium's order
+  // (policies see them in PolicyView::actions). FrozenLake's by default, for
+  // callers that predate the game seam; use_game() sets both.
   std::string tool = "lake_move";
+  std::vector<std::string> actions = {"LEFT", "DOWN", "RIGHT", "UP"};
+  void use_game(const GameSpec& game) {
+    tool = game.tool;
+    actions = game.actions;
+  }
+  // For programs not told the game: when set, each environment asks its own
+  // session's tools/list right after initialize (discover_game), then plays
+  // that game (its tool and actions, not the two above) with the policy this
+  // returns; the factory given to run_rollout is unused. Called on the
+  // environment's thread, serialized with the other callbacks. An error
+  // (discovery's, or this function's) is the environment's failure, before
+  // its first step. Asking in each session, not in a probe of its own, keeps
+  // the question under the run's deadline and inside each environment's
+  // process.
+  std::function<Expected<PolicyFactory, std::string>(int env_index, const GameSpec& game)>
+      policy_for_game;
   // Keep one recording line per step. Each line holds the whole conversation
   // so far (reward-kit's format), so a recorded episode costs O(steps^2);
   // runs that only need outcomes turn this off.
@@ -79,6 +99,10 @@ struct RolloutResult {
   // same bytes whatever order the environments finished in.
   std::vector<RecordedStep> recording() const;
 };
+
+// The game a session serves, from its own tools/list (every page, then
+// recognise_game). The session must be initialized.
+Expected<GameSpec, std::string> discover_game(McpClient& client);
 
 RolloutResult run_rollout(Connector& connector, const std::vector<EnvironmentSpec>& envs,
                           const PolicyFactory& policy, const RolloutOptions& options);

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
+#include "games/cliffwalking/cliff_walking.hpp"
+#include "harness/rollout/games.hpp"
 #include "harness/rollout/tests/model_oracle.hpp"
 
 namespace mcpgym::harness {
@@ -28,10 +32,33 @@ TEST(ScriptedPolicy, PlaysTheLettersThenRepeatsTheLast) {
 
 TEST(ScriptedPolicy, RejectsOtherLettersAndEmptyScripts) {
   EXPECT_EQ(scripted_policy("RX").error(),
-            "[mcpgym.cli.invalid_value] scripted policy actions are letters L, D, R, U; got 'RX'");
+            "[mcpgym.cli.invalid_value] scripted policy actions are LEFT, DOWN, RIGHT, UP (names "
+            "separated by commas) or their letters L, D, R, U; got 'RX'");
+  EXPECT_EQ(scripted_policy("RIGHT,,DOWN").error(),
+            "[mcpgym.cli.invalid_value] scripted policy actions are LEFT, DOWN, RIGHT, UP (names "
+            "separated by commas) or their letters L, D, R, U; got 'RIGHT,,DOWN'");
   EXPECT_EQ(scripted_policy("").error(),
             "[mcpgym.cli.invalid_value] scripted policy needs at least one action, e.g. "
-            "scripted:RRDD");
+            "scripted:RRDD or scripted:RIGHT,DOWN");
+}
+
+TEST(ScriptedPolicy, TakesNamesSeparatedByCommasAndMixesThemWithLetters) {
+  EXPECT_EQ(first_actions(*scripted_policy("RIGHT, right,Down"), 4),
+            (std::vector<std::string>{"RIGHT", "RIGHT", "DOWN", "DOWN"}));
+  // A word that is a name is the name; any other word is a run of letters.
+  EXPECT_EQ(first_actions(*scripted_policy("UP,LD"), 3),
+            (std::vector<std::string>{"UP", "LEFT", "DOWN"}));
+}
+
+TEST(ParseScript, UsesTheGamesNamesAndItsLettersWhenTheyAreDistinct) {
+  const std::vector<std::string> cliff = {"UP", "RIGHT", "DOWN", "LEFT"};
+  EXPECT_EQ(*parse_script("URRD", cliff),
+            (std::vector<std::string>{"UP", "RIGHT", "RIGHT", "DOWN"}));
+  const std::vector<std::string> cards = {"STICK", "HIT", "HOLD"};
+  EXPECT_EQ(*parse_script("hit,STICK", cards), (std::vector<std::string>{"HIT", "STICK"}));
+  EXPECT_EQ(parse_script("HS", cards).error(),
+            "[mcpgym.cli.invalid_value] scripted policy actions are STICK, HIT, HOLD (names "
+            "separated by commas); got 'HS'");
 }
 
 TEST(RandomPolicy, IsReproducibleAndDiffersBetweenEnvironments) {
@@ -42,6 +69,24 @@ TEST(RandomPolicy, IsReproducibleAndDiffersBetweenEnvironments) {
   for (const auto& a : first_actions(random_policy(1), 64))
     seen.insert(a);
   EXPECT_EQ(seen.size(), 4U);
+}
+
+// The golden recordings' slippery-random.jsonl depends on this sequence.
+TEST(RandomPolicy, KeepsFrozenLakesSequenceForASeed) {
+  EXPECT_EQ(first_actions(random_policy(1), 8),
+            (std::vector<std::string>{"UP", "UP", "DOWN", "DOWN", "UP", "DOWN", "DOWN", "LEFT"}));
+}
+
+TEST(RandomPolicy, IsUniformOverTheGamesActions) {
+  const std::vector<std::string> actions = {"STICK", "HIT"};
+  auto policy = random_policy(5)(0, 0);
+  const json initial = json::object();
+  std::map<std::string, int> counts;
+  for (int step = 0; step < 400; ++step)
+    ++counts[policy->next_action({0, 0, step, &initial, nullptr, actions})];
+  ASSERT_EQ(counts.size(), 2U);
+  EXPECT_GT(counts["STICK"], 150);
+  EXPECT_GT(counts["HIT"], 150);
 }
 
 TEST(ShortestPathPolicy, TakesAShortestRouteAroundHoles) {
@@ -103,6 +148,11 @@ TEST(ReplayPolicy, ReplaysEachEnvironmentsLongestConversation) {
   EXPECT_EQ(first_actions(*replay, 3, 0), (std::vector<std::string>{"UP", "DOWN", "DOWN"}));
   EXPECT_EQ(first_actions(*replay, 2, 1), (std::vector<std::string>{"RIGHT", "RIGHT"}));
   EXPECT_EQ(actions_in(recording[1].messages), (std::vector<std::string>{"UP", "DOWN"}));
+  // An environment the recording lacks plays the game's first action.
+  const std::vector<std::string> cliff = {"UP", "RIGHT", "DOWN", "LEFT"};
+  const json initial = json::object();
+  EXPECT_EQ((*replay)(5, 0)->next_action({5, 0, 0, &initial, nullptr, cliff}), "UP");
+  EXPECT_EQ(first_actions(*replay, 1, 5), (std::vector<std::string>{"LEFT"}));
 }
 
 // Recordings are read from disk: odd types are skipped, never thrown on.
@@ -118,15 +168,101 @@ TEST(ActionsIn, SkipsMessagesOfTheWrongShape) {
 TEST(ParsePolicy, AcceptsEveryFormAndNamesThemWhenItCannot) {
   EXPECT_TRUE(parse_policy("shortest").has_value());
   EXPECT_TRUE(parse_policy("scripted:RRDD").has_value());
+  EXPECT_TRUE(parse_policy("scripted:RIGHT,DOWN").has_value());
   EXPECT_TRUE(parse_policy("random:42").has_value());
   EXPECT_EQ(parse_policy("greedy").error(),
             "[mcpgym.cli.invalid_value] --policy 'greedy' is not a policy; expected "
-            "scripted:LDRU..., random:<seed>, shortest or replay:<file>");
+            "scripted:<actions>, random:<seed>, shortest or replay:<file>");
   EXPECT_EQ(parse_policy("random:x").error(),
             "[mcpgym.cli.invalid_value] --policy random needs a seed: 'random:x'; expected "
-            "scripted:LDRU..., random:<seed>, shortest or replay:<file>");
+            "scripted:<actions>, random:<seed>, shortest or replay:<file>");
+  EXPECT_EQ(parse_policy_spec("scripted:").error(),
+            "[mcpgym.cli.invalid_value] scripted policy needs at least one action, e.g. "
+            "scripted:RRDD or scripted:RIGHT,DOWN");
   EXPECT_TRUE(
       parse_policy("replay:/nonexistent/file.jsonl").error().starts_with("[mcpgym.record.io]"));
+}
+
+// CliffWalking played through the pure model with the game's goal policy:
+// the number of steps to the goal (nullopt: not within max_steps) and the
+// total reward.
+struct CliffRun {
+  std::optional<int> steps;
+  double total_reward = 0.0;
+};
+CliffRun play_cliff(bool slippery, std::uint64_t seed, int max_steps) {
+  const GameSpec& game = *find_game("cliffwalking");
+  cliffwalking::CliffWalking env(slippery, seed);
+  const json initial = {{"position", env.initial_position()}};
+  auto policy = game.goal_policy(0, seed);
+  std::optional<json> last;
+  CliffRun run;
+  for (int step = 0; step < max_steps; ++step) {
+    const std::string name =
+        policy->next_action({0, seed, step, &initial, last ? &*last : nullptr, game.actions});
+    const auto index = std::find(game.actions.begin(), game.actions.end(), name);
+    if (index == game.actions.end()) return run;
+    const auto result = env.step(static_cast<cliffwalking::Action>(index - game.actions.begin()));
+    run.total_reward += result.reward;
+    if (result.terminated) {
+      run.steps = step + 1;
+      return run;
+    }
+    last = json{{"position", result.position}};
+  }
+  return run;
+}
+
+TEST(CliffWalkingPolicy, WalksTheShortestSafePathWithoutSlipping) {
+  const CliffRun run = play_cliff(false, 42, 100);
+  EXPECT_EQ(run.steps, 13);
+  EXPECT_EQ(run.total_reward, -13.0);
+  // Nothing readable to plan on: a harmless UP.
+  const GameSpec& game = *find_game("cliffwalking");
+  const json garbage = {{"position", "36"}};
+  EXPECT_EQ(game.goal_policy(0, 0)->next_action({0, 0, 0, &garbage, nullptr, game.actions}), "UP");
+}
+
+TEST(CliffWalkingPolicy, ReplansFromWhereverASlipLeftTheAgent) {
+  const GameSpec& game = *find_game("cliffwalking");
+  auto policy = game.goal_policy(0, 0);
+  const json initial = {{"position", 36}};
+  for (int position = 0; position < cliffwalking::kCellCount; ++position) {
+    if (cliffwalking::is_cliff(position) || position == cliffwalking::kGoal) continue;
+    const json observation = {{"position", position}};
+    EXPECT_EQ(policy->next_action({0, 0, 1, &initial, &observation, game.actions}),
+              cliffwalking::action_name(cliffwalking::safe_path(position).front()))
+        << "at " << position;
+  }
+  for (std::uint64_t seed = 0; seed < 5; ++seed)
+    EXPECT_TRUE(play_cliff(true, seed, 20000).steps.has_value()) << "seed " << seed;
+}
+
+// A script is checked for its form before the game is known, and for its
+// names once it is.
+TEST(MakePolicy, ResolvesScriptsAgainstTheGame) {
+  const auto spec = parse_policy_spec("scripted:NORTH,EAST");
+  ASSERT_TRUE(spec.has_value());
+  EXPECT_EQ(make_policy(*spec, frozenlake_game()).error(),
+            "[mcpgym.cli.invalid_value] scripted policy actions are LEFT, DOWN, RIGHT, UP (names "
+            "separated by commas) or their letters L, D, R, U; got 'NORTH,EAST'");
+  const GameSpec maze{.tool = "maze_walk", .actions = {"WEST", "SOUTH", "EAST", "NORTH"}};
+  auto policy = make_policy(*spec, maze);
+  ASSERT_TRUE(policy.has_value()) << policy.error();
+  EXPECT_EQ(first_actions(*policy, 3), (std::vector<std::string>{"NORTH", "EAST", "EAST"}));
+}
+
+TEST(MakePolicy, ShortestIsTheGamesGoalPolicyAndRefusedWithoutOne) {
+  const auto spec = parse_policy_spec("shortest");
+  ASSERT_TRUE(spec.has_value());
+  ASSERT_TRUE(make_policy(*spec, frozenlake_game()).has_value());
+  EXPECT_EQ(first_actions(*make_policy(*spec, frozenlake_game()), 1),
+            first_actions(shortest_path_policy(), 1));
+  const GameSpec maze{.tool = "maze_walk", .actions = {"WEST", "SOUTH", "EAST", "NORTH"}};
+  EXPECT_EQ(make_policy(*spec, maze).error(),
+            "[mcpgym.cli.invalid_value] --policy shortest needs a goal-seeking policy, and the "
+            "harness has none for the game of tool maze_walk (actions WEST, SOUTH, EAST, NORTH); "
+            "use scripted:<actions>, random:<seed> or replay:<file>");
 }
 
 }  // namespace

@@ -14,6 +14,8 @@
 #include "harness/process/supervisor.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/rollout.hpp"
+#include "harness/rollout/tests/disguised_backend.hpp"
+#include "reference/testkit/in_process_backend.hpp"
 
 namespace mcpgym::harness {
 namespace {
@@ -23,6 +25,15 @@ using namespace std::chrono_literals;
 
 const std::string kBackend = MCPGYM_FROZENLAKE_BIN;
 const std::string kRecord = MCPGYM_RECORD_BIN;
+const std::string kPlay = MCPGYM_PLAY_BIN;
+const std::string kRecognisedLake =
+    "mcpgym-record: recognised frozenlake (tool lake_move, actions LEFT, DOWN, RIGHT, UP) from "
+    "tools/list (--game frozenlake skips the question)\n";
+const std::string kUnknownMaze =
+    "mcpgym-record: tools/list offers the game of tool maze_walk (actions WEST, SOUTH, EAST, "
+    "NORTH), which the harness does not know: it is played by name (scripted, random and replay "
+    "policies; known games: " +
+    known_game_names() + ")\n";
 const fs::path kSource = MCPGYM_SOURCE_DIR;
 
 using mcpgym::test_support::TempDir;
@@ -30,7 +41,15 @@ using mcpgym::test_support::TempDir;
 struct Finished {
   ExitStatus status;
   std::string stderr_text;
+  std::string stdout_text;
 };
+
+std::string contents(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // Runs a command to completion (a deadline, never a hang) and collects stderr.
 Finished run(const std::string& command, const fs::path& logs,
@@ -49,13 +68,10 @@ Finished run(const std::string& command, const fs::path& logs,
   spec.working_directory = cwd;
   spec.readiness.kind = ReadinessKind::kNone;
   auto process = launch(spec);
-  if (!process) return {{false, -1}, process.error()};
+  if (!process) return {{false, -1}, process.error(), ""};
   auto status = (*process)->wait_exit(120s);
   if (!status) status = (*process)->stop();
-  std::ifstream err((*process)->stderr_log());
-  std::stringstream text;
-  text << err.rdbuf();
-  return {*status, text.str()};
+  return {*status, contents((*process)->stderr_log()), contents((*process)->stdout_log())};
 }
 
 std::string quoted(const std::string& s) {
@@ -82,6 +98,65 @@ TEST(RecordProgram, RecordsEveryEnvironmentAsASessionOfOneServer) {
   EXPECT_NE(done.stderr_text.find("mcpgym-record: env 0 (seed 42): terminated at step"),
             std::string::npos)
       << done.stderr_text;
+  // Not told the game, it asked tools/list and said what it found.
+  EXPECT_NE(done.stderr_text.find(kRecognisedLake), std::string::npos) << done.stderr_text;
+}
+
+TEST(RecordProgram, PlaysTheGameNamedByFlagWithoutAsking) {
+  TempDir dir;
+  const auto out = dir.path() / "out.jsonl";
+  // Names instead of the golden's letters (scripted:RRDD): the same recording.
+  const auto done =
+      run(kRecord + " --game frozenlake --cmd " + quoted(kBackend + " --port {port}") +
+              " --seeds 42,123,456 --policy scripted:RIGHT,RIGHT,DOWN,DOWN "
+              "--max-steps 20 --out " +
+              out.string(),
+          dir.path());
+  ASSERT_EQ(done.status, (ExitStatus{false, 0})) << done.stderr_text;
+  ExpectEquivalentToGolden(out, "4x4-scripted.jsonl");
+  EXPECT_EQ(done.stderr_text.find("recognised"), std::string::npos) << done.stderr_text;
+}
+
+TEST(RecordProgram, PlaysAnUnknownGameByTheNamesItsToolsListGives) {
+  testing_disguise::DisguisedBackend backend;
+  TempDir dir;
+  const auto out = dir.path() / "out.jsonl";
+  const auto done = run(kRecord + " --url " + backend.url() +
+                            " --seeds 1,2 --policy random:4 --max-steps 10 --out " + out.string(),
+                        dir.path());
+  ASSERT_EQ(done.status, (ExitStatus{false, 0})) << done.stderr_text;
+  EXPECT_TRUE(done.stderr_text.starts_with(kUnknownMaze)) << done.stderr_text;
+  auto recording = read_recording(out);
+  ASSERT_TRUE(recording.has_value()) << recording.error();
+  ASSERT_FALSE(recording->empty());
+  const json& call = recording->front().messages[2]["tool_calls"][0]["function"];
+  EXPECT_EQ(call["name"], "maze_walk");
+  const std::string action = json::parse(call["arguments"].get<std::string>())["action"];
+  EXPECT_NE(std::string("WEST SOUTH EAST NORTH").find(action), std::string::npos) << action;
+}
+
+TEST(RecordProgram, RefusesShortestForAGameWithoutAGoalPolicy) {
+  testing_disguise::DisguisedBackend backend;
+  TempDir dir;
+  const auto done = run(kRecord + " --url " + backend.url() + " --seeds 1", dir.path());
+  EXPECT_EQ(done.status, (ExitStatus{false, 2}));
+  EXPECT_EQ(done.stderr_text,
+            kUnknownMaze +
+                "mcpgym-record: env 0 (seed 1): FAILED after 0 step(s): "
+                "[mcpgym.cli.invalid_value] --policy shortest needs a goal-seeking "
+                "policy, and the harness has none for the game of tool maze_walk (actions WEST, "
+                "SOUTH, EAST, NORTH); use scripted:<actions>, random:<seed> or replay:<file>\n");
+}
+
+TEST(RecordProgram, AGameItDoesNotKnowByNameIsABadFlag) {
+  TempDir dir;
+  // Refused before anything starts: nothing listens on port 1.
+  const auto unknown = run(kRecord + " --url http://127.0.0.1:1/mcp --game chess", dir.path());
+  EXPECT_EQ(unknown.status, (ExitStatus{false, 2}));
+  EXPECT_EQ(unknown.stderr_text,
+            "mcpgym-record: [mcpgym.cli.invalid_value] --game 'chess' is not a game the harness "
+            "knows; expected one of " +
+                known_game_names() + "\n");
 }
 
 TEST(RecordProgram, StartsOneProcessPerEnvironmentWhenTheTemplateUsesSeed) {
@@ -128,7 +203,64 @@ TEST(RecordProgram, BadFlagsAreExitStatusTwo) {
   EXPECT_EQ(policy.status, (ExitStatus{false, 2}));
   EXPECT_EQ(policy.stderr_text,
             "mcpgym-record: [mcpgym.cli.invalid_value] --policy 'greedy' is not a policy; "
-            "expected scripted:LDRU..., random:<seed>, shortest or replay:<file>\n");
+            "expected scripted:<actions>, random:<seed>, shortest or replay:<file>\n");
+}
+
+TEST(PlayProgram, RecognisesTheGameAndPlaysItsExampleEpisode) {
+  testkit::InProcessBackend backend;
+  TempDir dir;
+  const auto done = run(kPlay + " --url " + backend.url() + " --seed 42", dir.path());
+  ASSERT_EQ(done.status, (ExitStatus{false, 0})) << done.stderr_text;
+  EXPECT_EQ(done.stderr_text,
+            "mcpgym-play: recognised frozenlake (tool lake_move, actions LEFT, DOWN, RIGHT, UP) "
+            "from tools/list\n");
+  EXPECT_NE(done.stdout_text.find("step 1: DOWN "), std::string::npos) << done.stdout_text;
+  EXPECT_NE(done.stdout_text.find("episode over after"), std::string::npos) << done.stdout_text;
+}
+
+TEST(PlayProgram, PlaysTheNamedGameWithActionNames) {
+  testkit::InProcessBackend backend;
+  TempDir dir;
+  const auto done =
+      run(kPlay + " --url " + backend.url() + " --game frozenlake --actions LEFT,up", dir.path());
+  ASSERT_EQ(done.status, (ExitStatus{false, 0})) << done.stderr_text;
+  EXPECT_EQ(done.stderr_text, "");
+  EXPECT_NE(done.stdout_text.find("step 1: LEFT "), std::string::npos) << done.stdout_text;
+  EXPECT_NE(done.stdout_text.find("step 2: UP "), std::string::npos) << done.stdout_text;
+  EXPECT_NE(done.stdout_text.find("episode over after 2 steps"), std::string::npos)
+      << done.stdout_text;
+}
+
+TEST(PlayProgram, PlaysAnUnknownGameByNameAndNeedsItsActions) {
+  testing_disguise::DisguisedBackend backend;
+  TempDir dir;
+  const auto played = run(kPlay + " --url " + backend.url() + " --actions WEST,NORTH", dir.path());
+  ASSERT_EQ(played.status, (ExitStatus{false, 0})) << played.stderr_text;
+  EXPECT_NE(played.stdout_text.find("step 2: NORTH "), std::string::npos) << played.stdout_text;
+  const auto refused = run(kPlay + " --url " + backend.url(), dir.path());
+  EXPECT_EQ(refused.status, (ExitStatus{false, 2}));
+  EXPECT_EQ(refused.stderr_text,
+            "mcpgym-play: playing the game of tool maze_walk (actions WEST, SOUTH, EAST, NORTH) "
+            "from tools/list\n"
+            "mcpgym-play: [mcpgym.cli.invalid_value] --actions is needed for the game of tool "
+            "maze_walk (actions WEST, SOUTH, EAST, NORTH): the harness has no example episode "
+            "for it\n");
+}
+
+TEST(PlayProgram, RefusesBadFlagsBeforeConnecting) {
+  TempDir dir;
+  const auto game = run(kPlay + " --url http://127.0.0.1:1/mcp --game chess", dir.path());
+  EXPECT_EQ(game.status, (ExitStatus{false, 2}));
+  EXPECT_EQ(game.stderr_text,
+            "mcpgym-play: [mcpgym.cli.invalid_value] --game 'chess' is not a game the harness "
+            "knows; expected one of " +
+                known_game_names() + "\n");
+  const auto actions =
+      run(kPlay + " --url http://127.0.0.1:1/mcp --game frozenlake --actions RX", dir.path());
+  EXPECT_EQ(actions.status, (ExitStatus{false, 2}));
+  EXPECT_EQ(actions.stderr_text,
+            "mcpgym-play: [mcpgym.cli.invalid_value] scripted policy actions are LEFT, DOWN, "
+            "RIGHT, UP (names separated by commas) or their letters L, D, R, U; got 'RX'\n");
 }
 
 // The TypeScript SDK example (fixtures/servers/ts-frozenlake) answers with SSE

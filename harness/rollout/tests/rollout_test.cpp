@@ -13,6 +13,7 @@
 
 #include "harness/record/recording.hpp"
 #include "harness/rollout/policy.hpp"
+#include "harness/rollout/tests/disguised_backend.hpp"
 #include "harness/rollout/tests/model_oracle.hpp"
 #include "harness/rollout/tests/spy_connector.hpp"
 #include "reference/testkit/in_process_backend.hpp"
@@ -120,6 +121,49 @@ TEST(Rollout, ShortestPathReachesTheGoalOnEveryMap) {
     EXPECT_TRUE(env.terminated) << env.describe();
     EXPECT_EQ(env.total_reward, 1.0) << env.describe();
   }
+}
+
+// A game the harness does not know: each environment learns its tool and
+// actions from its own session's tools/list, and a random policy plays it by
+// name. Underneath it is FrozenLake with renamed actions, so the model still
+// predicts every step.
+TEST(Rollout, PlaysAGameItDoesNotKnowByTheNamesItsToolsListGives) {
+  testing_disguise::DisguisedBackend backend;
+  SpyConnector connector(url_connector(backend.url()));
+  RolloutOptions options = steps(30);
+  std::vector<std::string> games;
+  options.policy_for_game = [&](int, const GameSpec& game) -> Expected<PolicyFactory, std::string> {
+    games.push_back(game.describe());
+    return random_policy(3);
+  };
+  const auto result = run_rollout(connector, seeds({1, 2, 3}), nullptr, options);
+  ExpectMatchesModel(result, random_policy(3), 30);
+  EXPECT_EQ(games, std::vector<std::string>(
+                       3, "the game of tool maze_walk (actions WEST, SOUTH, EAST, NORTH)"));
+  for (const auto& env : result.envs) {
+    for (const auto& message : env.lines.back().messages) {
+      if (message["role"] != "assistant") continue;
+      const json& call = message["tool_calls"][0]["function"];
+      EXPECT_EQ(call["name"], "maze_walk");
+      const std::string action = json::parse(call["arguments"].get<std::string>())["action"];
+      EXPECT_NE(std::string("WEST SOUTH EAST NORTH").find(action), std::string::npos) << action;
+    }
+  }
+}
+
+TEST(Rollout, AGameThePolicyCannotPlayFailsItsEnvironmentsBeforeAStep) {
+  testkit::InProcessBackend backend;
+  SpyConnector connector(url_connector(backend.url()));
+  RolloutOptions options = steps(30);
+  options.policy_for_game = [](int, const GameSpec& game) -> Expected<PolicyFactory, std::string> {
+    return unexpected("no policy for " + game.name);
+  };
+  const auto result = run_rollout(connector, seeds({1, 2}), nullptr, options);
+  for (const auto& env : result.envs)
+    EXPECT_EQ(env.describe(), "env " + std::to_string(env.env_index) + " (seed " +
+                                  std::to_string(env.seed) +
+                                  "): FAILED after 0 step(s): no policy for frozenlake");
+  EXPECT_EQ(connector.observed.tool_calls, 0);
 }
 
 TEST(Rollout, EnvironmentThatNeverEndsStopsAtMaxSteps) {
