@@ -13,6 +13,7 @@
 #include "common/bounded_json.hpp"
 #include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
+#include "conformance/checks/verify.hpp"
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
 #include "harness/http/head_only.hpp"
@@ -43,13 +44,10 @@ std::string media_type(std::string_view content_type) {
 
 const std::string kPing = wire::request(7, "ping").dump();
 
-// Judges an answer that must have HTTP status `status`.
+// Judges an answer that must have HTTP status `status`: "HTTP <status> for <what>".
 Outcome expect_status(const Expected<HttpExchange, std::string>& x, int status,
                       const std::string& what) {
-  const std::string expected = "HTTP " + std::to_string(status) + " for " + what;
-  if (!x) return Outcome::broken(expected, x.error());
-  if (x->status != status) return Outcome::broken(expected, wire::status_and_body(*x));
-  return Outcome::held(expected, wire::status_and_body(*x));
+  return verify::expect_status(x, status, "HTTP " + std::to_string(status) + " for " + what);
 }
 
 // A ping in a fresh session with `header` set to `value` (removed when empty),
@@ -219,16 +217,13 @@ std::vector<Check> header_checks() {
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
         return wire::in_session(ctx, [&](wire::OpenSession& r) -> Outcome {
-          const std::string expected = "HTTP 202 with no body for notifications/cancelled";
+          const std::string what = "notifications/cancelled";
           auto x = wire::post_in(
               ctx, r.http, r.session,
               wire::notification("notifications/cancelled",
                                  {{"requestId", 999999}, {"reason", "conformance check"}}));
-          if (!x) return Outcome::broken(expected, x.error());
-          if (x->status != 202 || !x->body.empty()) {
-            return Outcome::broken(expected, wire::status_and_body(*x));
-          }
-          return Outcome::held(expected, "HTTP 202 with an empty body");
+          if (!x) return Outcome::broken("HTTP 202 with no body for " + what, x.error());
+          return verify::expect_accepted(*x, what);
         });
       }});
 
@@ -398,11 +393,7 @@ std::vector<Check> header_checks() {
           auto x = wire::post(ctx, r.http, json::array({wire::request(7, "ping")}).dump(),
                               r.headers_with("", ""));
           if (!x) return Outcome::broken(expected, x.error());
-          const auto code = wire::rpc_error_code(*x);
-          if (x->status != 400 || !code || *code != -32600) {
-            return Outcome::broken(expected, wire::status_and_body(*x));
-          }
-          return Outcome::held(expected, wire::status_and_body(*x));
+          return verify::expect_http_rpc_error(*x, 400, -32600, expected);
         });
       }});
 

@@ -27,6 +27,7 @@
 #include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/id_statistics.hpp"
+#include "conformance/checks/verify.hpp"
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
 
@@ -34,6 +35,9 @@ namespace mcpgym::conformance {
 namespace {
 
 using namespace id_statistics;
+using verify::first_text_json;
+using verify::int_field;
+using verify::rpc_result;
 using json = nlohmann::json;
 using harness::HttpExchange;
 using harness::RawHttpClient;
@@ -72,33 +76,6 @@ void keep_notes(Context& ctx, std::size_t first, std::size_t last) {
 // ---------------------------------------------------------------------------
 // Answers.
 
-// The `result` of the JSON-RPC answer in `x`, or why there is none.
-Expected<json, std::string> rpc_result(const HttpExchange& x) {
-  if (x.status != 200) return unexpected(wire::status_and_body(x));
-  auto m = wire::rpc_message(x);
-  if (!m || !m->is_object() || !m->contains("result")) {
-    return unexpected("no JSON-RPC result: " + wire::status_and_body(x));
-  }
-  return (*m)["result"];
-}
-
-// The JSON object in the text of the first element of `holder[key]`
-// (tool results: "content"; resources/read: "contents").
-Expected<json, std::string> first_text_json(const json& holder, const char* key) {
-  if (!holder.is_object() || !holder.contains(key) || !holder[key].is_array() ||
-      holder[key].empty() || !holder[key][0].is_object() || !holder[key][0].contains("text") ||
-      !holder[key][0]["text"].is_string()) {
-    return unexpected(std::string("no text in ") + key + "[0]: " + excerpt(holder.dump(), 200));
-  }
-  const std::string& text = holder[key][0]["text"].get_ref<const std::string&>();
-  json j = parse_json_or_discarded(text);
-  if (j.is_discarded() || !j.is_object()) {
-    return unexpected(std::string("the text of ") + key +
-                      "[0] is not a JSON object: " + excerpt(text, 200));
-  }
-  return j;
-}
-
 // A lake_move result's payload, or why it is not one (a tool error included).
 Expected<json, std::string> move_payload(const HttpExchange& x) {
   auto r = rpc_result(x);
@@ -107,11 +84,6 @@ Expected<json, std::string> move_payload(const HttpExchange& x) {
     return unexpected("a tool error: " + excerpt(r->dump(), 200));
   }
   return first_text_json(*r, "content");
-}
-
-std::optional<int> int_field(const json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_number_integer()) return std::nullopt;
-  return j[key].get<int>();
 }
 
 std::string json_excerpt(const json& j) {
@@ -625,9 +597,8 @@ std::vector<Check> session_checks() {
         auto x = wire::post(ctx, (*s)->http, wire::request(2, "tools/list").dump(),
                             harness::mcp_post_headers(std::nullopt, (*s)->session.version));
         if (!x) return Outcome::could_not_run(x.error());
-        const std::string expected = "HTTP 400 for tools/list without an Mcp-Session-Id header";
-        if (x->status != 400) return Outcome::broken(expected, wire::status_and_body(*x));
-        return Outcome::held(expected, wire::status_and_body(*x));
+        return verify::expect_status(*x, 400,
+                                     "HTTP 400 for tools/list without an Mcp-Session-Id header");
       }});
 
   // SESS-005: "A request whose session id is unknown, ended (SESS-006) or
@@ -650,8 +621,7 @@ std::vector<Check> session_checks() {
               const std::string expected =
                   "HTTP 404 for a ping with a session id the server never issued (\"" +
                   excerpt(unknown, 60) + "\")";
-              if (x->status != 404) return Outcome::broken(expected, wire::status_and_body(*x));
-              return Outcome::held(expected, wire::status_and_body(*x));
+              return verify::expect_status(*x, 404, expected);
             }});
 
   // SESS-006: "`DELETE /mcp` with the session header ends the session and gets
@@ -966,11 +936,7 @@ std::vector<Check> session_checks() {
           wire::close_session((*s)->http, ctx.path(),
                               {x->header(kSessionHeader), (*s)->session.version, json()});
         }
-        const auto code = wire::rpc_error_code(*x);
-        if (x->status != 400 || code != -32600) {
-          return Outcome::broken(expected, wire::status_and_body(*x));
-        }
-        return Outcome::held(expected, wire::status_and_body(*x));
+        return verify::expect_http_rpc_error(*x, 400, -32600, expected);
       }});
 
   return checks;
