@@ -4,10 +4,6 @@
 //
 // Check ids keep their "lifecycle." prefix from when these lived in
 // lifecycle.cpp: baselines and reports name checks by id.
-#include <poll.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -21,7 +17,7 @@
 #include "conformance/checks/verify.hpp"
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
-#include "harness/http/sigpipe_guard.hpp"
+#include "harness/mcp/stdio_lines.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -29,86 +25,13 @@ namespace {
 using json = nlohmann::json;
 using verify::show;
 
-// One stdio process of the implementation, spoken to line by line. Every line
-// written and read is noted; reads have a deadline and a size bound.
-class StdioPeer {
- public:
-  static Expected<std::unique_ptr<StdioPeer>, std::string> start(Context& ctx) {
-    auto p = ctx.launch({.values = {}, .working_directory = {}, .name = "stdio"});
-    if (!p) return unexpected(p.error());
-    return std::unique_ptr<StdioPeer>(new StdioPeer(ctx, std::move(p).value()));
-  }
-
-  bool write_line(const std::string& line) {
-    ctx_.note("stdin <- " + excerpt(line, 200));
-    const std::string text = line + "\n";
-    harness::SigpipeGuard no_sigpipe;  // the child may have exited
-    for (std::size_t done = 0; done < text.size();) {
-      const int fd = process_->stdin_fd();
-      if (fd < 0) return false;
-      const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      done += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
-  // The next stdout line (without its newline), or nullopt at end of output or
-  // when none comes within the deadline (`eof()` tells which).
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        ctx_.note("stdout -> " + excerpt(line, 300));
-        return line;
-      }
-      if (eof_ || buffer_.size() > kMaxLine) return std::nullopt;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      pollfd p{process_->stdout_fd(), POLLIN, 0};
-      const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-      if (ready < 0 && errno == EINTR) continue;
-      if (ready <= 0) return std::nullopt;
-      char chunk[4096];
-      const ssize_t n = ::read(process_->stdout_fd(), chunk, sizeof chunk);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) {
-        eof_ = true;
-        if (!buffer_.empty()) buffer_ += '\n';  // a last line without a newline
-        continue;
-      }
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-
-  // The next line that parses as JSON (other lines skipped, a bounded number).
-  std::optional<json> read_message(std::chrono::milliseconds timeout) {
-    for (int i = 0; i < 20; ++i) {
-      auto line = read_line(timeout);
-      if (!line) return std::nullopt;
-      json m = parse_json_or_discarded(*line);
-      if (!m.is_discarded()) return m;
-    }
-    return std::nullopt;
-  }
-
-  bool eof() const { return eof_; }
-  harness::Process& process() { return *process_; }
-
- private:
-  static constexpr std::size_t kMaxLine = 1 << 20;
-  StdioPeer(Context& ctx, std::unique_ptr<harness::Process> process)
-      : ctx_(ctx), process_(std::move(process)) {}
-  Context& ctx_;
-  std::unique_ptr<harness::Process> process_;
-  std::string buffer_;
-  bool eof_ = false;
-};
+// One stdio process of the implementation, every line written and read noted.
+Expected<std::unique_ptr<harness::StdioLines>, std::string> start_peer(Context& ctx) {
+  auto p = ctx.launch({.values = {}, .working_directory = {}, .name = "stdio"});
+  if (!p) return unexpected(p.error());
+  return std::make_unique<harness::StdioLines>(std::move(p).value(),
+                                               [&ctx](const std::string& s) { ctx.note(s); });
+}
 
 std::string initialize_line(int id) {
   return wire::request(id, "initialize", wire::initialize_params()).dump();
@@ -130,7 +53,7 @@ std::vector<Check> stdio_checks() {
       .needs = kStdioOnly,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
-        auto peer = StdioPeer::start(ctx);
+        auto peer = start_peer(ctx);
         if (!peer) return Outcome::could_not_run(peer.error());
         const std::string expected =
             "the answers to initialize (id 1) and ping (id 2), each a "
@@ -167,7 +90,7 @@ std::vector<Check> stdio_checks() {
       .needs = kStdioOnly,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
-        auto peer = StdioPeer::start(ctx);
+        auto peer = start_peer(ctx);
         if (!peer) return Outcome::could_not_run(peer.error());
         const std::string expected =
             "only JSON-RPC messages on stdout, from start-up to the end of output";
@@ -207,7 +130,7 @@ std::vector<Check> stdio_checks() {
       .needs = kStdioOnly,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
-        auto peer = StdioPeer::start(ctx);
+        auto peer = start_peer(ctx);
         if (!peer) return Outcome::could_not_run(peer.error());
         (*peer)->write_line(wire::request(5, "tools/list").dump());
         return verify::expect_error_message((*peer)->read_message(ctx.call_timeout), -32600, 5,
@@ -224,7 +147,7 @@ std::vector<Check> stdio_checks() {
             .needs = kStdioOnly,
             .fresh_process = false,
             .run = [](Context& ctx) -> Outcome {
-              auto peer = StdioPeer::start(ctx);
+              auto peer = start_peer(ctx);
               if (!peer) return Outcome::could_not_run(peer.error());
               auto& p = **peer;
               p.write_line(initialize_line(1));
@@ -247,7 +170,7 @@ std::vector<Check> stdio_checks() {
                          .needs = kStdioOnly,
                          .fresh_process = false,
                          .run = [](Context& ctx) -> Outcome {
-                           auto peer = StdioPeer::start(ctx);
+                           auto peer = start_peer(ctx);
                            if (!peer) return Outcome::could_not_run(peer.error());
                            (*peer)->write_line(R"({"jsonrpc":"2.0","id":7,)");
                            return verify::expect_error_message(
@@ -264,7 +187,7 @@ std::vector<Check> stdio_checks() {
             .needs = kStdioOnly,
             .fresh_process = false,
             .run = [](Context& ctx) -> Outcome {
-              auto peer = StdioPeer::start(ctx);
+              auto peer = start_peer(ctx);
               if (!peer) return Outcome::could_not_run(peer.error());
               auto& p = **peer;
               p.write_line(initialize_line(1));
