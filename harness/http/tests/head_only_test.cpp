@@ -67,14 +67,17 @@ TEST(SendHeadOnly, AnAnswerWithoutAHeadIsAnErrorAtTheDeadline) {
   });
   auto x = send_head_only("127.0.0.1", server.port(), get_mcp(), std::chrono::milliseconds(300));
   ASSERT_FALSE(x);
-  EXPECT_EQ(x.error(), "GET /mcp: no complete answer within 300 ms (got HTTP/1.1 200 OK\\r\\n)");
+  EXPECT_EQ(x.error(),
+            R"(GET /mcp: no complete answer within 300 ms (got HTTP/1.1 200 OK\x0d\x0a))");
 }
 
 TEST(SendHeadOnly, AMalformedStatusLineIsNamed) {
   ScriptedServer server([](const Connection& c) { c.write("SPDY/9 what\r\n\r\n"); });
   auto x = send_head_only("127.0.0.1", server.port(), get_mcp(), kTimeout);
   ASSERT_FALSE(x);
-  EXPECT_EQ(x.error(), "GET /mcp: ");
+  EXPECT_EQ(
+      x.error(),
+      R"(GET /mcp: the answer does not start with an HTTP/1.x status line: "SPDY/9 what\x0d")");
 }
 
 TEST(SendHeadOnly, ARefusedConnectionIsNamed) {
