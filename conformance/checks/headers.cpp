@@ -100,7 +100,8 @@ std::vector<Check> header_checks() {
       .level = Level::kShould,
       .rule = "A POST gets HTTP 406 if its `Accept` header does not list both `application/json` "
               "and `text/event-stream`. ... Wildcards (`*/*`, `application/*`) do not count as "
-              "listing a type. A missing `Accept` lists neither. Stricter than MCP.",
+              "listing a type. A missing `Accept` lists neither. Stricter than MCP, which puts "
+              "this MUST on the client.",
       .needs = kHttp,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
@@ -117,7 +118,7 @@ std::vector<Check> header_checks() {
       .spec_id = "HTTP-003",
       .level = Level::kShould,
       .rule = "A POST gets HTTP 406 if its `Accept` header does not list both `application/json` "
-              "and `text/event-stream`. ... Stricter than MCP.",
+              "and `text/event-stream`. ... Stricter than MCP, which puts this MUST on the client.",
       .needs = kHttp,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
