@@ -7,7 +7,18 @@
 
 namespace mcpgym::conformance {
 
-std::vector<Check> lifecycle_checks();         // lifecycle.cpp: LIFE-*, tools/list, resources/list
+// What the check files' checks commonly need of a profile.
+inline const Needs kAny = {.kinds = {}, .features = {}, .control = {}, .transport = {}};
+inline const Needs kGym = {.kinds = kGymKinds, .features = {}, .control = {}, .transport = {}};
+inline const Needs kHttpOnly = {
+    .kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp};
+inline const Needs kStdioOnly = {
+    .kinds = {}, .features = {}, .control = {}, .transport = Transport::kStdio};
+
+std::vector<Check> lifecycle_checks();         // lifecycle.cpp: LIFE-*
+std::vector<Check> data_plane_checks();        // data_plane.cpp: DATA-001, DATA-007
+std::vector<Check> control_plane_checks();     // control_plane.cpp: CTRL-001, CTRL-008
+std::vector<Check> stdio_checks();             // stdio.cpp: STDIO-*
 std::vector<Check> header_checks();            // headers.cpp: HTTP-*
 std::vector<Check> session_checks();           // sessions.cpp: SESS-*
 std::vector<Check> session_property_checks();  // session_property.cpp: RapidCheck interleavings

@@ -430,7 +430,8 @@ std::vector<Check> determinism_checks() {
       // LAKE-001: "Feature `gymnasium-maps` ...: the map is gymnasium's
       // `generate_random_map(size, p, seed)`. ..."
       must_check("determinism.gymnasium-maps", "LAKE-001",
-                 "Feature `gymnasium-maps`: the map is gymnasium's `generate_random_map(size, p, "
+                 "Feature `gymnasium-maps` (the reference always does this): the map is "
+                 "gymnasium's `generate_random_map(size, p, "
                  "seed)`. One generator, `numpy.random.Generator(PCG64(SeedSequence(seed)))`, is "
                  "used for every retry. ...",
                  gym_needs({Feature::kGymnasiumMaps}), gymnasium_maps_check),

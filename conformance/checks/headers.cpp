@@ -3,14 +3,9 @@
 // session (the session and version headers right), and judges the status and
 // body. Every session a check opens is ended again (proxies run one backend
 // per session).
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,8 +13,10 @@
 #include "common/bounded_json.hpp"
 #include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
+#include "conformance/checks/verify.hpp"
 #include "conformance/checks/wire.hpp"
 #include "conformance/core/context.hpp"
+#include "harness/http/head_only.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -30,13 +27,10 @@ using harness::HttpExchange;
 
 const std::string kPing = wire::request(7, "ping").dump();
 
-// Judges an answer that must have HTTP status `status`.
+// Judges an answer that must have HTTP status `status`: "HTTP <status> for <what>".
 Outcome expect_status(const Expected<HttpExchange, std::string>& x, int status,
                       const std::string& what) {
-  const std::string expected = "HTTP " + std::to_string(status) + " for " + what;
-  if (!x) return Outcome::broken(expected, x.error());
-  if (x->status != status) return Outcome::broken(expected, wire::status_and_body(*x));
-  return Outcome::held(expected, wire::status_and_body(*x));
+  return verify::expect_status(x, status, "HTTP " + std::to_string(status) + " for " + what);
 }
 
 // A ping in a fresh session with `header` set to `value` (removed when empty),
@@ -47,122 +41,6 @@ Outcome ping_status(Context& ctx, const std::string& header, const std::string& 
     return expect_status(wire::post(ctx, r.http, kPing, r.headers_with(header, value)), status,
                          what);
   });
-}
-
-// One HTTP request over a fresh socket that does not wait for a streamed body:
-// it returns once the head has come and, for a body with Content-Length, that
-// body (at most 64 KiB). A text/event-stream answer or a chunked one is
-// returned with the body read so far: a server may hold a GET stream open.
-Expected<HttpExchange, std::string> send_head_only(const std::string& host, int port,
-                                                   harness::HttpRequest request,
-                                                   std::chrono::milliseconds timeout) {
-  const std::string what = request.method + " " + request.path;
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || !found) {
-    return unexpected(what + ": cannot resolve " + host);
-  }
-  int fd = -1;
-  for (addrinfo* a = found; a && fd < 0; a = a->ai_next) {
-    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    timeval tv{static_cast<time_t>(timeout.count() / 1000),
-               static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-      ::close(fd);
-      fd = -1;
-    }
-  }
-  freeaddrinfo(found);
-  if (fd < 0) return unexpected(what + ": cannot connect to " + host + ":" + std::to_string(port));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-
-  std::string text = request.method + " " + request.path + " HTTP/1.1\r\n";
-  bool has_host = false;
-  for (const auto& [k, v] : request.headers) {
-    if (lower(k) == "host") has_host = true;
-  }
-  if (!has_host) text += "Host: " + host + ":" + std::to_string(port) + "\r\n";
-  for (const auto& [k, v] : request.headers)
-    text += k + ": " + v + "\r\n";
-  text += "Connection: close\r\n\r\n";
-  for (std::size_t sent = 0; sent < text.size();) {
-    const ssize_t n = ::send(fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return unexpected(what + ": the request could not be sent");
-    sent += static_cast<std::size_t>(n);
-  }
-
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  constexpr std::size_t kMax = 64 * 1024;
-  std::string in;
-  std::size_t head_end = std::string::npos;
-  HttpExchange x;
-  x.request = std::move(request);
-  std::size_t want = kMax;  // bytes after the head still worth reading
-  bool streamed = false;
-  char buffer[4096];
-  while (std::chrono::steady_clock::now() < deadline && in.size() < kMax) {
-    if (head_end != std::string::npos && (streamed || in.size() - head_end >= want)) break;
-    pollfd p{fd, POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (::poll(&p, 1, static_cast<int>(std::max<long long>(left.count(), 1))) <= 0) break;
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    in.append(buffer, static_cast<std::size_t>(n));
-    if (head_end == std::string::npos) {
-      const std::size_t end = in.find("\r\n\r\n");
-      if (end == std::string::npos) continue;
-      head_end = end + 4;
-      // Status line and headers.
-      const std::string head = in.substr(0, end);
-      std::size_t line_end = head.find("\r\n");
-      const std::string status_line = head.substr(0, line_end);
-      const std::size_t sp = status_line.find(' ');
-      if (sp == std::string::npos)
-        return unexpected(what + ": a malformed status line " + excerpt(status_line));
-      try {
-        x.status = std::stoi(status_line.substr(sp + 1, 3));
-      } catch (const std::exception&) {
-        return unexpected(what + ": a malformed status line " + excerpt(status_line));
-      }
-      while (line_end != std::string::npos) {
-        const std::size_t start = line_end + 2;
-        line_end = head.find("\r\n", start);
-        const std::string line = head.substr(
-            start, line_end == std::string::npos ? std::string::npos : line_end - start);
-        const std::size_t colon = line.find(':');
-        if (colon == std::string::npos) continue;
-        std::string value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-          value.erase(0, 1);
-        x.headers.emplace_back(lower(line.substr(0, colon)), value);
-      }
-      if (media_type(x.header("content-type")) == "text/event-stream" ||
-          lower(x.header("transfer-encoding")).find("chunked") != std::string::npos) {
-        streamed = true;
-      } else if (x.has_header("content-length")) {
-        try {
-          want = std::min<std::size_t>(std::stoul(x.header("content-length")), kMax);
-        } catch (const std::exception&) {
-          want = 0;
-        }
-      }
-    }
-  }
-  if (head_end == std::string::npos) {
-    return unexpected(what + ": no complete answer within " + std::to_string(timeout.count()) +
-                      " ms (got " + excerpt(in, 200) + ")");
-  }
-  x.body = in.substr(head_end, std::min(in.size() - head_end, want));
-  return x;
 }
 
 // HTTP-015's body: application/json, a JSON-RPC error with id null and `code`.
@@ -205,7 +83,8 @@ std::vector<Check> header_checks() {
       .level = Level::kShould,
       .rule = "A POST gets HTTP 406 if its `Accept` header does not list both `application/json` "
               "and `text/event-stream`. ... Wildcards (`*/*`, `application/*`) do not count as "
-              "listing a type. A missing `Accept` lists neither. Stricter than MCP.",
+              "listing a type. A missing `Accept` lists neither. Stricter than MCP, which puts "
+              "this MUST on the client.",
       .needs = kHttp,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
@@ -222,7 +101,7 @@ std::vector<Check> header_checks() {
       .spec_id = "HTTP-003",
       .level = Level::kShould,
       .rule = "A POST gets HTTP 406 if its `Accept` header does not list both `application/json` "
-              "and `text/event-stream`. ... Stricter than MCP.",
+              "and `text/event-stream`. ... Stricter than MCP, which puts this MUST on the client.",
       .needs = kHttp,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
@@ -322,16 +201,13 @@ std::vector<Check> header_checks() {
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
         return wire::in_session(ctx, [&](wire::OpenSession& r) -> Outcome {
-          const std::string expected = "HTTP 202 with no body for notifications/cancelled";
+          const std::string what = "notifications/cancelled";
           auto x = wire::post_in(
               ctx, r.http, r.session,
               wire::notification("notifications/cancelled",
                                  {{"requestId", 999999}, {"reason", "conformance check"}}));
-          if (!x) return Outcome::broken(expected, x.error());
-          if (x->status != 202 || !x->body.empty()) {
-            return Outcome::broken(expected, wire::status_and_body(*x));
-          }
-          return Outcome::held(expected, "HTTP 202 with an empty body");
+          if (!x) return Outcome::broken("HTTP 202 with no body for " + what, x.error());
+          return verify::expect_accepted(*x, what);
         });
       }});
 
@@ -384,14 +260,15 @@ std::vector<Check> header_checks() {
           const std::string expected =
               "HTTP 405 with Allow naming POST and DELETE, or a 200 text/event-stream";
           // A session's GET, as a client listening for server messages sends it.
-          auto x = send_head_only(r.http.host(), r.http.port(),
-                                  {.method = "GET",
-                                   .path = ctx.path(),
-                                   .headers = {{"Accept", "text/event-stream"},
-                                               {"Mcp-Session-Id", r.session.id},
-                                               {"MCP-Protocol-Version", r.session.version}},
-                                   .body = ""},
-                                  ctx.call_timeout);
+          auto x =
+              harness::send_head_only(r.http.host(), r.http.port(),
+                                      {.method = "GET",
+                                       .path = ctx.path(),
+                                       .headers = {{"Accept", "text/event-stream"},
+                                                   {"Mcp-Session-Id", r.session.id},
+                                                   {"MCP-Protocol-Version", r.session.version}},
+                                       .body = ""},
+                                      ctx.call_timeout);
           if (!x) {
             ctx.note("GET " + ctx.path() + " -> " + x.error());
             return Outcome::broken(expected, x.error());
@@ -500,11 +377,7 @@ std::vector<Check> header_checks() {
           auto x = wire::post(ctx, r.http, json::array({wire::request(7, "ping")}).dump(),
                               r.headers_with("", ""));
           if (!x) return Outcome::broken(expected, x.error());
-          const auto code = wire::rpc_error_code(*x);
-          if (x->status != 400 || !code || *code != -32600) {
-            return Outcome::broken(expected, wire::status_and_body(*x));
-          }
-          return Outcome::held(expected, wire::status_and_body(*x));
+          return verify::expect_http_rpc_error(*x, 400, -32600, expected);
         });
       }});
 

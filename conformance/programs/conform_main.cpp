@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "conformance/programs/suite_options.hpp"
+#include "conformance/report/reporter.hpp"
 #include "conformance/report/reporters.hpp"
 
 namespace {
@@ -43,28 +44,30 @@ fs::path per_profile(const fs::path& path, const Profile& profile, bool several)
           path.extension().string());
 }
 
-struct Outputs {
-  std::optional<fs::path> json, junit, markdown;
+// A report file to write: the format and where.
+struct Output {
+  const Reporter* format;
+  fs::path path;
 };
 
-Outputs outputs_for(const SuiteOptions& o, const Profile& profile, bool several) {
-  Outputs out;
-  if (o.report_dir) {
-    fs::path dir =
-        several ? *o.report_dir / std::string(profile_kind_name(profile.kind)) : *o.report_dir;
-    out.json = dir / "report.json";
-    out.junit = dir / "junit.xml";
-    out.markdown = dir / "report.md";
+// The files of --report-dir, then each --<format> FILE in place of its format's.
+std::vector<Output> outputs_for(const SuiteOptions& o, const Profile& profile, bool several) {
+  std::vector<Output> out;
+  for (const Reporter* format : report_formats()) {
+    const auto file = o.report_files.find(std::string(format->name()));
+    if (file != o.report_files.end()) {
+      out.push_back({format, per_profile(file->second, profile, several)});
+    } else if (o.report_dir) {
+      const fs::path dir =
+          several ? *o.report_dir / std::string(profile_kind_name(profile.kind)) : *o.report_dir;
+      out.push_back({format, dir / std::string(format->file_name())});
+    }
   }
-  if (o.json_file) out.json = per_profile(*o.json_file, profile, several);
-  if (o.junit_file) out.junit = per_profile(*o.junit_file, profile, several);
-  if (o.markdown_file) out.markdown = per_profile(*o.markdown_file, profile, several);
   return out;
 }
 
-bool write(const std::optional<fs::path>& path, const std::string& text) {
-  if (!path) return true;
-  auto written = write_report_file(*path, text);
+bool write(const Output& output, const RunReport& report, bool strict) {
+  auto written = write_report_file(output.path, output.format->render(report, strict));
   if (!written) std::cerr << "mcpgym-conform: " << written.error() << "\n";
   return bool(written);
 }
@@ -101,7 +104,7 @@ int main(int argc, char** argv) {
         several ? work / std::string(profile_kind_name(profile.kind)) : work;
     SuitePaths paths{
         .reference_backend = o.reference_backend, .fixtures = o.fixtures, .work_dir = profile_work};
-    const Outputs out = outputs_for(o, profile, several);
+    const std::vector<Output> outputs = outputs_for(o, profile, several);
     RunOptions run;
     run.selection = o.selection;
     run.check_timeout = o.check_timeout;
@@ -109,8 +112,9 @@ int main(int argc, char** argv) {
     std::cout << "mcpgym-conform: judging " << profile.name << " (profile "
               << profile_kind_name(profile.kind) << ")\n"
               << std::flush;
-    // Results so far go to report.json after every check, so a run that is
-    // killed part-way still leaves what it found.
+    // Results so far go to report.json (and any file reporter that asks)
+    // after every check, so a run that is killed part-way still leaves what
+    // it found.
     RunReport partial;
     partial.profile = profile;
     run.on_result = [&](const CheckResult& r, std::size_t i, std::size_t total) {
@@ -119,14 +123,16 @@ int main(int argc, char** argv) {
         std::cout << std::flush;
       }
       partial.results.push_back(r);
-      if (out.json) write(out.json, report_json(partial, o.strict).dump(2) + "\n");
+      for (const Output& output : outputs) {
+        if (output.format->after_every_check()) write(output, partial, o.strict);
+      }
     };
     RunReport report =
         run_suite(all_checks(), profile, paths, run, o.baseline ? &*o.baseline : nullptr);
     print_summary(std::cout, report, o.strict);
-    bool ok = write(out.json, report_json(report, o.strict).dump(2) + "\n");
-    ok = write(out.junit, report_junit(report)) && ok;
-    ok = write(out.markdown, report_markdown(report, o.strict)) && ok;
+    bool ok = true;
+    for (const Output& output : outputs)
+      ok = write(output, report, o.strict) && ok;
     status = std::max(status, ok ? report.exit_status(o.strict) : 1);
   }
   if (own_work_dir && status == 0) {

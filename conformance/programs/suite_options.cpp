@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "conformance/report/reporter.hpp"
+
 namespace mcpgym::conformance {
 namespace {
 
@@ -52,6 +54,23 @@ Expected<std::chrono::milliseconds, std::string> seconds_flag(const cli::Args& a
 
 }  // namespace
 
+namespace {
+
+// --report-dir, then --<format> FILE for every file reporter, from the registry.
+void add_report_flags(cli::Parser& parser) {
+  std::string files;
+  const auto& formats = report_formats();
+  for (std::size_t i = 0; i < formats.size(); ++i) {
+    files += (i == 0 ? "" : i + 1 == formats.size() ? " and " : ", ");
+    files += formats[i]->file_name();
+  }
+  parser.option("report-dir", "DIR", "write " + files + " there");
+  for (const Reporter* format : formats)
+    parser.option(std::string(format->name()), "FILE", std::string(format->help()));
+}
+
+}  // namespace
+
 void add_suite_flags(cli::Parser& parser) {
   parser.heading("the implementation (none: the reference backend and the reference proxy)")
       .option("profile", "backend|proxy|mcp",
@@ -82,11 +101,9 @@ void add_suite_flags(cli::Parser& parser) {
       .flag("strict", "fail on SHOULD warnings too")
       .option("check-timeout", "SECONDS", "longest a check may take (default 30)")
       .option("timeout", "SECONDS", "longest the whole run may take (default 300)")
-      .heading("reports")
-      .option("report-dir", "DIR", "write report.json, junit.xml and report.md there")
-      .option("json", "FILE", "write the JSON report")
-      .option("junit", "FILE", "write JUnit XML")
-      .option("markdown", "FILE", "write the Markdown report")
+      .heading("reports");
+  add_report_flags(parser);
+  parser
       .option("work-dir", "DIR",
               "keep logs and temporary files there (default: a temporary directory, kept only when "
               "a run fails)")
@@ -136,12 +153,12 @@ Expected<SuiteOptions, std::string> suite_options_from(const cli::Args& args) {
   auto rt = seconds_flag(args, "timeout", o.run_timeout);
   if (!rt) return unexpected(rt.error());
   o.run_timeout = *rt;
-  for (auto [flag, field] : {std::pair{"report-dir", &o.report_dir},
-                             {"json", &o.json_file},
-                             {"junit", &o.junit_file},
-                             {"markdown", &o.markdown_file},
-                             {"work-dir", &o.work_dir}}) {
+  for (auto [flag, field] : {std::pair{"report-dir", &o.report_dir}, {"work-dir", &o.work_dir}}) {
     if (auto v = args.get(flag)) *field = fs::path(*v);
+  }
+  for (const Reporter* format : report_formats()) {
+    if (auto v = args.get(std::string(format->name())))
+      o.report_files[std::string(format->name())] = fs::path(*v);
   }
   if (auto b = args.get("baseline")) {
     auto baseline = read_baseline(*b);

@@ -5,6 +5,7 @@
 // reference proxy found next to the program.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +24,9 @@ struct SuiteOptions {
   bool strict = false;
   bool list = false;
   bool quiet = false;
-  std::optional<std::filesystem::path> report_dir, json_file, junit_file, markdown_file;
+  std::optional<std::filesystem::path> report_dir;
+  // --<format> FILE, by Reporter::name() (conformance/report/reporter.hpp).
+  std::map<std::string, std::filesystem::path> report_files;
   std::optional<std::filesystem::path> work_dir;  // kept; default: a temporary one
   std::chrono::milliseconds check_timeout{30'000};
   std::chrono::milliseconds run_timeout{300'000};

@@ -1,6 +1,8 @@
 #pragma once
 // Reporters: what a RunReport looks like to people and to CI. Separate from
-// the runner, which knows nothing of them.
+// the runner, which knows nothing of them. One file per format (console.cpp,
+// json.cpp, junit.cpp, markdown.cpp); the file formats are also Reporters
+// (reporter.hpp), which mcpgym-conform uses through their registry.
 #include <filesystem>
 #include <iosfwd>
 #include <nlohmann/json.hpp>

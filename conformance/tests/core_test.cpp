@@ -300,5 +300,47 @@ TEST(Registry, EveryCheckCitesARuleOfTheSpecAtItsLevel) {
   }
 }
 
+// The row text of every rule in docs/spec.md, by rule ID: the table cell after the level.
+std::map<std::string, std::string> spec_rule_texts() {
+  std::ifstream spec(std::string(MCPGYM_SOURCE_DIR) + "/docs/spec.md");
+  std::map<std::string, std::string> texts;
+  std::regex row(R"(^\| ([A-Z]{2,8}-[0-9]{3}) \| (?:MUST|SHOULD|MAY) \| (.*?) \| [^|]*\|$)");
+  for (std::string line; std::getline(spec, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, row)) texts[m[1]] = m[2];
+  }
+  return texts;
+}
+
+// The parts of a check's quoted rule between elisions ("..."), trimmed.
+std::vector<std::string> quoted_parts(const std::string& rule) {
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  while (begin <= rule.size()) {
+    std::size_t end = rule.find("...", begin);
+    if (end == std::string::npos) end = rule.size();
+    std::string part = rule.substr(begin, end - begin);
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    if (!part.empty()) parts.push_back(part);
+    begin = end + 3;
+  }
+  return parts;
+}
+
+// A check's rule is a quotation of its docs/spec.md row (parts of it joined by "..."),
+// never a paraphrase that drifts from the spec.
+TEST(Registry, EveryCheckQuotesItsRuleVerbatim) {
+  const auto texts = spec_rule_texts();
+  ASSERT_GT(texts.size(), 80u);
+  for (const Check& c : all_checks()) {
+    ASSERT_TRUE(texts.count(c.spec_id)) << c.id << " cites " << c.spec_id;
+    const std::string& text = texts.at(c.spec_id);
+    for (const std::string& part : quoted_parts(c.rule))
+      EXPECT_NE(text.find(part), std::string::npos)
+          << c.id << " quotes \"" << part << "\", not in " << c.spec_id << ": " << text;
+  }
+}
+
 }  // namespace
 }  // namespace mcpgym::conformance

@@ -13,6 +13,7 @@
 
 #include "common/testing/temp_dir.hpp"
 #include "conformance/core/baseline.hpp"
+#include "conformance/report/reporter.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -601,6 +602,29 @@ TEST(ReportMarkdown, BoundsMultibyteTextAtACharacterBoundary) {
 }
 
 // ---- files ----
+
+// The registry lists every file format once, in the order mcpgym-conform
+// writes them, and each renders exactly what its format's function returns.
+TEST(ReportFormats, TheRegistryListsEachFileFormatOnce) {
+  std::vector<std::string> names, files;
+  for (const Reporter* format : report_formats()) {
+    names.emplace_back(format->name());
+    files.emplace_back(format->file_name());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"json", "junit", "markdown"}));
+  EXPECT_EQ(files, (std::vector<std::string>{"report.json", "junit.xml", "report.md"}));
+}
+
+TEST(ReportFormats, EachRendersItsFormat) {
+  const RunReport report = sample_report();
+  EXPECT_EQ(json_reporter().render(report, true), report_json(report, true).dump(2) + "\n");
+  EXPECT_EQ(junit_reporter().render(report, false), report_junit(report));
+  EXPECT_EQ(markdown_reporter().render(report, true), report_markdown(report, true));
+  // Only the JSON report is rewritten after every check.
+  EXPECT_TRUE(json_reporter().after_every_check());
+  EXPECT_FALSE(junit_reporter().after_every_check());
+  EXPECT_FALSE(markdown_reporter().after_every_check());
+}
 
 TEST(WriteReportFile, WritesAndReplacesAtomicallyLeavingNothingBehind) {
   TempDir dir;

@@ -1,0 +1,106 @@
+// Control-plane checks (docs/spec.md CTRL-*) that need no episode: the
+// resources a session lists, and the error for one it does not have. The
+// payloads are judged in termination.cpp and metadata.cpp.
+//
+// Check ids keep their "lifecycle." prefix from when these lived in
+// lifecycle.cpp: baselines and reports name checks by id.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "conformance/checks/areas.hpp"
+#include "conformance/checks/verify.hpp"
+#include "conformance/core/context.hpp"
+
+namespace mcpgym::conformance {
+namespace {
+
+using json = nlohmann::json;
+using verify::expect_rpc_error;
+using verify::find_by;
+using verify::list_all;
+using verify::open_client_session;
+using verify::show;
+
+}  // namespace
+
+std::vector<Check> control_plane_checks() {
+  std::vector<Check> checks;
+
+  // CTRL-001: "`resources/list` lists `game://initial_state`, `control://reward`,
+  // `control://status` and `control://info`, each with `mimeType`
+  // `application/json` (with the `http` form only, just `game://initial_state`, CTRL-010)."
+  checks.push_back(Check{
+      .id = "lifecycle.resources-list",
+      .spec_id = "CTRL-001",
+      .level = Level::kMust,
+      .rule = "`resources/list` lists `game://initial_state`, `control://reward`, "
+              "`control://status` and `control://info`, each with `mimeType` `application/json` "
+              "(with the `http` form only, just `game://initial_state`, CTRL-010).",
+      .needs = kGym,
+      .fresh_process = false,
+      .run = [](Context& ctx) -> Outcome {
+        const bool resources_form = ctx.profile().offers(ControlPlane::kResources);
+        std::vector<std::string> wanted = {"game://initial_state"};
+        if (resources_form) {
+          for (const char* u : {"control://reward", "control://status", "control://info"}) {
+            wanted.emplace_back(u);
+          }
+        }
+        std::string expected;
+        for (const auto& u : wanted)
+          expected += (expected.empty() ? "" : ", ") + u;
+        expected += " listed, each with mimeType application/json";
+        if (!resources_form)
+          expected += ", and no control:// resource (control plane form http only)";
+        auto s = open_client_session(ctx);
+        if (!s) return Outcome::could_not_run(s.error());
+        auto list = list_all(ctx, s->get(), "resources/list", "resources");
+        if (!list) return Outcome::broken(expected, list.error());
+        for (const auto& u : wanted) {
+          const json* item = find_by(*list, "uri", u);
+          if (!item) return Outcome::broken(expected, u + " is not listed: " + show(*list, 400));
+          if (!item->contains("mimeType") || (*item)["mimeType"] != "application/json") {
+            return Outcome::broken(expected, u + " is listed as " + show(*item, 300));
+          }
+        }
+        if (!resources_form) {
+          for (const auto& item : *list) {
+            const json uri = item.is_object() ? item.value("uri", json()) : json();
+            if (uri.is_string() && uri.get<std::string>().rfind("control://", 0) == 0) {
+              return Outcome::broken(expected, "the http-only server lists " + show(uri, 80));
+            }
+          }
+        }
+        return Outcome::held(expected, std::to_string(list->size()) + " resources, as expected");
+      }});
+
+  // CTRL-008: "Reading an unknown resource URI gets -32002 with `data.uri` naming it."
+  checks.push_back(
+      Check{.id = "lifecycle.unknown-resource",
+            .spec_id = "CTRL-008",
+            .level = Level::kMust,
+            .rule = "Reading an unknown resource URI gets -32002 with `data.uri` naming it.",
+            .needs = kGym,
+            .fresh_process = false,
+            .run = [](Context& ctx) -> Outcome {
+              auto s = open_client_session(ctx);
+              if (!s) return Outcome::could_not_run(s.error());
+              const std::string uri = "game://mcpgym-conform-no-such-resource";
+              const std::string sent = "resources/read of " + uri;
+              auto r = (*s)->request("resources/read", {{"uri", uri}});
+              Outcome o = expect_rpc_error(ctx, sent, r, -32002);
+              if (o.kind != Outcome::Kind::kHeld) return o;
+              const json& e = *r.error().rpc_error;
+              const std::string expected = "error -32002 with data.uri \"" + uri + "\"";
+              if (!e.contains("data") || !e["data"].is_object() || !e["data"].contains("uri") ||
+                  e["data"]["uri"] != uri) {
+                return Outcome::broken(expected, "error " + show(e, 300));
+              }
+              return Outcome::held(expected, "error " + show(e, 200));
+            }});
+
+  return checks;
+}
+
+}  // namespace mcpgym::conformance
