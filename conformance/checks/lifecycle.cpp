@@ -1,7 +1,7 @@
 // Lifecycle checks (docs/spec.md LIFE-*), and the listing and error rules of
 // the data and control planes that every session meets first: tools/list
-// (DATA-001), an unknown tool (DATA-007), resources/list (CTRL-001) and an
-// unknown resource (CTRL-008).
+// (DATA-009, the game's tool judged by its schema's meaning), an unknown tool (DATA-007),
+// resources/list (CTRL-001) and an unknown resource (CTRL-008).
 //
 // Checks that judge the initialize answer itself (LIFE-001..003) initialize
 // over raw HTTP, so that a wrong protocolVersion is seen as it came rather than
@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <memory>
@@ -257,6 +258,38 @@ const Needs kStdioOnly = {
     .kinds = {}, .features = {}, .control = {}, .transport = Transport::kStdio};
 
 const Needs kAny = {.kinds = {}, .features = {}, .control = {}, .transport = {}};
+// DATA-009's schema, in words.
+std::string action_schema_meaning(const std::vector<std::string>& actions) {
+  return "an object requiring a string `action` whose enum is " + json(actions).dump();
+}
+
+// What keeps `schema` from meaning an object that requires a string `action`
+// from exactly `actions`, in order; nothing when it means that. Annotations
+// (description, title, $schema, additionalProperties) say nothing about it.
+std::optional<std::string> schema_differs(const json& schema,
+                                          const std::vector<std::string>& actions) {
+  if (!schema.is_object() || schema.value("type", json()) != "object") {
+    return "the schema is not {\"type\": \"object\"}";
+  }
+  const json required = schema.value("required", json());
+  if (!required.is_array() ||
+      std::find(required.begin(), required.end(), "action") == required.end()) {
+    return "`action` is not required";
+  }
+  const json properties = schema.value("properties", json());
+  if (!properties.is_object() || !properties.contains("action") ||
+      !properties["action"].is_object()) {
+    return "no property `action`";
+  }
+  const json& action = properties["action"];
+  if (action.value("type", json()) != "string") return "`action` is not of type string";
+  if (action.value("enum", json()) != json(actions)) {
+    return "the enum of `action` is " + show(action.value("enum", json()), 120) + ", not " +
+           json(actions).dump();
+  }
+  return std::nullopt;
+}
+
 const Needs kGym = {.kinds = kGymKinds, .features = {}, .control = {}, .transport = {}};
 const Needs kHttpOnly = {.kinds = {}, .features = {}, .control = {}, .transport = Transport::kHttp};
 
@@ -590,35 +623,43 @@ std::vector<Check> lifecycle_checks() {
         });
       }});
 
-  // DATA-001: "`tools/list` lists the tool `lake_move` with `inputSchema` exactly {...}."
+  // DATA-009: "`tools/list` lists the game's data-plane tool. Its `inputSchema` means an object
+  // that requires one string property `action` whose allowed values (`enum`) are exactly the
+  // game's action names, in gymnasium's index order. ..." (DATA-001, withdrawn, judged bytes.)
   checks.push_back(Check{
       .id = "lifecycle.tools-list",
-      .spec_id = "DATA-001",
+      .spec_id = "DATA-009",
       .level = Level::kMust,
-      .rule = "`tools/list` lists the tool `lake_move` with `inputSchema` exactly "
-              "`{\"type\":\"object\",\"properties\":{\"action\":{\"type\":\"string\",\"enum\":"
-              "[\"LEFT\",\"DOWN\",\"RIGHT\",\"UP\"]}},\"required\":[\"action\"]}`. Other fields, "
-              "such as `description` and `outputSchema`, are allowed.",
+      .rule = "`tools/list` lists the game's data-plane tool. Its `inputSchema` means an object "
+              "that requires one string property `action` whose allowed values (`enum`) are "
+              "exactly the game's action names, in gymnasium's index order. It is judged by "
+              "meaning, not bytes: annotations such as `description` or `title` on the schema or "
+              "the property, `$schema` and `additionalProperties` are allowed, as are other "
+              "fields of the tool such as `description` and `outputSchema`.",
       .needs = kGym,
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
-        static const json kSchema = json::parse(  // bounded-json-ok: a literal
-            R"({"type":"object","properties":{"action":{"type":"string","enum":["LEFT","DOWN","RIGHT","UP"]}},"required":["action"]})");
-        const std::string expected = "lake_move with inputSchema " + kSchema.dump();
+        const GameDriver& game = ctx.game();
+        const std::string expected =
+            game.tool() + " with an inputSchema meaning " + action_schema_meaning(game.actions());
         auto s = open(ctx);
         if (!s) return Outcome::could_not_run(s.error());
         auto tools = list_all(ctx, s->get(), "tools/list", "tools");
         if (!tools) return Outcome::broken(expected, tools.error());
-        const json* tool = find_by(*tools, "name", "lake_move");
-        if (!tool)
-          return Outcome::broken(expected, "no tool named lake_move in " + show(*tools, 300));
+        const json* tool = find_by(*tools, "name", game.tool());
+        if (!tool) {
+          return Outcome::broken(expected,
+                                 "no tool named " + game.tool() + " in " + show(*tools, 300));
+        }
         if (!tool->contains("inputSchema")) {
-          return Outcome::broken(expected, "lake_move without an inputSchema: " + show(*tool, 300));
+          return Outcome::broken(expected,
+                                 game.tool() + " without an inputSchema: " + show(*tool, 300));
         }
-        if ((*tool)["inputSchema"] != kSchema) {
-          return Outcome::broken(expected, "inputSchema " + show((*tool)["inputSchema"], 300));
+        const json& schema = (*tool)["inputSchema"];
+        if (auto wrong = schema_differs(schema, game.actions())) {
+          return Outcome::broken(expected, *wrong + ": inputSchema " + show(schema, 300));
         }
-        return Outcome::held(expected, "inputSchema " + show((*tool)["inputSchema"], 300));
+        return Outcome::held(expected, "inputSchema " + show(schema, 300));
       }});
 
   // DATA-007: "`tools/call` naming an unknown tool gets -32602."

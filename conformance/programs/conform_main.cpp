@@ -113,6 +113,10 @@ int main(int argc, char** argv) {
     // killed part-way still leaves what it found.
     RunReport partial;
     partial.profile = profile;
+    run.on_game = [&](const GameChoice& game) {
+      std::cout << "mcpgym-conform: game " << game.describe() << "\n" << std::flush;
+      partial.game = game;
+    };
     run.on_result = [&](const CheckResult& r, std::size_t i, std::size_t total) {
       if (!o.quiet) {
         print_progress(std::cout, r, i, total);
