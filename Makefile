@@ -34,7 +34,7 @@ test-main: build
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMCPGYM_SANITIZE=ON \
 	  -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target mcpgym-unit-tests
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 # Coverage-guided fuzzing (fuzz/, docs/reliability.md): a clang++ build of the fuzz
@@ -65,6 +65,7 @@ bench: build
 fixtures:
 	@tools/install-deps.sh fixtures
 	@$(PYTHON) tools/gen_model_fixtures.py fixtures/model
+	@$(PYTHON) tools/gen_cliffwalking_fixtures.py fixtures/model
 
 golden: build
 	@tools/regen-golden.sh $(BUILD)/bin

@@ -30,6 +30,7 @@ function(mcpgym_add_program name)
   add_executable(${name} ${ARG_SOURCES})
   mcpgym_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+  add_dependencies(mcpgym-unit-tests ${name})
 endfunction()
 
 # A GoogleTest executable whose tests ctest discovers one by one.
@@ -54,6 +55,9 @@ function(mcpgym_add_test name)
                                              ${ARG_DEFINITIONS})
   gtest_discover_tests(${name} TEST_PREFIX "${prefix}" DISCOVERY_TIMEOUT 30
                        PROPERTIES LABELS ${kind} TIMEOUT 120)
+  if(kind STREQUAL "unit")
+    add_dependencies(mcpgym-unit-tests ${name})
+  endif()
 endfunction()
 
 # A libFuzzer target (fuzz/): SOURCES define LLVMFuzzerTestOneInput and call the
@@ -78,6 +82,7 @@ function(mcpgym_add_fuzz_target name)
     target_link_options(${target} PRIVATE -fsanitize=fuzzer)
   else()
     target_link_libraries(${target} PRIVATE mcpgym_fuzz_replay_main)
+    add_dependencies(mcpgym-unit-tests ${target})
     add_test(NAME fuzz.${name} COMMAND ${target} ${corpus})
     set_tests_properties(fuzz.${name} PROPERTIES LABELS unit TIMEOUT 120)
   endif()

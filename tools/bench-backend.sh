@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Measures the reference backend for docs/performance.md: lake_move round trips
-# per second (wrk, 1 connection and 8 sessions on 8 connections) against a bare
-# cpp-httplib endpoint with the same server settings in the same run, then
-# start-up time and memory (mcpgym-bench-backend).
+# Measures the reference backend for docs/performance.md, for each game: data-plane
+# round trips per second (lake_move, cliff_move; wrk, 1 connection and 8 sessions
+# on 8 connections) against a bare cpp-httplib endpoint with the same server
+# settings in the same run, then start-up time and memory (mcpgym-bench-backend).
 # usage: tools/bench-backend.sh BIN_DIR [SECONDS_PER_RUN]
 set -euo pipefail
 bin=${1:?usage: tools/bench-backend.sh BIN_DIR [SECONDS_PER_RUN]}
 secs=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
-lua="$here/bench/lake_move.lua"
+lua="$here/bench/move.lua"
 
 workdir=$(mktemp -d)
 pids=()
@@ -41,28 +41,36 @@ new_session() {  # prints a fresh session id of the server at $1
 # run_wrk URL CONNECTIONS SESSIONS -> requests/s (fails on any non-2xx answer)
 run_wrk() {
   local out
-  out=$(MCPGYM_SESSIONS=$3 wrk -t"$2" -c"$2" -d"${secs}s" -s "$lua" "$1")
+  out=$(MCPGYM_TOOL=${tool:-lake_move} MCPGYM_SESSIONS=$3 wrk -t"$2" -c"$2" -d"${secs}s" -s "$lua" "$1")
   if grep -q "Non-2xx" <<<"$out"; then echo "bench: non-2xx answers from $1:" >&2; echo "$out" >&2; exit 1; fi
   awk '/Requests\/sec/{print $2}' <<<"$out"
 }
 
 start bare "$bin/mcpgym-bench-bare"
 bare_url=$url
-start backend "$bin/mcpgym-frozenlake" --port 0 --log-level error
-backend_url=$url
-one=$(new_session "$backend_url")
-eight=$(for i in 1 2 3 4 5 6 7 8; do new_session "$backend_url"; done | paste -sd,)
-[ -n "$one" ] && [ "$(tr ',' '\n' <<<"$eight" | grep -c .)" = 8 ] || { echo "bench: could not open sessions" >&2; exit 1; }
-
 bare1=$(run_wrk "$bare_url" 1 x)
-back1=$(run_wrk "$backend_url" 1 "$one")
 bare8=$(run_wrk "$bare_url" 8 x)
-back8=$(run_wrk "$backend_url" 8 "$eight")
 
-echo "throughput (requests/s, ${secs} s per run, wrk on the same 2 cores)"
-printf '  %-28s %10s %10s %7s\n' "" bare backend ratio
-printf '  %-28s %10.0f %10.0f %6.0f%%\n' "1 connection" "$bare1" "$back1" "$(echo "100*$back1/$bare1" | bc -l)"
-printf '  %-28s %10.0f %10.0f %6.0f%%\n' "8 sessions on 8 connections" "$bare8" "$back8" "$(echo "100*$back8/$bare8" | bc -l)"
-echo
-echo "start-up and memory"
-"$bin/mcpgym-bench-backend" --binary "$bin/mcpgym-frozenlake" | sed 's/^/  /'
+# bench_game GAME TOOL: the backend serving GAME, measured beside the bare endpoint.
+bench_game() {
+  local game=$1
+  tool=$2
+  start "backend-$game" "$bin/mcpgym-frozenlake" --game "$game" --port 0 --log-level error
+  local backend_url=$url one eight back1 back8
+  one=$(new_session "$backend_url")
+  eight=$(for i in 1 2 3 4 5 6 7 8; do new_session "$backend_url"; done | paste -sd,)
+  [ -n "$one" ] && [ "$(tr ',' '\n' <<<"$eight" | grep -c .)" = 8 ] || { echo "bench: could not open $game sessions" >&2; exit 1; }
+  back1=$(run_wrk "$backend_url" 1 "$one")
+  back8=$(run_wrk "$backend_url" 8 "$eight")
+  echo "$game: throughput of $tool (requests/s, ${secs} s per run, wrk on the same 2 cores)"
+  printf '  %-28s %10s %10s %7s\n' "" bare backend ratio
+  printf '  %-28s %10.0f %10.0f %6.0f%%\n' "1 connection" "$bare1" "$back1" "$(echo "100*$back1/$bare1" | bc -l)"
+  printf '  %-28s %10.0f %10.0f %6.0f%%\n' "8 sessions on 8 connections" "$bare8" "$back8" "$(echo "100*$back8/$bare8" | bc -l)"
+  echo
+  echo "$game: start-up and memory"
+  "$bin/mcpgym-bench-backend" --binary "$bin/mcpgym-frozenlake" --game "$game" | sed 's/^/  /'
+  echo
+}
+
+bench_game frozenlake lake_move
+bench_game cliffwalking cliff_move

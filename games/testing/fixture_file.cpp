@@ -12,7 +12,7 @@ void read_fixture(const std::string& name, std::string& out) {
   const std::string path = std::string(MCPGYM_SOURCE_DIR "/fixtures/model/") + name;
   std::ifstream in(path, std::ios::binary);
   ASSERT_TRUE(in) << "missing fixture " << path
-                  << " (regenerate: /usr/bin/python3 tools/gen_model_fixtures.py fixtures/model)";
+                  << " (regenerate them all: make fixtures)";
   std::ostringstream text;
   text << in.rdbuf();
   out = text.str();

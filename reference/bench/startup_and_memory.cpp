@@ -36,14 +36,14 @@ struct Child {
 
 // Spawns the backend and reads its readiness line. A bench tool, so a failure
 // simply ends the run with a message.
-Child spawn_backend(const std::string& binary) {
+Child spawn_backend(const std::string& binary, const std::string& game) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
-  std::vector<std::string> args = {binary, "--port", "0", "--log-level", "error"};
+  std::vector<std::string> args = {binary, "--game", game, "--port", "0", "--log-level", "error"};
   std::vector<char*> argv;
   for (auto& a : args)
     argv.push_back(a.data());
@@ -112,7 +112,8 @@ int main(int argc, char** argv) {
                              "Measures the reference backend's start-up time and memory.");
   parser.option("binary", "PATH", "the mcpgym-frozenlake binary")
       .option("runs", "N", "processes started for the start-up figure (default 50)")
-      .option("sessions", "N", "sessions opened for the memory figure (default 1000)");
+      .option("sessions", "N", "sessions opened for the memory figure (default 1000)")
+      .option("game", "NAME", "the game the backend serves (default frozenlake)");
   auto parsed = parser.parse_command_line(argc, argv);
   if (const int* status = std::get_if<int>(&parsed)) return *status;
   const mcpgym::cli::Args* args = &std::get<mcpgym::cli::Args>(parsed);
@@ -123,17 +124,18 @@ int main(int argc, char** argv) {
   const std::string binary = *args->get("binary");
   const int runs = std::stoi(args->get("runs").value_or("50"));
   const int sessions = std::stoi(args->get("sessions").value_or("1000"));
+  const std::string game = args->get("game").value_or("frozenlake");
   try {
     std::vector<double> ready;
     for (int i = 0; i < runs; ++i) {
-      Child c = spawn_backend(binary);
+      Child c = spawn_backend(binary, game);
       ready.push_back(c.ready_ms);
       stop(c);
     }
     std::printf("startup_to_ready_median %.2f ms\nstartup_to_ready_p99 %.2f ms\n",
                 percentile(ready, 0.5), percentile(ready, 0.99));
 
-    Child c = spawn_backend(binary);
+    Child c = spawn_backend(binary, game);
     const long idle = rss_kib(c.pid);
     open_sessions(c.port, 1);
     const long one = rss_kib(c.pid);
