@@ -1,4 +1,4 @@
-// Determinism (docs/spec.md LAKE-010, SEED-001, LAKE-001, LAKE-003, LAKE-005):
+// Determinism (docs/spec.md EPIS-002, SEED-001, LAKE-001, LAKE-003, LAKE-005):
 // the same seed and actions give the same episode; the seed in _extra is the
 // one used; with `gymnasium-maps`, maps and slippery trajectories are the
 // reference model's (games/frozenlake, bit-exact with gymnasium); and the golden
@@ -46,7 +46,7 @@ bool ended(const json& status) {
 }
 
 // ---------------------------------------------------------------------------
-// LAKE-010
+// EPIS-002
 
 struct PairResult {
   std::optional<std::string> difference;  // the rule broken: where the two sessions differ
@@ -151,7 +151,7 @@ Outcome same_episode_check(Context& ctx) {
   const std::unordered_map<std::string, rc::detail::Reproduce> no_reproduce;
   const auto result = rc::detail::checkProperty(
       rc::detail::toProperty(property),
-      rc::detail::TestMetadata{"determinism.same-seed-same-episode", "LAKE-010"}, params, quiet,
+      rc::detail::TestMetadata{"determinism.same-seed-same-episode", "EPIS-002"}, params, quiet,
       no_reproduce);
   const std::string expected =
       "two sessions with the same seed, config and actions show the same initial state, " +
@@ -431,9 +431,9 @@ Outcome golden_check(Context& ctx) {
 
 std::vector<Check> determinism_checks() {
   return {
-      // LAKE-010: "The same seed, configuration and actions give the same observations,
-      // rewards and flags."
-      must_check("determinism.same-seed-same-episode", "LAKE-010",
+      // EPIS-002 (was LAKE-010, for every game now): "The same seed, configuration and
+      // actions give the same observations, rewards and flags."
+      must_check("determinism.same-seed-same-episode", "EPIS-002",
                  "The same seed, configuration and actions give the same observations, rewards "
                  "and flags.",
                  gym_needs(), same_episode_check),

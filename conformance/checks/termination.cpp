@@ -438,9 +438,9 @@ std::vector<Check> termination_checks() {
       // error saying so, and it changes nothing."
       must_check("termination.moves-after-end", "DATA-006", episode::kRuleData006, gym_needs(),
                  moves_after_end_check),
-      // LAKE-008: "Feature `truncation`: the episode is truncated on the step where
+      // EPIS-001 (was LAKE-008): "Feature `truncation`: the episode is truncated on the step where
       // `step_count` reaches `max_episode_steps` ..."
-      must_check("termination.truncation", "LAKE-008",
+      must_check("termination.truncation", "EPIS-001",
                  "Feature `truncation`: the episode is truncated on the step where `step_count` "
                  "reaches `max_episode_steps`, and both flags may be true on that step.",
                  model_needs({Feature::kTruncation}), truncation_check),

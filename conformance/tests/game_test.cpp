@@ -118,6 +118,37 @@ TEST(GameDrivers, FrozenLakeEndsTheEpisodeAndPredictsItFromTheServersState) {
   EXPECT_EQ(driver_named("taxi"), nullptr);
 }
 
+TEST(GameDrivers, CliffWalkingWalksItsSafePathAndPredictsEachStep) {
+  auto cliff = driver_named("cliffwalking");
+  ASSERT_TRUE(cliff);
+  EXPECT_TRUE(cliff->has_model());
+  const json state = {{"position", 36}, {"shape", {4, 12}}, {"seed", 5}, {"is_slippery", false}};
+  const auto way = cliff->actions_to_end(state);
+  ASSERT_TRUE(way);
+  EXPECT_EQ(way->size(), 13u);  // UP, RIGHT x11, DOWN
+  auto model = cliff->model(5, {{"is_slippery", false}, {"max_episode_steps", 20}}, state);
+  ASSERT_TRUE(model) << model.error();
+  PredictedStep last;
+  double total = 0.0;
+  for (int a : *way) {
+    last = (*model)->step(a);
+    total += last.reward;
+  }
+  EXPECT_EQ(last.observation["position"], 47);
+  EXPECT_TRUE(last.terminated);
+  EXPECT_FALSE(last.truncated);
+  EXPECT_EQ(total, -13.0);
+  // Into the cliff: back to the start, -100, not the end.
+  auto fresh = cliff->model(5, json::object(), state);
+  ASSERT_TRUE(fresh);
+  const PredictedStep fall = (*fresh)->step(1);  // RIGHT from 36 is the cliff
+  EXPECT_EQ(fall.observation["position"], 36);
+  EXPECT_EQ(fall.reward, -100.0);
+  EXPECT_FALSE(fall.terminated);
+  EXPECT_EQ(cliff->model(5, json::object(), json{{"position", 12}}).error(),
+            "game://initial_state has no position 36 (CLIFF-009), so the model cannot follow it");
+}
+
 TEST(GameRunner, AFeatureTheNamedGameLacksIsSkippedNamingTheGame) {
   testing::TempWork work;
   // Nothing listens on port 9: the game is named, so the skip needs no server.
