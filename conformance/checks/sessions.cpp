@@ -1031,7 +1031,8 @@ std::vector<Check> session_checks() {
                                                    json_excerpt(*p) +
                                                    ": the request reached another environment");
             }
-            ended = ended || (name == "status" &&
+            // Without a model the server's own status says where the episode ends.
+            ended = ended || (!model && name == "status" &&
                               ((p->contains("terminated") && (*p)["terminated"] == true) ||
                                (p->contains("truncated") && (*p)["truncated"] == true)));
           }

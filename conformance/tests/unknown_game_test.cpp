@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,8 @@ using json = nlohmann::json;
 
 // Renames the tool in both directions: tools/list answers show frob_move, and
 // a tools/call of frob_move reaches the reference as lake_move.
-Mutant frob_front() {
-  return Mutant(
+std::unique_ptr<Mutant> frob_front() {
+  auto m = std::make_unique<Mutant>(
       [](ForwardedRequest& req) -> std::optional<ForwardedResponse> {
         json body = body_of(req);
         if (body.is_object() && body.value("method", "") == "tools/call" &&
@@ -37,6 +38,8 @@ Mutant frob_front() {
         }
         res.body = answer.dump();
       });
+  m->profile.game.clear();  // recognised, not named
+  return m;
 }
 
 const std::vector<std::string> kModelFree = {
@@ -58,8 +61,8 @@ const std::vector<std::string> kNeedAModel = {
 };
 
 TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
-  Mutant m = frob_front();
-  m.profile.features = {Feature::kTruncation};  // the only feature the game "unknown" has
+  auto m = frob_front();
+  m->profile.features = {Feature::kTruncation};  // the only feature the game "unknown" has
   std::vector<std::string> only = kModelFree;
   only.insert(only.end(), kNeedAModel.begin(), kNeedAModel.end());
   testing::TempWork work;
@@ -67,7 +70,7 @@ TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
   options.selection.only = only;
   std::vector<std::string> announced;
   options.on_game = [&](const GameChoice& g) { announced.push_back(g.describe()); };
-  const RunReport report = run_suite(all_checks(), m.profile, work.paths(), options);
+  const RunReport report = run_suite(all_checks(), m->profile, work.paths(), options);
   EXPECT_EQ(announced, std::vector<std::string>{
                            "unknown (the tool frob_move in tools/list is no game the suite knows "
                            "(it knows frozenlake, cliffwalking))"});
@@ -94,8 +97,8 @@ TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
 }
 
 TEST(UnknownGame, AFeatureTheRecognisedGameLacksIsAProfileError) {
-  Mutant m = frob_front();  // claims slippery, gymnasium-maps and 8x8 too
-  const CheckResult r = run_check(m.profile, "sessions.isolated-environments");
+  auto m = frob_front();  // claims slippery, gymnasium-maps and 8x8 too
+  const CheckResult r = run_check(m->profile, "sessions.isolated-environments");
   EXPECT_EQ(r.verdict, Verdict::kError) << describe(r);
   EXPECT_EQ(r.actual,
             "[mcpgym.conform.bad_profile] features: 'slippery' does not exist for game unknown "
