@@ -1,4 +1,4 @@
-// Determinism (docs/spec.md LAKE-010, SEED-001, LAKE-001, LAKE-003, LAKE-005):
+// Determinism (docs/spec.md EPIS-002, SEED-001, LAKE-001, LAKE-003, LAKE-005):
 // the same seed and actions give the same episode; the seed in _extra is the
 // one used; with `gymnasium-maps`, maps and slippery trajectories are the
 // reference model's (games/frozenlake, bit-exact with gymnasium); and the golden
@@ -32,6 +32,7 @@ namespace {
 using episode::gym_needs;
 using episode::kActions;
 using episode::Lake;
+using episode::model_needs;
 using episode::must_check;
 using episode::show;
 using episode::str_at;
@@ -45,7 +46,7 @@ bool ended(const json& status) {
 }
 
 // ---------------------------------------------------------------------------
-// LAKE-010
+// EPIS-002
 
 struct PairResult {
   std::optional<std::string> difference;  // the rule broken: where the two sessions differ
@@ -55,7 +56,7 @@ struct PairResult {
 // Two sessions with the same seed and config play the same actions, step by
 // step interleaved; everything they show must agree.
 PairResult play_pair(Context& ctx, std::uint64_t seed, const json& config,
-                     const std::string& letters) {
+                     const std::vector<int>& actions) {
   PairResult out;
   const json extra = {{"seed", seed}, {"config", config}};
   auto a = Lake::open(ctx, extra);
@@ -73,13 +74,15 @@ PairResult play_pair(Context& ctx, std::uint64_t seed, const json& config,
   if (!sa || !sb)
     return {std::nullopt, "reading game://initial_state: " + (sa ? sb.error() : sa.error())};
   if (differ("game://initial_state", *sa, *sb)) return out;
-  for (std::size_t i = 0; i < letters.size(); ++i) {
-    const std::string action = *harness::action_of_letter(letters[i]);
+  const auto names = ctx.game().actions();
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    const std::string action = names[static_cast<std::size_t>(actions[i])];
     const std::string step = "step " + std::to_string(i + 1) + " (" + action + ")";
     auto ma = a->move(action);
     auto mb = b->move(action);
     if (!ma || !mb) return {std::nullopt, step + ": " + (ma ? mb.error() : ma.error())};
-    if (differ(step + ", the lake_move result", ma->summary(), mb->summary())) return out;
+    if (differ(step + ", the " + ctx.game().tool() + " result", ma->summary(), mb->summary()))
+      return out;
     json last_status;
     for (const char* name : {"reward", "status"}) {
       auto ca = a->control(name);
@@ -95,6 +98,12 @@ PairResult play_pair(Context& ctx, std::uint64_t seed, const json& config,
 
 Outcome same_episode_check(Context& ctx) {
   const bool slippery = ctx.profile().claims(Feature::kSlippery);
+  const GameDriver& game = ctx.game();
+  const auto names = game.actions();
+  // One character per action (the drawn indexes are the same for any 4 actions).
+  std::string alphabet;
+  for (std::size_t i = 0; i < names.size() && i < 62; ++i)
+    alphabet += "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[i];
   // Every case costs two sessions, and on a proxy two backend processes.
   const int kCases = ctx.profile().kind == ProfileKind::kProxy ? 12 : 20;
   constexpr std::uint64_t kRapidCheckSeed = 20260510;
@@ -105,13 +114,21 @@ Outcome same_episode_check(Context& ctx) {
     const auto seed = *rc::gen::oneOf(rc::gen::inRange<std::uint64_t>(0, 1000),
                                       rc::gen::inRange<std::uint64_t>(0, kMaxSeed + 1));
     const bool is_slippery = slippery && *rc::gen::arbitrary<bool>();
-    const auto letters = *rc::gen::container<std::string>(*rc::gen::inRange<std::size_t>(1, 9),
-                                                          rc::gen::elementOf(std::string("LDRU")));
+    const auto drawn = *rc::gen::container<std::string>(*rc::gen::inRange<std::size_t>(1, 9),
+                                                        rc::gen::elementOf(alphabet));
     if (failure || trouble) return;  // one finding is enough; the rest pass through
     ++cases;
     seeds_used.insert(seed);
-    const json config = {{"is_slippery", is_slippery}};
-    auto r = play_pair(ctx, seed, config, letters);
+    // A game without slipperiness has no is_slippery key to send (CONF-004).
+    const json config =
+        game.slippery_config().is_null() ? json::object() : json{{"is_slippery", is_slippery}};
+    std::vector<int> actions;
+    std::string letters;
+    for (char c : drawn) {
+      actions.push_back(static_cast<int>(alphabet.find(c)));
+      letters += names[static_cast<std::size_t>(actions.back())].substr(0, 1);
+    }
+    auto r = play_pair(ctx, seed, config, actions);
     const std::string where =
         "seed " + std::to_string(seed) + ", config " + config.dump() + ", actions " + letters;
     if (r.trouble) {
@@ -134,11 +151,11 @@ Outcome same_episode_check(Context& ctx) {
   const std::unordered_map<std::string, rc::detail::Reproduce> no_reproduce;
   const auto result = rc::detail::checkProperty(
       rc::detail::toProperty(property),
-      rc::detail::TestMetadata{"determinism.same-seed-same-episode", "LAKE-010"}, params, quiet,
+      rc::detail::TestMetadata{"determinism.same-seed-same-episode", "EPIS-002"}, params, quiet,
       no_reproduce);
   const std::string expected =
-      "two sessions with the same seed, config and actions show the same initial state, "
-      "lake_move results, control://reward and control://status at every step";
+      "two sessions with the same seed, config and actions show the same initial state, " +
+      game.tool() + " results, control://reward and control://status at every step";
   ctx.note(std::to_string(cases) + " RapidCheck cases (RapidCheck seed " +
            std::to_string(kRapidCheckSeed) + ")");
   if (failure) return Outcome::broken(expected, *failure);
@@ -415,9 +432,9 @@ Outcome golden_check(Context& ctx) {
 
 std::vector<Check> determinism_checks() {
   return {
-      // LAKE-010: "The same seed, configuration and actions give the same observations,
-      // rewards and flags."
-      must_check("determinism.same-seed-same-episode", "LAKE-010",
+      // EPIS-002 (was LAKE-010, for every game now): "The same seed, configuration and
+      // actions give the same observations, rewards and flags."
+      must_check("determinism.same-seed-same-episode", "EPIS-002",
                  "The same seed, configuration and actions give the same observations, rewards "
                  "and flags.",
                  gym_needs(), same_episode_check),
@@ -434,14 +451,14 @@ std::vector<Check> determinism_checks() {
                  "gymnasium's `generate_random_map(size, p, "
                  "seed)`. One generator, `numpy.random.Generator(PCG64(SeedSequence(seed)))`, is "
                  "used for every retry. ...",
-                 gym_needs({Feature::kGymnasiumMaps}), gymnasium_maps_check),
+                 model_needs({Feature::kGymnasiumMaps}), gymnasium_maps_check),
       // LAKE-005: "Feature `slippery`: the candidate moves for action `a` are `(a-1)%4`, `a`,
       // `(a+1)%4`, in that order, each with probability exactly `1/3`." With LAKE-003's
       // generator (one draw per step), trajectories equal the model's.
       must_check("determinism.slippery-model", "LAKE-005",
                  "Feature `slippery`: the candidate moves for action `a` are `(a-1)%4`, `a`, "
                  "`(a+1)%4`, in that order, each with probability exactly `1/3` (`1.0/3.0`).",
-                 gym_needs({Feature::kGymnasiumMaps, Feature::kSlippery}), slippery_model_check),
+                 model_needs({Feature::kGymnasiumMaps, Feature::kSlippery}), slippery_model_check),
       // LAKE-003: "Feature `gymnasium-maps`: the environment's own generator is a second,
       // independent `numpy.random.Generator(PCG64(SeedSequence(seed)))` on the same seed. ..."
       // The golden recordings were made by the reference, which is gymnasium-exact.
@@ -451,7 +468,7 @@ std::vector<Check> determinism_checks() {
                  "seed. ... Every step draws one `random()`, even when the move is "
                  "deterministic, and takes the first transition whose cumulative probability "
                  "exceeds it.",
-                 gym_needs({Feature::kGymnasiumMaps}), golden_check),
+                 model_needs({Feature::kGymnasiumMaps}), golden_check),
   };
 }
 

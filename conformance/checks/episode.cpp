@@ -1,6 +1,5 @@
 #include "conformance/checks/episode.hpp"
 
-#include <deque>
 #include <utility>
 
 #include "common/bounded_json.hpp"
@@ -31,7 +30,9 @@ Expected<Lake, std::string> Lake::open(Context& ctx, const json& extra, bool not
 }
 
 Lake::Lake(Context& ctx, std::unique_ptr<harness::McpClient> client)
-    : client_(std::move(client)), resources_(ctx.profile().offers(ControlPlane::kResources)) {}
+    : client_(std::move(client)),
+      resources_(ctx.profile().offers(ControlPlane::kResources)),
+      tool_(ctx.game().tool()) {}
 
 Lake::~Lake() {
   if (client_) (void)client_->close();
@@ -51,7 +52,7 @@ Expected<json, std::string> Lake::control(const std::string& name) {
 }
 
 Expected<Lake::Move, std::string> Lake::move(const std::string& action) {
-  auto r = client_->call_tool("lake_move", {{"action", action}});
+  auto r = client_->call_tool(tool_, {{"action", action}});
   if (!r) return unexpected(r.error().message());
   Move m;
   m.raw = *r;
@@ -94,8 +95,8 @@ Expected<std::unique_ptr<harness::McpClient>, std::string> ContextConnector::con
 }
 
 harness::ControlPlaneForm form_for(const Context& ctx) {
-  return ctx.profile().offers(ControlPlane::kResources) ? harness::ControlPlaneForm::kResources
-                                                        : harness::ControlPlaneForm::kHttp;
+  return ctx.profile().offers(ControlPlane::kResources) ? ControlPlane::kResources
+                                                        : ControlPlane::kHttp;
 }
 
 harness::RolloutOptions rollout_options(const Context& ctx, int max_steps, bool record) {
@@ -107,57 +108,17 @@ harness::RolloutOptions rollout_options(const Context& ctx, int max_steps, bool 
 }
 
 // ---------------------------------------------------------------------------
-// Maps
-
-std::vector<std::string> snake_map(int k) {
-  static const int kSnake[] = {0, 1, 2, 3, 7, 11, 10, 9, 8, 12};
-  std::vector<std::string> rows = {"SFFF", "HHHF", "FFFF", "FHHH"};
-  const int goal = kSnake[k];
-  rows[goal / 4][goal % 4] = 'G';
-  return rows;
-}
-
-std::optional<Plan> plan_path(const std::vector<std::string>& rows, int start, char target) {
-  const int n = static_cast<int>(rows.size());
-  if (start < 0 || start >= n * n) return std::nullopt;
-  auto cell = [&](int p) { return rows[p / n][p % n]; };
-  std::vector<int> from(static_cast<std::size_t>(n * n), -1), how(from.size(), -1);
-  std::vector<bool> seen(from.size(), false);
-  std::deque<int> frontier = {start};
-  seen[start] = true;
-  while (!frontier.empty()) {
-    const int p = frontier.front();
-    frontier.pop_front();
-    if (p != start && cell(p) == target) {
-      Plan plan;
-      for (int q = p; q != start; q = from[q]) {
-        plan.actions.insert(plan.actions.begin(), kActions[how[q]]);
-        plan.cells.insert(plan.cells.begin(), q);
-      }
-      return plan;
-    }
-    if (p != start && cell(p) == 'H') continue;
-    const int r = p / n, c = p % n;
-    const int next[4][2] = {{r, c - 1}, {r + 1, c}, {r, c + 1}, {r - 1, c}};
-    for (int a = 0; a < 4; ++a) {
-      const int rr = next[a][0], cc = next[a][1];
-      if (rr < 0 || rr >= n || cc < 0 || cc >= n) continue;
-      const int q = rr * n + cc;
-      if (seen[q]) continue;
-      seen[q] = true;
-      from[q] = p;
-      how[q] = a;
-      frontier.push_back(q);
-    }
-  }
-  return std::nullopt;
-}
-
-// ---------------------------------------------------------------------------
 // Checks
 
 Needs gym_needs(std::set<Feature> features) {
   return Needs{.kinds = kGymKinds, .features = std::move(features), .control = {}, .transport = {}};
+}
+
+Needs model_needs(std::set<Feature> features) {
+  Needs needs = gym_needs(std::move(features));
+  needs.model = true;
+  needs.games = {"frozenlake"};
+  return needs;
 }
 
 Check must_check(std::string id, std::string spec_id, std::string rule, Needs needs,

@@ -15,6 +15,7 @@
 
 #include "conformance/core/check.hpp"
 #include "conformance/core/context.hpp"
+#include "conformance/games/frozenlake.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/rollout/rollout.hpp"
 
@@ -34,8 +35,8 @@ std::string str_at(const json& j, const char* key);
 bool true_at(const json& j, const char* key);
 
 // One MCP session on the implementation, closed when the check is done (a
-// proxy counts live sessions). Control-plane reads use the form the profile
-// offers: resources when it offers them, else GET /control/<name>.
+// proxy counts live sessions), playing the profile's game. Control-plane reads use the form the
+// profile offers: resources when it offers them, else GET /control/<name>.
 class Lake {
  public:
   // `note`: note "initialize with _extra ..." in the report.
@@ -55,12 +56,14 @@ class Lake {
     // {"isError": bool, "observation": <the text parsed, or the text itself>}
     json summary() const;
   };
+  // A call of the game's data-plane tool (lake_move for FrozenLake).
   Expected<Move, std::string> move(const std::string& action);
 
  private:
   Lake(Context& ctx, std::unique_ptr<harness::McpClient> client);
   std::unique_ptr<harness::McpClient> client_;
   bool resources_ = true;
+  std::string tool_;  // the game's data-plane tool
 };
 
 // A new client for one environment: for stdio profiles a new process through
@@ -85,19 +88,10 @@ class ContextConnector final : public harness::Connector {
 harness::ControlPlaneForm form_for(const Context& ctx);
 harness::RolloutOptions rollout_options(const Context& ctx, int max_steps, bool record);
 
-// A 4x4 map whose holes force one winding path from S (position 0):
-// 0 1 2 3 7 11 10 9 8 12. The goal is put k cells along it, so the shortest
-// path to it takes exactly k moves.
-std::vector<std::string> snake_map(int k);
-
-// A shortest path from `start` to the nearest cell holding `target`, over
-// cells other than H (the target itself may be an H). Moves are tried in
-// action order, so the path is the same every time.
-struct Plan {
-  std::vector<std::string> actions;
-  std::vector<int> cells;  // the cell after each action
-};
-std::optional<Plan> plan_path(const std::vector<std::string>& rows, int start, char target);
+// FrozenLake's maps and the suite's one search over them (conformance/games/frozenlake.hpp).
+using lake::Plan;
+using lake::plan_path;
+using lake::snake_map;
 
 // Rules quoted by checks of several areas.
 inline constexpr const char* kRuleLake007 =
@@ -108,6 +102,9 @@ inline constexpr const char* kRuleData006 =
 
 // Checks: every check of these areas is a MUST with every field given.
 Needs gym_needs(std::set<Feature> features = {});
+// The same for a check written on FrozenLake's maps and rules (it needs its
+// model): skipped for other games, saying why.
+Needs model_needs(std::set<Feature> features = {});
 Check must_check(std::string id, std::string spec_id, std::string rule, Needs needs,
                  std::function<Outcome(Context&)> run, bool fresh_process = false);
 

@@ -31,7 +31,7 @@
 namespace mcpgym::conformance {
 namespace {
 
-using episode::gym_needs;
+using episode::model_needs;
 using episode::must_check;
 using episode::show;
 using episode::snake_map;
@@ -447,24 +447,24 @@ std::vector<Check> metadata_checks() {
   return {
       // LAKE-007: "The episode terminates on the step that enters `H` or `G`." A recording
       // has one line per step of the episode, so one line per move until then, not fewer.
-      must_check("metadata.line-per-step", "LAKE-007", episode::kRuleLake007, gym_needs(),
+      must_check("metadata.line-per-step", "LAKE-007", episode::kRuleLake007, model_needs(),
                  line_per_step_check),
       // CTRL-005: "`control://status` holds {terminated, truncated, step_count, total_reward}"
       // (and CTRL-004 control://reward), from which every recorded step's metadata is made.
       must_check("metadata.control-plane-present", "CTRL-005",
                  "`control://status` holds `{\"terminated\":<bool>,\"truncated\":<bool>,"
                  "\"step_count\":<int>,\"total_reward\":<float>}`.",
-                 gym_needs(), control_plane_present_check),
+                 model_needs(), control_plane_present_check),
       // CTRL-007: "A control-plane read made right after a tool call reflects that call,
       // never a step stale."
       must_check("metadata.matches-control-plane", "CTRL-007",
                  "A control-plane read made right after a tool call reflects that call, never "
                  "a step stale.",
-                 gym_needs(), matches_control_plane_check),
+                 model_needs(), matches_control_plane_check),
       // DATA-006: "A move after the episode has ended (terminated or truncated) is a tool
       // error saying so, and it changes nothing." A rollout stops at the end the control
       // plane reports, so a recording never holds a move after it.
-      must_check("metadata.no-call-after-end", "DATA-006", episode::kRuleData006, gym_needs(),
+      must_check("metadata.no-call-after-end", "DATA-006", episode::kRuleData006, model_needs(),
                  no_call_after_end_check),
   };
 }

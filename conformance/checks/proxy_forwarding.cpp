@@ -138,6 +138,15 @@ std::string argv_value(const BackendAudit& audit, const std::string& flag) {
   return {};
 }
 
+// The game's data-plane call of `action` (its own name for it when the game
+// has one, else its first action): lake_move RIGHT for FrozenLake.
+harness::Result<json> move_by_name(Context& ctx, harness::McpClient& client,
+                                   const std::string& action) {
+  const GameDriver& game = ctx.game();
+  const std::string name = game.action_index(action) ? action : game.actions().front();
+  return client.call_tool(game.tool(), json{{"action", name}});
+}
+
 std::string describe_backend(const BackendAudit& a) {
   std::string ids;
   for (const auto& id : a.session_ids)
@@ -160,8 +169,10 @@ Outcome forwarded_headers(Context& ctx) {
   Sessions sessions;
   auto client = open(ctx, sessions, json{{"seed", kSeedHeaders}});
   if (!client) return Outcome::could_not_run(client.error());
-  auto move = (*client)->call_tool("lake_move", json{{"action", "RIGHT"}});
-  if (!move) return Outcome::could_not_run("lake_move failed: " + move.error().message());
+  auto moved = move_by_name(ctx, **client, "RIGHT");
+  if (!moved) {
+    return Outcome::could_not_run(ctx.game().tool() + " failed: " + moved.error().message());
+  }
   auto ping = (*client)->request("ping", json::object());
   if (!ping) return Outcome::could_not_run("ping failed: " + ping.error().message());
   auto audits = audits_of(ctx);
@@ -298,10 +309,10 @@ Outcome session_per_backend(Context& ctx) {
   if (!b) return Outcome::could_not_run("session B: " + b.error());
   // A makes two lake_move calls, B one, interleaved.
   for (auto [client, name] : {std::pair{*a, "A"}, std::pair{*b, "B"}, std::pair{*a, "A"}}) {
-    auto move = client->call_tool("lake_move", json{{"action", "DOWN"}});
-    if (!move) {
+    auto moved = move_by_name(ctx, *client, "DOWN");
+    if (!moved) {
       return Outcome::could_not_run(std::string("lake_move in session ") + name +
-                                    " failed: " + move.error().message());
+                                    " failed: " + moved.error().message());
     }
   }
   ctx.note("session A (seed " + seed_text(kSeedIsolationA) + "): 2 lake_move; session B (seed " +
@@ -638,17 +649,19 @@ Outcome backend_crash_isolated(Context& ctx) {
       "after session A's backend is killed (SIGKILL), A's next request fails with a JSON-RPC "
       "error and session B goes on";
   Sessions sessions;
-  // A map without holes: B's moves stay ordinary moves, whatever the seed.
-  const json config = {{"desc", {"SFFF", "FFFF", "FFFF", "FFFG"}}};
+  // A FrozenLake map without holes: B's moves stay ordinary moves, whatever the seed.
+  const json config = ctx.game().name() == "frozenlake"
+                          ? json{{"desc", {"SFFF", "FFFF", "FFFF", "FFFG"}}}
+                          : ctx.game().long_episode_config();
   auto a = open(ctx, sessions, json{{"seed", kSeedCrashA}, {"config", config}});
   if (!a) return Outcome::could_not_run("session A: " + a.error());
   auto b = open(ctx, sessions, json{{"seed", kSeedCrashB}, {"config", config}});
   if (!b) return Outcome::could_not_run("session B: " + b.error());
   for (auto [client, name] : {std::pair{*a, "A"}, std::pair{*b, "B"}}) {
-    auto move = client->call_tool("lake_move", json{{"action", "RIGHT"}});
-    if (!move) {
+    auto moved = move_by_name(ctx, *client, "RIGHT");
+    if (!moved) {
       return Outcome::could_not_run(std::string("lake_move in session ") + name +
-                                    " failed before any crash: " + move.error().message());
+                                    " failed before any crash: " + moved.error().message());
     }
   }
   auto audits = audits_of(ctx);
@@ -678,10 +691,10 @@ Outcome backend_crash_isolated(Context& ctx) {
            std::to_string((*bb)->pid) + ")");
 
   const auto started = std::chrono::steady_clock::now();
-  auto after_a = (*a)->call_tool("lake_move", json{{"action", "DOWN"}});
+  auto after_a = move_by_name(ctx, **a, "DOWN");
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  auto after_b = (*b)->call_tool("lake_move", json{{"action", "DOWN"}});
+  auto after_b = move_by_name(ctx, **b, "DOWN");
   ctx.note("A's lake_move after the crash (" + std::to_string(took.count()) + " ms) -> " +
            (after_a ? "result " + excerpt(after_a->dump(), 200)
                     : excerpt(after_a.error().message(), 400)));
@@ -735,10 +748,14 @@ std::vector<Check> proxy_forwarding_checks() {
 
       // PROXY-004: "... carrying `Accept: application/json, text/event-stream` ..." (a strict
       // backend answers 406 otherwise, HTTP-003)
-      must_check(
-          "proxy-forwarding.strict-backend-episode", "PROXY-004", kRule004,
-          {.kinds = kProxyOnly, .features = {}, .control = {}, .transport = Transport::kHttp},
-          strict_backend_episode),
+      must_check("proxy-forwarding.strict-backend-episode", "PROXY-004", kRule004,
+                 {.kinds = kProxyOnly,
+                  .features = {},
+                  .control = {},
+                  .transport = Transport::kHttp,
+                  .model = false,
+                  .games = {"frozenlake"}},  // RIGHT, RIGHT into a hole of its desc map
+                 strict_backend_episode),
 
       // PROXY-001: "At `initialize` the proxy starts one backend process for the new session,
       // and every later request of that session ... reaches that backend ..."

@@ -156,7 +156,7 @@ struct SessionModel {
   double reward = 0.0, total = 0.0, prob = 1.0;
   bool terminated = false, truncated = false;
   std::optional<int> max_steps;
-  std::optional<frozenlake::FrozenLake> env;  // slippery sessions (gymnasium-maps)
+  std::optional<frozenlake::FrozenLake> env;
 
   int size() const { return static_cast<int>(rows.size()); }
   bool ended() const { return terminated || truncated; }
@@ -169,28 +169,16 @@ struct SessionModel {
     }
     return out;
   }
+  // games/frozenlake's model, slippery or not (a non-slippery step is
+  // determined by the map, so any implementation's map can be modelled).
   void step(int action) {
     ++steps;
-    if (env) {
-      const auto r = env->step(static_cast<frozenlake::Action>(action));
-      position = r.position;
-      reward = r.reward;
-      terminated = r.terminated;
-      truncated = r.truncated;
-      prob = r.prob;
-    } else {
-      int row = position / size(), col = position % size();
-      if (action == 0) col = std::max(col - 1, 0);
-      if (action == 1) row = std::min(row + 1, size() - 1);
-      if (action == 2) col = std::min(col + 1, size() - 1);
-      if (action == 3) row = std::max(row - 1, 0);
-      position = row * size() + col;
-      const char cell = rows[static_cast<std::size_t>(row)][static_cast<std::size_t>(col)];
-      reward = cell == 'G' ? 1.0 : 0.0;
-      terminated = cell == 'G' || cell == 'H';
-      truncated = max_steps && steps >= *max_steps;
-      prob = 1.0;
-    }
+    const auto r = env->step(static_cast<frozenlake::Action>(action));
+    position = r.position;
+    reward = r.reward;
+    terminated = r.terminated;
+    truncated = r.truncated;
+    prob = r.prob;
     total += reward;
   }
 };
@@ -326,11 +314,11 @@ std::string Run::execute(const Case& c, std::string& trace) {
       return s + " (" + specs[i].describe() + "): game://initial_state " + excerpt(st.dump(), 200) +
              " does not match the session asked for: " + wrong;
     }
-    if (specs[i].slippery) {
+    {
       auto map = frozenlake::Map::from_rows(m.rows);
       if (auto* why = std::get_if<std::string>(&map)) return s + ": the map is not valid: " + *why;
-      m.env.emplace(std::get<frozenlake::Map>(std::move(map)), true, specs[i].max_steps,
-                    static_cast<std::uint64_t>(specs[i].seed));
+      m.env.emplace(std::get<frozenlake::Map>(std::move(map)), specs[i].slippery,
+                    specs[i].max_steps, static_cast<std::uint64_t>(specs[i].seed));
       if (m.env->initial_position() != m.position) {
         return s + ": gymnasium's reset on seed " + std::to_string(specs[i].seed) +
                " starts at position " + std::to_string(m.env->initial_position()) +
@@ -581,7 +569,12 @@ std::vector<Check> session_property_checks() {
       .rule = "Each session has its own environment, never shared. Two sessions evolve "
               "independently even with the same seed and configuration: a step in one changes "
               "nothing in the other.",
-      .needs = {.kinds = kGymKinds, .features = {}, .control = {}, .transport = {}},
+      .needs = {.kinds = kGymKinds,
+                .features = {},
+                .control = {},
+                .transport = {},
+                .model = true,
+                .games = {"frozenlake"}},
       .fresh_process = false,
       .run = run_property});
   return checks;

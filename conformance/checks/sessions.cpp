@@ -114,23 +114,23 @@ Expected<HttpExchange, std::string> delete_session(Context& ctx, RawHttpClient& 
 using wire::OpenSession;
 
 // The control-plane forms a check reads: resources and/or GET /control/*.
-enum class Via { kResource, kHttp };
+using Via = ControlPlane;
 
 std::vector<Via> control_forms(const Profile& profile) {
   std::vector<Via> forms;
-  if (profile.offers(ControlPlane::kResources)) forms.push_back(Via::kResource);
-  if (profile.offers(ControlPlane::kHttp)) forms.push_back(Via::kHttp);
+  if (profile.offers(ControlPlane::kResources)) forms.push_back(ControlPlane::kResources);
+  if (profile.offers(ControlPlane::kHttp)) forms.push_back(ControlPlane::kHttp);
   return forms;
 }
 
 std::string via_name(Via via, const std::string& name) {
-  return via == Via::kResource ? "control://" + name : "GET /control/" + name;
+  return via == ControlPlane::kResources ? "control://" + name : "GET /control/" + name;
 }
 
 // Reads control-plane `name` (reward, status, info) in `s`: the exchange.
 Expected<HttpExchange, std::string> control_exchange(Context& ctx, OpenSession& s,
                                                      const std::string& name, Via via, int id) {
-  if (via == Via::kResource) {
+  if (via == ControlPlane::kResources) {
     return wire::post_in(ctx, s.http, s.session,
                          wire::request(id, "resources/read", {{"uri", "control://" + name}}));
   }
@@ -144,7 +144,7 @@ Expected<HttpExchange, std::string> control_exchange(Context& ctx, OpenSession& 
 
 // The payload of a control-plane read.
 Expected<json, std::string> control_payload(const HttpExchange& x, Via via) {
-  if (via == Via::kResource) {
+  if (via == ControlPlane::kResources) {
     auto r = rpc_result(x);
     if (!r) return unexpected(r.error());
     return first_text_json(*r, "contents");
@@ -157,75 +157,16 @@ Expected<json, std::string> control_payload(const HttpExchange& x, Via via) {
   return j;
 }
 
+// A call of the game's data-plane tool with its action number `action`.
 Expected<HttpExchange, std::string> move_exchange(Context& ctx, OpenSession& s, int action,
                                                   int id) {
+  const GameDriver& game = ctx.game();
   return wire::post_in(
       ctx, s.http, s.session,
-      wire::request(id, "tools/call",
-                    {{"name", "lake_move"}, {"arguments", {{"action", kActionNames[action]}}}}));
-}
-
-// ---------------------------------------------------------------------------
-// A non-slippery lake (LAKE-004, LAKE-007) on a map the implementation shows.
-
-struct Lake {
-  std::vector<std::string> rows;
-  int size() const { return static_cast<int>(rows.size()); }
-  char cell(int p) const { return rows[p / size()][p % size()]; }
-  int next(int p, int action) const {
-    int r = p / size(), c = p % size();
-    if (action == 0) c = std::max(c - 1, 0);
-    if (action == 1) r = std::min(r + 1, size() - 1);
-    if (action == 2) c = std::min(c + 1, size() - 1);
-    if (action == 3) r = std::max(r - 1, 0);
-    return r * size() + c;
-  }
-  // The shortest actions from `from` to a G over non-H cells; nullopt when none.
-  std::optional<std::vector<int>> path_to_goal(int from) const {
-    const int n = size() * size();
-    std::vector<int> prev(n, -1), how(n, -1);
-    std::deque<int> queue = {from};
-    prev[from] = from;
-    while (!queue.empty()) {
-      int p = queue.front();
-      queue.pop_front();
-      if (cell(p) == 'G') {
-        std::vector<int> path;
-        for (int q = p; q != from; q = prev[q])
-          path.push_back(how[q]);
-        std::reverse(path.begin(), path.end());
-        return path;
-      }
-      if (cell(p) == 'H') continue;
-      for (int a = 0; a < 4; ++a) {
-        int q = next(p, a);
-        if (prev[q] == -1) {
-          prev[q] = p;
-          how[q] = a;
-          queue.push_back(q);
-        }
-      }
-    }
-    return std::nullopt;
-  }
-};
-
-// The map of game://initial_state, checked enough to play on.
-Expected<Lake, std::string> lake_from_initial_state(const json& state) {
-  if (!state.contains("map") || !state["map"].is_array() || state["map"].empty() ||
-      state["map"].size() > 64) {
-    return unexpected("game://initial_state has no usable \"map\": " + json_excerpt(state));
-  }
-  Lake lake;
-  for (const auto& row : state["map"]) {
-    if (!row.is_string() || row.get_ref<const std::string&>().size() != state["map"].size() ||
-        row.get_ref<const std::string&>().find_first_not_of("SFHG") != std::string::npos) {
-      return unexpected("game://initial_state \"map\" is not a square of S F H G: " +
-                        json_excerpt(state["map"]));
-    }
-    lake.rows.push_back(row.get<std::string>());
-  }
-  return lake;
+      wire::request(
+          id, "tools/call",
+          {{"name", game.tool()},
+           {"arguments", {{"action", game.actions()[static_cast<std::size_t>(action)]}}}}));
 }
 
 Expected<json, std::string> read_initial_state(Context& ctx, OpenSession& s, int id,
@@ -385,6 +326,63 @@ std::string concurrent_worker(RawHttpClient http, const std::string& path, bool 
   }
   wire::close_session(http, path, *s);
   return problem;
+}
+
+// SESS-008 for any game, with no model: two sessions on the same seed and
+// config; A moves twice; B, untouched by A, replays A's first move and must
+// answer what A answered; A, untouched by B, is still at step 2.
+Outcome isolated_by_replay(Context& ctx) {
+  const GameDriver& game = ctx.game();
+  const json extra = {{"seed", 11}, {"config", game.long_episode_config()}};
+  auto a = wire::open(ctx, extra);
+  if (!a) return Outcome::could_not_run(a.error());
+  auto b = wire::open(ctx, extra);
+  if (!b) return Outcome::could_not_run(b.error());
+  const std::string first_action = game.actions().front();
+  const std::string expected =
+      "two sessions with the same seed and config evolve independently: after two " + first_action +
+      " moves in A, B is at step 0 and its own first " + first_action +
+      " answers what A's first did, and A stays at step 2";
+  const Via via = control_forms(ctx.profile()).front();
+  int rpc_id = 10;
+  json first;
+  for (int k = 0; k < 2; ++k) {
+    auto x = move_exchange(ctx, **a, 0, rpc_id++);
+    if (!x) return Outcome::could_not_run(x.error());
+    auto p = move_payload(*x);
+    if (!p) return Outcome::could_not_run("session A's move: " + p.error());
+    if (k == 0) first = *p;
+  }
+  auto step_count_of = [&](OpenSession& s) -> Expected<json, std::string> {
+    auto r = control_exchange(ctx, s, "status", via, rpc_id++);
+    if (!r) return unexpected(r.error());
+    return control_payload(*r, via);
+  };
+  auto status_b = step_count_of(**b);
+  if (!status_b) return Outcome::could_not_run("session B's status: " + status_b.error());
+  if (int_field(*status_b, "step_count") != 0) {
+    return Outcome::broken(expected, "after two moves in session A, session B's " +
+                                         via_name(via, "status") + " is " +
+                                         json_excerpt(*status_b) + " (expected step_count 0)");
+  }
+  auto x = move_exchange(ctx, **b, 0, rpc_id++);
+  if (!x) return Outcome::could_not_run(x.error());
+  auto p = move_payload(*x);
+  if (!p) return Outcome::broken(expected, "session B's first move answered " + p.error());
+  if (*p != first) {
+    return Outcome::broken(expected, "session B's first move answered " + json_excerpt(*p) +
+                                         ", session A's first " + json_excerpt(first));
+  }
+  auto status_a = step_count_of(**a);
+  if (!status_a) return Outcome::could_not_run("session A's status: " + status_a.error());
+  if (int_field(*status_a, "step_count") != 2) {
+    return Outcome::broken(expected, "after one move in session B, session A's " +
+                                         via_name(via, "status") + " is " +
+                                         json_excerpt(*status_a) + " (expected step_count 2)");
+  }
+  return Outcome::held(expected,
+                       "B replayed A's first move and answered the same; each "
+                       "session's step_count stayed its own");
 }
 
 }  // namespace
@@ -674,7 +672,9 @@ std::vector<Check> session_checks() {
       .needs = {.kinds = kGymKinds, .features = {}, .control = {}, .transport = Transport::kHttp},
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
-        auto opened = wire::open(ctx, lake_extra(7));
+        const GameDriver& game = ctx.game();
+        const json config = game.long_episode_config();
+        auto opened = wire::open(ctx, {{"seed", 7}, {"config", config}});
         if (!opened) return Outcome::could_not_run(opened.error());
         OpenSession& s = **opened;
         const std::string original = s.session.id;
@@ -700,33 +700,33 @@ std::vector<Check> session_checks() {
           return *std::move(b);
         }
         if (!initial) return Outcome::could_not_run(initial.error());
-        auto lake = lake_from_initial_state(*initial);
-        if (!lake) return Outcome::could_not_run(lake.error());
-        auto start = int_field(*initial, "position");
-        if (!start || *start < 0 || *start >= lake->size() * lake->size()) {
-          return Outcome::could_not_run("game://initial_state has no usable position: " +
-                                        json_excerpt(*initial));
-        }
-        // The plan: two moves into the wall where there is one (they count as
-        // steps and change nothing), then the shortest path to G.
+        // The plan: the driver's way to the end of the episode, each move's
+        // observation predicted by its model; for a game without a model,
+        // the actions in turn until control://status says the episode ended.
         std::vector<int> plan;
-        int pos = *start;
-        for (int a : {3, 0}) {
-          if (lake->next(pos, a) == pos) plan.push_back(a);
+        std::unique_ptr<GameModel> model;
+        if (game.has_model()) {
+          auto way = game.actions_to_end(*initial);
+          if (!way || way->empty()) {
+            return Outcome::could_not_run("the driver finds no way to the end from " +
+                                          json_excerpt(*initial));
+          }
+          plan = *way;
+          auto m = game.model(7, config, *initial);
+          if (!m) return Outcome::could_not_run(m.error());
+          model = std::move(*m);
+        } else {
+          for (int k = 0; k < 6; ++k)
+            plan.push_back(k % static_cast<int>(game.actions().size()));
         }
-        auto path = lake->path_to_goal(pos);
-        if (!path || path->empty()) {
-          return Outcome::could_not_run("the map of game://initial_state has no path to G: " +
-                                        json_excerpt((*initial)["map"]));
-        }
-        plan.insert(plan.end(), path->begin(), path->end());
-
+        int pos = int_field(*initial, "position").value_or(-1);
         const auto forms = control_forms(ctx.profile());
         int steps = 0;
-        for (std::size_t k = 0; k < plan.size(); ++k) {
+        bool ended = false;
+        for (std::size_t k = 0; k < plan.size() && !ended; ++k) {
           const int action = plan[k];
           const std::string what =
-              "move " + std::to_string(k + 1) + " (" + kActionNames[action] + ")";
+              "move " + std::to_string(k + 1) + " (" + game.actions()[action] + ")";
           auto x = move_exchange(ctx, s, action, rpc_id++);
           if (!x) return Outcome::broken(expected, what + ": " + x.error());
           if (auto b = header_changed(*x, what)) return *std::move(b);
@@ -736,9 +736,10 @@ std::vector<Check> session_checks() {
             return Outcome::broken(expected, what + " after " + std::to_string(steps) +
                                                  " steps answered " + payload.error());
           }
-          pos = lake->next(pos, action);
           ++steps;
-          if (int_field(*payload, "position") != pos) {
+          const json want = model ? model->step(action).observation : json::object();
+          if (want.contains("position")) pos = want["position"].get<int>();
+          if (want.contains("position") && int_field(*payload, "position") != pos) {
             keep_notes(ctx, 2, 3);
             return Outcome::broken(expected, what + " should reach position " +
                                                  std::to_string(pos) + " but answered " +
@@ -748,7 +749,8 @@ std::vector<Check> session_checks() {
           // Reads in between: reward and status in every offered form,
           // alternating, and now and then a ping.
           for (std::size_t f = 0; f < forms.size(); ++f) {
-            const std::string name = (k + f) % 2 ? "status" : "reward";
+            // Without a model, every read is the status, to stop at the episode's end.
+            const std::string name = !model || (k + f) % 2 ? "status" : "reward";
             const std::string read_what = via_name(forms[f], name) + " after " + what;
             auto r = control_exchange(ctx, s, name, forms[f], rpc_id++);
             if (!r) return Outcome::broken(expected, read_what + ": " + r.error());
@@ -765,6 +767,10 @@ std::vector<Check> session_checks() {
                                                    json_excerpt(*p) +
                                                    ": the request reached another environment");
             }
+            // Without a model the server's own status says where the episode ends.
+            ended = ended || (!model && name == "status" &&
+                              ((p->contains("terminated") && (*p)["terminated"] == true) ||
+                               (p->contains("truncated") && (*p)["truncated"] == true)));
           }
           if (k % 3 == 1) {
             auto ping = wire::post_in(ctx, s.http, s.session, wire::request(rpc_id++, "ping"));
@@ -773,7 +779,7 @@ std::vector<Check> session_checks() {
           }
         }
         keep_notes(ctx, 2, 2);
-        return Outcome::held(expected, std::to_string(steps) + " moves to G (position " +
+        return Outcome::held(expected, std::to_string(steps) + " moves to the end (position " +
                                            std::to_string(pos) +
                                            ") with reads in between, all "
                                            "in session " +
@@ -793,6 +799,8 @@ std::vector<Check> session_checks() {
       .needs = {.kinds = kGymKinds, .features = {}, .control = {}, .transport = Transport::kHttp},
       .fresh_process = false,
       .run = [](Context& ctx) -> Outcome {
+        // The positions below are FrozenLake's on the map of lake_extra.
+        if (ctx.game().name() != "frozenlake") return isolated_by_replay(ctx);
         auto a = wire::open(ctx, lake_extra(11));
         if (!a) return Outcome::could_not_run(a.error());
         auto b = wire::open(ctx, lake_extra(11));
@@ -873,7 +881,14 @@ std::vector<Check> session_checks() {
         if (ctx.profile().kind == ProfileKind::kProxy) {
           count = std::min(4, ctx.profile().max_envs.value_or(4));
         }
-        const bool gym = ctx.profile().is_gym();
+        // The walk is FrozenLake's, on lake_extra's map; sessions of other games
+        // run the requests every MCP server answers.
+        bool gym = false;
+        if (ctx.profile().is_gym()) {
+          auto game = ctx.resolve_game();
+          if (!game) return Outcome::could_not_run(game.error());
+          gym = game->driver->name() == "frozenlake";
+        }
         const std::string what =
             gym ? "walks the 4x4 map's shortest path to G (6 moves, positions checked)"
                 : "sends ping and tools/list alternately (4 requests)";

@@ -15,6 +15,7 @@
 #include "conformance/checks/areas.hpp"
 #include "conformance/checks/episode.hpp"
 #include "conformance/core/context.hpp"
+#include "games/numpy/pcg64.hpp"
 #include "harness/rollout/rollout.hpp"
 
 namespace mcpgym::conformance {
@@ -22,6 +23,7 @@ namespace {
 
 using episode::gym_needs;
 using episode::Lake;
+using episode::model_needs;
 using episode::must_check;
 using episode::Plan;
 using episode::plan_path;
@@ -219,30 +221,47 @@ Outcome hole_check(Context& ctx) {
   return Outcome::held(expected, actual);
 }
 
-// Ends an episode by `plan`, then tries two more moves: each must be a tool
-// error with a message, and reward and status must stay as they were.
-Outcome after_end(Context& ctx, Lake& lake, const Plan& plan, const std::string& how) {
-  for (const auto& action : plan.actions) {
+// Plays `actions` (names of the game's actions) to end the episode; with
+// `until_end`, stops as soon as control://status says it ended. Returns the
+// control plane then, or why the episode could not be ended.
+Expected<Control, std::string> end_episode(Lake& lake, const std::vector<std::string>& actions,
+                                           const std::string& how, bool until_end) {
+  for (const auto& action : actions) {
     auto m = lake.move(action);
     if (!m || m->is_error) {
-      return Outcome::could_not_run("could not end the episode (" + how + "): lake_move " + action +
-                                    " -> " + (m ? excerpt(m->text, 160) : m.error()));
+      return unexpected("could not end the episode (" + how + "): " + action + " -> " +
+                        (m ? excerpt(m->text, 160) : m.error()));
     }
+    if (!until_end) continue;
+    auto now = read_control(lake);
+    if (!now) return unexpected(now.error());
+    if (now->complete() && (*now->terminated || *now->truncated)) return *now;
   }
-  auto before = read_control(lake);
+  auto end = read_control(lake);
+  if (!end) return unexpected(end.error());
+  if (!end->complete() || !(*end->terminated || *end->truncated)) {
+    return unexpected("the episode did not end (" + how + "): " + end->describe());
+  }
+  return *end;
+}
+
+// Ends an episode by `actions`, then tries two more moves (the game's first
+// and last action): each must be a tool error with a message, and reward and
+// status must stay as they were.
+Outcome after_end(Context& ctx, Lake& lake, const std::vector<std::string>& actions,
+                  const std::string& how, bool until_end = false) {
+  auto before = end_episode(lake, actions, how, until_end);
   if (!before) return Outcome::could_not_run(before.error());
-  if (!before->complete() || !(*before->terminated || *before->truncated)) {
-    return Outcome::could_not_run("the episode did not end (" + how + "): " + before->describe());
-  }
   ctx.note("ended (" + how + "): " + before->describe());
-  for (const char* action : {"LEFT", "UP"}) {
+  const std::string tool = ctx.game().tool();
+  const auto names = ctx.game().actions();
+  for (const std::string& action : {names.front(), names.back()}) {
     auto m = lake.move(action);
     if (!m)
-      return Outcome::broken(
-          "lake_move " + std::string(action) + " after the end to be a tool error", m.error());
-    ctx.note(std::string("lake_move ") + action + " after the end -> " + show(m->raw, 200));
+      return Outcome::broken(tool + " " + action + " after the end to be a tool error", m.error());
+    ctx.note(tool + " " + action + " after the end -> " + show(m->raw, 200));
     if (!m->is_error || m->text.empty()) {
-      return Outcome::broken("lake_move " + std::string(action) + " after the episode " + how +
+      return Outcome::broken(tool + " " + action + " after the episode " + how +
                                  " to be a tool error (isError true) with a message saying so",
                              m->is_error ? "a tool error with no text"
                                          : "an ordinary result: " + excerpt(m->text, 160));
@@ -251,29 +270,70 @@ Outcome after_end(Context& ctx, Lake& lake, const Plan& plan, const std::string&
     if (!after) return Outcome::could_not_run(after.error());
     if (after->reward != before->reward || after->status != before->status) {
       return Outcome::broken("the refused move changes nothing: " + before->describe(),
-                             "after lake_move " + std::string(action) + ": " + after->describe());
+                             "after " + tool + " " + action + ": " + after->describe());
     }
   }
   return Outcome::held("", "");
 }
 
+// The actions that end the episode of `config` from the server's own initial
+// state: the driver's way for a game it models, else up to kRandomBudget
+// actions drawn from a fixed seed (played until control://status says it ended).
+constexpr int kRandomBudget = 200;
+struct Ending {
+  std::vector<std::string> actions;
+  bool until_end = false;
+};
+Expected<Ending, std::string> ending_for(Context& ctx, Lake& lake) {
+  const GameDriver& game = ctx.game();
+  const auto names = game.actions();
+  Ending ending;
+  if (!game.has_model()) {
+    numpy::Pcg64 draws(20261206);
+    for (int i = 0; i < kRandomBudget; ++i)
+      ending.actions.push_back(names[draws.next_uint64() % names.size()]);
+    ending.until_end = true;
+    return ending;
+  }
+  auto state = lake.initial_state();
+  if (!state) return unexpected("reading game://initial_state: " + state.error());
+  const auto way = game.actions_to_end(*state);
+  if (!way) return unexpected("the driver finds no way to the end from " + show(*state));
+  for (int a : *way)
+    ending.actions.push_back(names[static_cast<std::size_t>(a)]);
+  return ending;
+}
+
 Outcome moves_after_end_check(Context& ctx) {
-  // S next to G in the corner: one RIGHT terminates the episode.
-  const std::vector<std::string> desc = {"FFFF", "FFFF", "FFFF", "FFSG"};
-  std::string checked = "after termination";
+  const GameDriver& game = ctx.game();
+  std::string checked;
   {
-    auto lake = Lake::open(ctx, {{"seed", 3}, {"config", {{"desc", desc}}}}, true);
+    auto lake = Lake::open(ctx, {{"seed", 3}, {"config", game.short_episode_config()}}, true);
     if (!lake) return Outcome::could_not_run(lake.error());
-    auto o = after_end(ctx, *lake, Plan{{"RIGHT"}, {15}}, "terminated");
-    if (o.kind != Outcome::Kind::kHeld) return o;
+    auto ending = ending_for(ctx, *lake);
+    if (!ending) return Outcome::could_not_run(ending.error());
+    auto o = after_end(ctx, *lake, ending->actions, "terminated", ending->until_end);
+    const bool unreached = ending->until_end && o.kind == Outcome::Kind::kCouldNotRun &&
+                           o.actual.find("did not end") != std::string::npos;
+    if (!unreached && o.kind != Outcome::Kind::kHeld) return o;
+    if (!unreached)
+      checked = "after termination";
+    else
+      ctx.note(std::to_string(kRandomBudget) + " random actions did not end the episode");
   }
   if (ctx.profile().claims(Feature::kTruncation)) {
-    auto lake = Lake::open(
-        ctx, {{"seed", 3}, {"config", {{"desc", desc}, {"max_episode_steps", 1}}}}, true);
+    json config = game.long_episode_config();
+    config["max_episode_steps"] = 1;
+    auto lake = Lake::open(ctx, {{"seed", 3}, {"config", config}}, true);
     if (!lake) return Outcome::could_not_run(lake.error());
-    auto o = after_end(ctx, *lake, Plan{{"UP"}, {10}}, "truncated");
+    auto o = after_end(ctx, *lake, {game.actions().front()}, "truncated");
     if (o.kind != Outcome::Kind::kHeld) return o;
-    checked += " and after truncation";
+    checked += checked.empty() ? "after truncation" : " and after truncation";
+  }
+  if (checked.empty()) {
+    return Outcome::not_applicable(
+        "no episode end to move after: " + std::to_string(kRandomBudget) +
+        " random actions did not end one, and the profile does not claim truncation");
   }
   return Outcome::held("moves after the end are tool errors that change nothing",
                        "two moves " + checked + " were refused; reward and status stayed the same");
@@ -371,23 +431,23 @@ std::vector<Check> termination_checks() {
       must_check("termination.goal", "LAKE-006",
                  "The reward is 1.0 on the step that reaches `G` and 0.0 on every other step. "
                  "Rewards are JSON floats (`1.0`, `0.0`).",
-                 gym_needs(), goal_check),
+                 model_needs(), goal_check),
       // LAKE-007: "The episode terminates on the step that enters `H` or `G`."
-      must_check("termination.hole", "LAKE-007", episode::kRuleLake007, gym_needs(), hole_check),
+      must_check("termination.hole", "LAKE-007", episode::kRuleLake007, model_needs(), hole_check),
       // DATA-006: "A move after the episode has ended (terminated or truncated) is a tool
       // error saying so, and it changes nothing."
       must_check("termination.moves-after-end", "DATA-006", episode::kRuleData006, gym_needs(),
                  moves_after_end_check),
-      // LAKE-008: "Feature `truncation`: the episode is truncated on the step where
+      // EPIS-001 (was LAKE-008): "Feature `truncation`: the episode is truncated on the step where
       // `step_count` reaches `max_episode_steps` ..."
-      must_check("termination.truncation", "LAKE-008",
+      must_check("termination.truncation", "EPIS-001",
                  "Feature `truncation`: the episode is truncated on the step where `step_count` "
                  "reaches `max_episode_steps`, and both flags may be true on that step.",
-                 gym_needs({Feature::kTruncation}), truncation_check),
+                 model_needs({Feature::kTruncation}), truncation_check),
       // LAKE-007: "The episode terminates on the step that enters `H` or `G`." Here in a
       // multi-environment rollout, where each session's environment is its own (SESS-008):
       // each ends at its own step while the others go on.
-      must_check("termination.multi-env-rollout", "LAKE-007", episode::kRuleLake007, gym_needs(),
+      must_check("termination.multi-env-rollout", "LAKE-007", episode::kRuleLake007, model_needs(),
                  multi_env_check),
   };
 }

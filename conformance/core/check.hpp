@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/rollout/control_plane_form.hpp"
+
 namespace mcpgym::conformance {
 
 enum class Level { kMust, kShould, kMay };
@@ -23,12 +25,16 @@ std::string_view verdict_name(Verdict verdict);  // "pass", "fail", "warn", "ski
 enum class ProfileKind { kBackend, kProxy, kMcp };
 std::string_view profile_kind_name(ProfileKind kind);  // "backend", "proxy", "mcp"
 
+// Optional features (docs/spec.md "Features"). Which exist depends on the
+// game: its driver says (GameDriver::features).
 enum class Feature { kSlippery, kTruncation, kGymnasiumMaps, k8x8 };
 std::string_view feature_name(
     Feature feature);  // "slippery", "truncation", "gymnasium-maps", "8x8"
 std::optional<Feature> parse_feature(std::string_view name);
 
-enum class ControlPlane { kResources, kHttp };
+// The control-plane forms a profile offers: the harness's type, so checks hand
+// a profile's form to rollouts as it is.
+using ControlPlane = harness::ControlPlaneForm;
 std::string_view control_plane_name(ControlPlane form);  // "resources", "http"
 
 enum class Transport { kHttp, kStdio };
@@ -40,9 +46,14 @@ struct Needs {
   std::set<Feature> features;          // all must be claimed
   std::set<ControlPlane> control;      // at least one must be offered; empty: any
   std::optional<Transport> transport;  // unset: any transport
+  // Needs a model of the game (conformance/games/driver.hpp): skipped, saying
+  // so, for a game the suite does not know.
+  bool model = false;
+  // The games it is written for (their maps or rules); empty: every game.
+  std::set<std::string> games = {};
 };
 
-// Profile kinds that serve a FrozenLake environment (every check that steps one).
+// Profile kinds that serve a game's environment (every check that steps one).
 inline const std::set<ProfileKind> kGymKinds = {ProfileKind::kBackend, ProfileKind::kProxy};
 
 // The result of running a check's body.

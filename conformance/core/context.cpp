@@ -76,8 +76,17 @@ Endpoint parse_endpoint(const std::string& url) {
 
 }  // namespace
 
-Context::Context(const Profile& profile, const SuitePaths& paths, Target& target, fs::path temp_dir)
-    : profile_(profile), paths_(paths), target_(target), temp_dir_(std::move(temp_dir)) {
+bool plays_game(const Needs& needs) {
+  return needs.model || (!needs.kinds.empty() && !needs.kinds.count(ProfileKind::kMcp));
+}
+
+Context::Context(const Profile& profile, const SuitePaths& paths, Target& target, fs::path temp_dir,
+                 std::shared_ptr<GameSlot> game)
+    : profile_(profile),
+      paths_(paths),
+      target_(target),
+      temp_dir_(std::move(temp_dir)),
+      game_(game ? std::move(game) : std::make_shared<GameSlot>()) {
   std::error_code ec;
   fs::create_directories(temp_dir_, ec);
 }
@@ -122,6 +131,55 @@ harness::RawHttpClient Context::raw() {
 Expected<std::unique_ptr<harness::Process>, std::string> Context::launch(
     const LaunchOverrides& overrides) {
   return target_.launch(overrides);
+}
+
+namespace {
+
+// Every tool of tools/list, following nextCursor (a few pages at most).
+Expected<json, std::string> list_tools(McpClient& client) {
+  json tools = json::array();
+  json params = json::object();
+  for (int page = 0; page < 5; ++page) {
+    auto r = client.request("tools/list", params);
+    if (!r) return unexpected("tools/list failed: " + excerpt(r.error().message(), 300));
+    if (!r->is_object() || !r->contains("tools") || !(*r)["tools"].is_array()) {
+      return unexpected("the tools/list result has no \"tools\" array: " + excerpt(r->dump(), 200));
+    }
+    for (const auto& tool : (*r)["tools"])
+      tools.push_back(tool);
+    const auto cursor = r->find("nextCursor");
+    if (cursor == r->end() || !cursor->is_string()) break;
+    params = {{"cursor", *cursor}};
+  }
+  return tools;
+}
+
+}  // namespace
+
+Expected<GameChoice, std::string> Context::resolve_game() {
+  std::lock_guard lock(game_->mutex);
+  if (game_->choice) return *game_->choice;
+  const std::string cannot =
+      "[mcpgym.conform.game_not_recognised] the suite could not read "
+      "tools/list to recognise the game (name it with --game): ";
+  auto client = session(nullptr);
+  if (!client) return unexpected(cannot + client.error());
+  auto tools = list_tools(**client);
+  (void)(*client)->close();
+  if (!tools) return unexpected(cannot + tools.error());
+  auto choice = recognise_game(*tools);
+  if (!choice) return unexpected(choice.error());
+  if (auto ok = validate_features_for(profile_.features, *choice->driver); !ok) {
+    return unexpected(ok.error() + "; the game is " + choice->describe());
+  }
+  game_->choice = *choice;
+  if (game_->on_resolved) game_->on_resolved(*choice);
+  return *choice;
+}
+
+const GameDriver& Context::game() {
+  std::lock_guard lock(game_->mutex);
+  return game_->choice ? *game_->choice->driver : *frozenlake_driver();
 }
 
 void Context::note(std::string line) {

@@ -4,14 +4,17 @@
 // and a notebook for the exchanges that decide the verdict. One Context per
 // check run; it is not shared between threads.
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "conformance/core/check.hpp"
 #include "conformance/core/profile.hpp"
+#include "conformance/games/driver.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/process/supervisor.hpp"
@@ -37,10 +40,23 @@ struct LaunchOverrides {
   std::string name = "extra";
 };
 
+// The game a run judges, shared by the checks of one Runner: named by the
+// profile, or recognised once from tools/list by the first check that plays
+// it. `on_resolved` announces a recognised game (the console line, the report).
+struct GameSlot {
+  std::mutex mutex;
+  std::optional<GameChoice> choice;
+  std::function<void(const GameChoice&)> on_resolved;
+};
+
+// Whether a check with these needs plays the game (steps it or needs its
+// driver): so the game is resolved before it runs.
+bool plays_game(const Needs& needs);
+
 class Context {
  public:
   Context(const Profile& profile, const SuitePaths& paths, Target& target,
-          std::filesystem::path temp_dir);
+          std::filesystem::path temp_dir, std::shared_ptr<GameSlot> game = nullptr);
   ~Context();  // removes the temporary directory
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -66,6 +82,15 @@ class Context {
   // Starts another instance of the implementation (see LaunchOverrides).
   Expected<std::unique_ptr<harness::Process>, std::string> launch(const LaunchOverrides& overrides);
 
+  // The game: named by the profile or recognised from the implementation's
+  // tools/list (the first call recognises it: a session and tools/list). A
+  // recognised game the profile claims features of that it lacks is an error
+  // ([mcpgym.conform.bad_profile]), as is a server whose tools name no game.
+  Expected<GameChoice, std::string> resolve_game();
+  // The resolved game's driver (checks that play the game run after the
+  // runner resolved it); FrozenLake's when nothing was resolved.
+  const GameDriver& game();
+
   // A per-check temporary directory, removed when the check ends.
   const std::filesystem::path& temp_dir() const { return temp_dir_; }
 
@@ -83,6 +108,7 @@ class Context {
   const SuitePaths& paths_;
   Target& target_;
   std::filesystem::path temp_dir_;
+  std::shared_ptr<GameSlot> game_;
   std::vector<std::string> notes_;
 };
 

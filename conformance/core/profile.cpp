@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/bounded_json.hpp"
+#include "conformance/games/driver.hpp"
 #include "harness/process/supervisor.hpp"
 
 namespace mcpgym::conformance {
@@ -92,23 +93,40 @@ Expected<void, std::string> validate_profile(const Profile& p) {
             "path of its instrumented backend (see docs/conformance.md)"));
   }
   if (p.control.empty()) return unexpected(bad("control_plane: at least one form is needed"));
+  if (!p.game.empty()) {
+    auto game = driver_named(p.game);
+    if (!game) {
+      return unexpected(
+          bad("game: '" + p.game + "' is not a game the suite knows (" + known_games_text() +
+              "); leave it out to have the suite recognise the game from tools/list"));
+    }
+    if (auto ok = validate_features_for(p.features, *game); !ok) return ok;
+  }
   if (p.max_envs && *p.max_envs < 1) return unexpected(bad("max_envs: must be at least 1"));
+  return {};
+}
+
+Expected<void, std::string> validate_features_for(const std::set<Feature>& features,
+                                                  const GameDriver& game) {
+  const auto has = game.features();
+  for (Feature f : features) {
+    if (!has.count(f)) {
+      return unexpected(bad("features: '" + std::string(feature_name(f)) +
+                            "' does not exist for game " + game.name() +
+                            " (its features: " + game.features_text() + ")"));
+    }
+  }
   return {};
 }
 
 Expected<Profile, std::string> profile_from_json(const json& doc) {
   if (!doc.is_object()) return unexpected(bad("the profile must be a JSON object"));
-  static const std::set<std::string> known = {"name",
-                                              "kind",
-                                              "command",
-                                              "url",
-                                              "stdio",
-                                              "control_plane",
-                                              "features",
-                                              "max_envs",
-                                              "working_directory",
-                                              "ready_pattern",
-                                              "ready_timeout_ms"};
+  static const std::set<std::string> known = {"name",          "kind",
+                                              "command",       "url",
+                                              "stdio",         "control_plane",
+                                              "features",      "game",
+                                              "max_envs",      "working_directory",
+                                              "ready_pattern", "ready_timeout_ms"};
   for (const auto& [key, value] : doc.items()) {
     if (!known.count(key)) return unexpected(bad("unknown key '" + key + "'"));
   }
@@ -156,6 +174,11 @@ Expected<Profile, std::string> profile_from_json(const json& doc) {
       if (!parsed) return unexpected(parsed.error());
       p.features.insert(parsed->begin(), parsed->end());
     }
+  }
+  if (doc.contains("game")) {
+    auto v = string_field(doc, "game");
+    if (!v) return unexpected(v.error());
+    p.game = *v;
   }
   if (doc.contains("max_envs")) {
     if (!doc["max_envs"].is_number_integer())
@@ -217,6 +240,7 @@ json Profile::to_json() const {
   for (Feature feature : features)
     f.push_back(feature_name(feature));
   j["features"] = f;
+  if (!game.empty()) j["game"] = game;
   if (max_envs) j["max_envs"] = *max_envs;
   if (working_directory) j["working_directory"] = working_directory->string();
   j["ready_pattern"] = ready_pattern;

@@ -17,6 +17,8 @@ namespace mcpgym::conformance {
 
 using json = nlohmann::json;
 
+class GameDriver;  // conformance/games/driver.hpp
+
 enum class LaunchMode {
   kSpawn,  // `command` is a template with {port} (and {seed}, {config}, {backend}); the suite
            // starts it
@@ -32,6 +34,9 @@ struct Profile {
   std::string url;
   std::set<ControlPlane> control = {ControlPlane::kResources};
   std::set<Feature> features;
+  // The game it serves ("frozenlake", "cliffwalking"); empty: the suite
+  // recognises it from the data-plane tool in tools/list.
+  std::string game;
   // A proxy's live-session limit, when it has one the suite may reach (PROXY-008).
   std::optional<int> max_envs;
   // Where a spawned implementation starts; unset: the suite's working directory.
@@ -51,7 +56,8 @@ struct Profile {
 };
 
 // Errors start with [mcpgym.conform.bad_profile] and name the field:
-// an unknown key, a wrong type, an unknown kind/feature/form, a spawn command
+// an unknown key, a wrong type, an unknown kind/feature/form/game, a feature
+// the named game does not have, a spawn command
 // without {port}, a proxy command without {backend}, none or several of
 // command/url/stdio.
 Expected<Profile, std::string> profile_from_json(const json& document);
@@ -64,6 +70,12 @@ Expected<void, std::string> validate_profile(const Profile& profile);
 
 // "slippery,truncation" -> the set; an unknown name is an error naming it.
 Expected<std::set<Feature>, std::string> parse_features(std::string_view list);
+// The claimed features the game lacks, as a profile error naming the game's
+// features; nothing when it has them all. For profiles whose game the suite
+// recognised, too.
+Expected<void, std::string> validate_features_for(const std::set<Feature>& features,
+                                                  const GameDriver& game);
+
 // "resources" | "http" | "both".
 Expected<std::set<ControlPlane>, std::string> parse_control_planes(std::string_view text);
 

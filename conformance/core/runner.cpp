@@ -32,15 +32,38 @@ struct Job {
   SuitePaths paths;
   std::shared_ptr<Target> target;
   Check check;
+  std::shared_ptr<GameSlot> game;
   std::filesystem::path temp_dir;
   std::promise<std::pair<Outcome, std::vector<std::string>>> done;
 };
 
+// A check that plays the game runs once the game is known (recognising it
+// from tools/list, on this thread and within the check's deadline, if need
+// be); one that needs a model is skipped for a game the suite has none of.
+Outcome run_in_game(Context& ctx, const Check& check) {
+  if (ctx.profile().is_gym() && plays_game(check.needs)) {
+    auto game = ctx.resolve_game();
+    if (!game) return Outcome::could_not_run(game.error());
+    if (check.needs.model && !game->driver->has_model()) {
+      return Outcome::not_applicable(needs_model_reason() + " (the game is " + game->describe() +
+                                     ")");
+    }
+    const auto& games = check.needs.games;
+    if (!games.empty() && !games.count(game->driver->name())) {
+      std::string names;
+      for (const auto& g : games)
+        names += (names.empty() ? "" : " or ") + g;
+      return Outcome::not_applicable("applies to game " + names + ", not " + game->driver->name());
+    }
+  }
+  return check.run(ctx);
+}
+
 void run_job(const std::shared_ptr<Job>& job) {
   std::pair<Outcome, std::vector<std::string>> result;
   try {
-    Context ctx(job->profile, job->paths, *job->target, job->temp_dir);
-    result.first = job->check.run(ctx);
+    Context ctx(job->profile, job->paths, *job->target, job->temp_dir, job->game);
+    result.first = run_in_game(ctx, job->check);
     result.second = ctx.take_notes();
   } catch (const std::exception& e) {
     result.first = Outcome::could_not_run(std::string("[mcpgym.conform.check_threw] ") + e.what());
@@ -101,9 +124,31 @@ int RunReport::exit_status(bool strict) const {
 Runner::Runner(Profile profile, SuitePaths paths)
     : profile_(std::move(profile)),
       paths_(std::move(paths)),
-      target_(std::make_shared<Target>(profile_, paths_)) {}
+      target_(std::make_shared<Target>(profile_, paths_)),
+      game_(std::make_shared<GameSlot>()) {
+  if (!profile_.game.empty()) {
+    if (auto driver = driver_named(profile_.game)) {
+      game_->choice = GameChoice{std::move(driver), "named by the profile"};
+    }
+  }
+}
 
-Runner::~Runner() = default;
+Runner::~Runner() {
+  // A check's thread that outlived its deadline must not announce into a run that is over.
+  std::lock_guard lock(game_->mutex);
+  game_->on_resolved = nullptr;
+}
+
+std::optional<GameChoice> Runner::game() const {
+  std::lock_guard lock(game_->mutex);
+  return game_->choice;
+}
+
+void Runner::on_game(std::function<void(const GameChoice&)> announce) {
+  std::lock_guard lock(game_->mutex);
+  game_->on_resolved = std::move(announce);
+  if (game_->choice && game_->on_resolved) game_->on_resolved(*game_->choice);
+}
 
 std::optional<std::string> Runner::skip_reason(const Check& check) const {
   const Needs& n = check.needs;
@@ -113,7 +158,12 @@ std::optional<std::string> Runner::skip_reason(const Check& check) const {
       kinds += (kinds.empty() ? "" : " or ") + std::string(profile_kind_name(k));
     return "applies to profile " + kinds + ", not " + std::string(profile_kind_name(profile_.kind));
   }
+  const auto game = this->game();
   for (Feature f : n.features) {
+    if (game && !game->driver->features().count(f)) {
+      return "needs feature '" + std::string(feature_name(f)) + "', which game " +
+             game->driver->name() + " does not have";
+    }
     if (!profile_.claims(f)) {
       return "needs feature '" + std::string(feature_name(f)) +
              "', which the profile does not claim";
@@ -167,6 +217,7 @@ CheckResult Runner::run_one(const Check& check, milliseconds timeout) {
   job->paths = paths_;
   job->target = target_;
   job->check = check;
+  job->game = game_;
   job->temp_dir = paths_.work_dir / "checks" / safe_name(check.id);
   auto future = job->done.get_future();
   std::thread worker(run_job, job);
@@ -213,6 +264,10 @@ RunReport run_suite(const std::vector<Check>& checks, const Profile& profile,
   const auto deadline = started + options.run_timeout;
   {
     Runner runner(profile, paths);
+    runner.on_game([&](const GameChoice& game) {
+      report.game = game;
+      if (options.on_game) options.on_game(game);
+    });
     for (std::size_t i = 0; i < selected.size(); ++i) {
       const Check& check = *selected[i];
       if (options.on_start) options.on_start(check, i, selected.size());

@@ -31,10 +31,15 @@ struct RunOptions {
   std::chrono::milliseconds run_timeout{600'000};
   std::function<void(const Check&, std::size_t index, std::size_t total)> on_start;
   std::function<void(const CheckResult&, std::size_t index, std::size_t total)> on_result;
+  // Called once with the game the run judges, when it is known: at once for a
+  // game the profile names, else when the first check that plays it has
+  // recognised it from tools/list.
+  std::function<void(const GameChoice&)> on_game;
 };
 
 struct RunReport {
   Profile profile;
+  std::optional<GameChoice> game;    // the game judged; unset when none was (mcp, or never reached)
   std::vector<CheckResult> results;  // in check order, selected checks only
   std::chrono::milliseconds duration{0};
   BaselineVerdict baseline;  // empty when no baseline was given
@@ -55,11 +60,16 @@ class Runner {
   // and restart a spawned implementation).
   CheckResult run_one(const Check& check, std::chrono::milliseconds timeout);
   Target& target() { return *target_; }
+  // The game the checks play (see GameSlot); unset until it is known.
+  std::optional<GameChoice> game() const;
+  // Announces the game once it is known (at once when it already is).
+  void on_game(std::function<void(const GameChoice&)> announce);
 
  private:
   Profile profile_;
   SuitePaths paths_;
   std::shared_ptr<Target> target_;
+  std::shared_ptr<GameSlot> game_;
   bool restart_before_next_ = false;
 };
 

@@ -117,6 +117,10 @@ int main(int argc, char** argv) {
     // it found.
     RunReport partial;
     partial.profile = profile;
+    run.on_game = [&](const GameChoice& game) {
+      std::cout << "mcpgym-conform: game " << game.describe() << "\n" << std::flush;
+      partial.game = game;
+    };
     run.on_result = [&](const CheckResult& r, std::size_t i, std::size_t total) {
       if (!o.quiet) {
         print_progress(std::cout, r, i, total);

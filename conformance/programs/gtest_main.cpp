@@ -138,6 +138,9 @@ int main(int argc, char** argv) {
                      .work_dir = several ? state.work / kind : state.work};
     state.runners.push_back(std::make_unique<Runner>(profile, paths));
     Runner* runner = state.runners.back().get();
+    runner->on_game([name = profile.name](const GameChoice& game) {
+      std::cout << "mcpgym-conform-gtest: " << name << ": game " << game.describe() << "\n";
+    });
     for (const Check& check : all_checks()) {
       if (!state.options.selection.selects(check.id)) continue;
       std::string suite = check.area();

@@ -86,6 +86,9 @@ void add_suite_flags(cli::Parser& parser) {
       .option(
           "features", "LIST",
           "optional features it claims, comma-separated: slippery, truncation, gymnasium-maps, 8x8")
+      .option("game", "NAME",
+              "the game it serves: frozenlake or cliffwalking (default: recognised from the "
+              "data-plane tool in tools/list)")
       .option("max-envs", "N", "a proxy's live-session limit, to check PROXY-008")
       .option("ready-pattern", "REGEX",
               "stdout line that says it is ready (default 'listening on (http://\\S+)'); empty: "
@@ -178,7 +181,8 @@ Expected<SuiteOptions, std::string> suite_options_from(const cli::Args& args) {
     return o;
   }
   if (!by_flags) {
-    for (const char* flag : {"profile", "control-plane", "features", "max-envs", "ready-pattern"}) {
+    for (const char* flag :
+         {"profile", "control-plane", "features", "game", "max-envs", "ready-pattern"}) {
       if (args.has(flag)) {
         return unexpected("[mcpgym.conform.bad_profile] --" + std::string(flag) +
                           " describes an implementation: also give --cmd, --url or --stdio "
@@ -201,6 +205,7 @@ Expected<SuiteOptions, std::string> suite_options_from(const cli::Args& args) {
   if (auto v = args.get("control-plane")) doc["control_plane"] = *v;
   if (auto v = args.get("features")) doc["features"] = json::array({*v});
   if (auto v = args.get("ready-pattern")) doc["ready_pattern"] = *v;
+  if (auto v = args.get("game")) doc["game"] = *v;
   if (auto v = args.get("max-envs")) {
     auto n = cli::to_integer("max-envs", *v, 1, 100'000);
     if (!n) return unexpected(n.error());

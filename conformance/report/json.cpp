@@ -55,6 +55,8 @@ json report_json(const RunReport& report, bool strict) {
                    {"summary", std::move(summary)},
                    {"results", std::move(results)},
                    {"baseline", baseline_json(report.baseline)}};
+  // The game judged and how the suite came to it (named, or recognised from tools/list).
+  if (report.game) document["game"] = report.game->to_json();
   // Valid UTF-8 throughout, so any dump() of it succeeds.
   repair_strings(document);
   return document;

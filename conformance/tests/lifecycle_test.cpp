@@ -305,17 +305,47 @@ TEST(LifecycleChecks, ToolsListFailsWhenTheSchemaDiffers) {
                    a["result"]["tools"][0]["inputSchema"].erase("required");
                  }));
   EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
-  EXPECT_EQ(
-      r.actual,
-      "inputSchema {\"properties\":{\"action\":{\"enum\":[\"LEFT\",\"DOWN\",\"RIGHT\",\"UP\"],"
-      "\"type\":\"string\"}},\"type\":\"object\"}");
+  EXPECT_EQ(r.actual,
+            "`action` is not required: inputSchema {\"properties\":{\"action\":{\"enum\":[\"LEFT\","
+            "\"DOWN\",\"RIGHT\",\"UP\"],\"type\":\"string\"}},\"type\":\"object\"}");
 }
 
-TEST(LifecycleChecks, ToolsListFailsWithoutLakeMove) {
+// DATA-009 judges the schema's meaning: FastMCP's titles, descriptions,
+// $schema and additionalProperties change nothing.
+TEST(LifecycleChecks, ToolsListPassesWithAnAnnotatedSchema) {
   auto r =
       run_mutant("lifecycle.tools-list", {}, rewrite_answer("tools/list", [](const json&, json& a) {
-                   a["result"]["tools"][0]["name"] = "move";
+                   json& schema = a["result"]["tools"][0]["inputSchema"];
+                   schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+                   schema["additionalProperties"] = false;
+                   schema["title"] = "lake_moveArguments";
+                   schema["properties"]["action"]["title"] = "Action";
+                   schema["properties"]["action"]["description"] = "LEFT, DOWN, RIGHT or UP";
                  }));
+  EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
+}
+
+TEST(LifecycleChecks, ToolsListFailsWithTheActionsInAnotherOrder) {
+  auto r =
+      run_mutant("lifecycle.tools-list", {}, rewrite_answer("tools/list", [](const json&, json& a) {
+                   a["result"]["tools"][0]["inputSchema"]["properties"]["action"]["enum"] = {
+                       "UP", "DOWN", "RIGHT", "LEFT"};
+                 }));
+  EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
+  EXPECT_TRUE(
+      r.actual.starts_with("the enum of `action` is [\"UP\",\"DOWN\",\"RIGHT\",\"LEFT\"], not "
+                           "[\"LEFT\",\"DOWN\",\"RIGHT\",\"UP\"]: inputSchema "))
+      << r.actual;
+}
+
+// A profile that names FrozenLake: its tool must be there (otherwise the
+// suite would recognise the renamed tool as a game it does not know).
+TEST(LifecycleChecks, ToolsListFailsWithoutLakeMove) {
+  Mutant m({}, rewrite_answer("tools/list", [](const json&, json& a) {
+             a["result"]["tools"][0]["name"] = "move";
+           }));
+  m.profile.game = "frozenlake";
+  auto r = run_check(m.profile, "lifecycle.tools-list");
   expect_verdict(r, Verdict::kFail, "no tool named lake_move in [");
 }
 

@@ -67,6 +67,14 @@ TEST(ConformProgram, HelpAndBadFlags) {
             "mcpgym-conform: [mcpgym.conform.bad_profile] --features describes an implementation: "
             "also give --cmd, --url or --stdio (without them the suite judges the reference "
             "programs)\n");
+  // --game: a feature the named game lacks is a usage error naming the game's features.
+  auto lacking = run_program(
+      {kConform, "--url", "http://127.0.0.1:9/mcp", "--game", "cliffwalking", "--features", "8x8"},
+      work.paths().work_dir);
+  EXPECT_EQ(lacking.status, (ExitStatus{false, 2}));
+  EXPECT_EQ(lacking.stderr_text,
+            "mcpgym-conform: [mcpgym.conform.bad_profile] features: '8x8' does not exist for game "
+            "cliffwalking (its features: slippery, truncation)\n");
 }
 
 TEST(ConformProgram, ListsEveryCheckWithItsRule) {

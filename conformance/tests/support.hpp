@@ -20,7 +20,8 @@ std::filesystem::path bin_dir();
 std::filesystem::path fixtures_dir();
 
 // The reference backend spawned by the suite: `mcpgym-frozenlake --port {port}`
-// plus `flags` (e.g. {"--fault", "ignore-seed"}); every feature, both control planes.
+// plus `flags` (e.g. {"--fault", "ignore-seed"}); game frozenlake (named), every feature, both
+// control planes.
 Profile reference_backend_profile(const std::vector<std::string>& flags = {});
 // The reference proxy with the suite's instrumented backend:
 // `mcpgym-proxy --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8`

@@ -17,12 +17,11 @@
 #include "harness/mcp/client.hpp"
 #include "harness/process/supervisor.hpp"
 #include "harness/record/recording.hpp"
+#include "harness/rollout/control_plane_form.hpp"
 #include "harness/rollout/games.hpp"
 #include "harness/rollout/policy.hpp"
 
 namespace mcpgym::harness {
-
-enum class ControlPlaneForm { kResources, kHttp };
 
 struct EnvironmentSpec {
   std::uint64_t seed = 0;
