@@ -1,6 +1,7 @@
 # The two set-up commands of the README, and a few helpers.
 #   make conform   the main job: build only what it runs, then run the conformance suite against
-#                  the reference backend and proxy (reports in build/conformance-report/)
+#                  the reference backend and proxy (FrozenLake), and the reference backend serving
+#                  CliffWalking (reports in build/conformance-report/ and .../cliffwalking/)
 #   make test      build and pass every test, then the unit tests again under ASan+UBSan
 #   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
 BUILD ?= build
@@ -55,6 +56,11 @@ fuzz: deps
 conform: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target mcpgym-conform-deps
 	@$(BUILD)/bin/mcpgym-conform --report-dir $(BUILD)/conformance-report
+	@echo
+	@$(BUILD)/bin/mcpgym-conform --profile backend --game cliffwalking \
+	  --features slippery,truncation --control-plane both \
+	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game cliffwalking --port {port}' \
+	  --report-dir $(BUILD)/conformance-report/cliffwalking
 
 play: build
 	@tools/play-episode.sh $(BUILD)/bin

@@ -1,5 +1,11 @@
 # Project-wide conventions for our own targets (never applied to third-party code).
 
+# What `ctest -L unit` runs, and the programs they may start: `make test-asan`
+# builds only this, not the program-level test executables it does not run.
+if(NOT TARGET mcpgym-unit-tests)
+  add_custom_target(mcpgym-unit-tests)
+endif()
+
 # Include scopes: a target sees only the headers of the directories of its own
 # sources and those of the libraries it links. mcpgym_stage_headers puts the
 # .hpp files of those directories under ${PROJECT_BINARY_DIR}/include/<target>/

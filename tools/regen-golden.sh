@@ -29,3 +29,12 @@ record 8x8-shortest --seeds 1,2,3 --config '{"map_name":"8x8"}' --policy shortes
 record slippery-random --seeds 7,8,9 --config '{"is_slippery":true}' --policy random:1 --max-steps 40
 # Truncation: LEFT forever from the start cell never ends the episode by itself.
 record truncated --seeds 42 --config '{"max_episode_steps":5}' --policy scripted:L
+
+# CliffWalking (--game cliffwalking): the safe path along the top of the cliff's row;
+# a walk that steps into the cliff twice (back to 36, -100.0, not terminated); slippery
+# dynamics under a seeded random policy; truncation.
+backend="$bin/mcpgym-frozenlake --game cliffwalking --port {port} --log-level warn"
+record cliffwalking-shortest --seeds 42,123 --policy shortest
+record cliffwalking-cliff --seeds 42 --policy scripted:RIGHT,RIGHT,UP,UP,RIGHT --max-steps 5
+record cliffwalking-slippery-random --seeds 7,8 --config '{"is_slippery":true}' --policy random:1 --max-steps 40
+record cliffwalking-truncated --seeds 42 --config '{"max_episode_steps":3}' --policy scripted:L

@@ -325,6 +325,7 @@ TEST(EpisodeChecks, NoCallAfterEndIsNotJudgedWhenAStdioServerNeverAnswers) {
   profile.name = "a stdio server that reads nothing and says nothing";
   profile.launch = LaunchMode::kStdio;
   profile.command = "true";
+  profile.game = "frozenlake";  // named: recognising it would already fail on tools/list
   expect_not_judged(run_check(profile, "metadata.no-call-after-end"),
                     "no episode end to judge a move after: env 0 (seed 200): FAILED after 0 "
                     "step(s): [mcpgym.client.");

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/fd_io.hpp"
+#include "common/testing/pipe.hpp"
 #include "harness/process/supervisor.hpp"
-#include "reference/testkit/pipe.hpp"
 
 namespace mcpgym::harness::testing {
 

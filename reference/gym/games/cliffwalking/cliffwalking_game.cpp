@@ -2,9 +2,10 @@
 
 #include <utility>
 
+#include "common/bounded_json.hpp"
 #include "common/error_ids.hpp"
+#include "common/text.hpp"
 #include "games/cliffwalking/cliff_walking.hpp"
-#include "reference/mcp/json_rpc.hpp"
 
 namespace mcpgym::gym {
 namespace {
@@ -50,7 +51,7 @@ GameInfo make_info() {
 // The same words as FrozenLake's refusal of a bad is_slippery (env_config.cpp).
 ConfigError not_a_boolean(const json& got) {
   const std::string key = "config." + std::string(kSlipperyKey);
-  return {err::kInvalidConfigValue, key, key + " must be true or false; got " + mcp::describe(got)};
+  return {err::kInvalidConfigValue, key, key + " must be true or false; got " + describe(got)};
 }
 
 // Absent and null both mean gymnasium's default, false.

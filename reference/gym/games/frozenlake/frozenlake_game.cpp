@@ -6,10 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/bounded_json.hpp"
 #include "common/error_ids.hpp"
+#include "common/text.hpp"
 #include "games/frozenlake/frozen_lake.hpp"
 #include "games/frozenlake/random_map.hpp"
-#include "reference/mcp/json_rpc.hpp"
 
 namespace mcpgym::gym {
 
@@ -23,7 +24,7 @@ constexpr std::string_view kNoHoleTermination = "no-hole-termination";
 
 ConfigError bad_value(const std::string& key, std::string_view expected, const json& got) {
   return {err::kInvalidConfigValue, key,
-          key + " must be " + std::string(expected) + "; got " + mcp::describe(got)};
+          key + " must be " + std::string(expected) + "; got " + describe(got)};
 }
 
 // null and absent both mean "use the default", as Python clients send None.
@@ -124,7 +125,7 @@ Expected<frozenlake::Map, ConfigError> build_map(const LakeConfig& c, std::uint6
                                   "no " + std::to_string(c.size) + "x" + std::to_string(c.size) +
                                       " map with a path from S to G was found in " +
                                       std::to_string(frozenlake::kDefaultMaxMapAttempts) +
-                                      " boards with config.p = " + mcp::excerpt(json(c.p).dump()) +
+                                      " boards with config.p = " + excerpt(json(c.p).dump()) +
                                       "; raise config.p or give config.desc"});
   }
   return std::move(*map);
