@@ -173,5 +173,70 @@ TEST(FieldBugs, EachIsCaughtByAChecksOwnRuleNotOnlyByTheProperty) {
   }
 }
 
+// --- CliffWalking -------------------------------------------------------------
+// The generic fault switches work for every game: the reference serving
+// CliffWalking with each of them is caught by exactly these checks.
+
+Profile cliffwalking_profile(std::vector<std::string> flags) {
+  flags.insert(flags.begin(), {"--game", "cliffwalking"});
+  Profile p = reference_backend_profile(flags);
+  p.name = "reference backend serving CliffWalking";
+  p.game = "cliffwalking";
+  p.features = {Feature::kSlippery, Feature::kTruncation};
+  return p;
+}
+
+const std::vector<Control> kCliffWalkingControls = {
+    {"new-session-per-request",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
+      "termination.moves-after-end:error"}},
+    {"shared-state",
+     false,
+     {"sessions.isolated-environments:error", "determinism.seed-used:fail",
+      "termination.moves-after-end:error"}},
+    {"ignore-seed",
+     false,
+     {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail"}},
+    {"moves-after-end", false, {"termination.moves-after-end:fail"}},
+    {"stale-status",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
+      "termination.moves-after-end:error"}},
+    {"empty-control-plane",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
+      "termination.moves-after-end:error"}},
+    {"terminate-after-first-step",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:error",
+      "termination.moves-after-end:error"}},
+};
+
+class CliffWalkingNegativeControl : public ::testing::TestWithParam<Control> {};
+
+TEST_P(CliffWalkingNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
+  const Control& control = GetParam();
+  const auto results = testing::run_checks(cliffwalking_profile({"--fault", control.name}), {});
+  const auto actual = not_passing(results);
+  EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
+}
+
+INSTANTIATE_TEST_SUITE_P(CliffWalking, CliffWalkingNegativeControl,
+                         ::testing::ValuesIn(kCliffWalkingControls),
+                         [](const ::testing::TestParamInfo<Control>& info) {
+                           std::string name = info.param.name;
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(CleanReference, TheBackendServingCliffWalkingPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(cliffwalking_profile({}), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+}
+
 }  // namespace
 }  // namespace mcpgym::conformance
