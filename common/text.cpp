@@ -33,7 +33,6 @@ std::string media_type(std::string_view content_type) {
   return lower(trim_ows(content_type.substr(0, content_type.find(';'))));
 }
 
-
 // Appended, not `quote + excerpt(...)`: g++ 12 at -O3 reports a false
 // -Wrestrict in operator+(const char*, std::string&&).
 std::string quoted_excerpt(std::string_view text, char quote, std::size_t max_bytes) {

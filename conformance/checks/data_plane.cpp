@@ -1,6 +1,7 @@
 // Data-plane checks (docs/spec.md DATA-*) that need no episode: the tool a
-// session lists (DATA-009, the game's tool judged by its schema's meaning), and the error for a tool it does not have. The moves
-// themselves are judged in termination.cpp, sessions.cpp and determinism.cpp.
+// session lists (DATA-009, the game's tool judged by its schema's meaning), and the error for a
+// tool it does not have. The moves themselves are judged in termination.cpp, sessions.cpp and
+// determinism.cpp.
 //
 // Check ids keep their "lifecycle." prefix from when these lived in
 // lifecycle.cpp: baselines and reports name checks by id.
