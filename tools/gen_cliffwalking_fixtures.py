@@ -23,28 +23,15 @@ The output is deterministic: every input comes from fixed seeds and every line
 is written with sorted keys and json.dumps' shortest round-trip floats.
 """
 
-import json
-import os
 import random
 import sys
 from io import StringIO
 
 import numpy as np
 
+from fixturegen import categorical_sample, dumps, np_random, write_outputs
+
 # --- gymnasium 1.0.0, transcribed ----------------------------------------------
-
-
-def np_random(seed):
-    """gymnasium.utils.seeding.np_random."""
-    seed_seq = np.random.SeedSequence(seed)
-    return np.random.Generator(np.random.PCG64(seed_seq))
-
-
-def categorical_sample(prob_n, rng):
-    """gymnasium.envs.toy_text.utils.categorical_sample."""
-    prob_n = np.asarray(prob_n)
-    csprob_n = np.cumsum(prob_n)
-    return np.argmax(csprob_n > rng.random())
 
 
 UP = 0
@@ -214,10 +201,6 @@ EDGE_SEEDS = [0, 1, 2**32 - 1, 2**32, 2**53 - 1]
 POLICIES = ["uniform", "goalward", "cliffward", "safe"]
 
 
-def dumps(obj):
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"))
-
-
 def rollout(seed, is_slippery, policy, max_steps, picker, stop_at_goal=True):
     env = CliffWalkingEnv(is_slippery=is_slippery)
     initial, _ = env.reset(seed)
@@ -298,15 +281,7 @@ def rollouts_fixture():
 
 
 def main(argv):
-    if len(argv) != 2:
-        sys.stderr.write("usage: gen_cliffwalking_fixtures.py OUT_DIR\n")
-        return 2
-    out_dir = argv[1]
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "cliffwalking_rollouts.jsonl")
-    with open(path, "w", encoding="ascii", newline="\n") as f:
-        f.write(rollouts_fixture())
-    return 0
+    return write_outputs(argv, {"cliffwalking_rollouts.jsonl": rollouts_fixture})
 
 
 if __name__ == "__main__":

@@ -15,26 +15,14 @@ is written with sorted keys and json.dumps' shortest round-trip floats.
 """
 
 import json
-import os
 import random
 import sys
 
 import numpy as np
 
+from fixturegen import categorical_sample, dumps, np_random, write_outputs
+
 # --- gymnasium 0.29.1, transcribed ----------------------------------------------
-
-
-def np_random(seed):
-    """gymnasium.utils.seeding.np_random."""
-    seed_seq = np.random.SeedSequence(seed)
-    return np.random.Generator(np.random.PCG64(seed_seq))
-
-
-def categorical_sample(prob_n, rng):
-    """gymnasium.envs.toy_text.utils.categorical_sample."""
-    prob_n = np.asarray(prob_n)
-    csprob_n = np.cumsum(prob_n)
-    return np.argmax(csprob_n > rng.random())
 
 
 def is_valid(board, max_size):
@@ -159,10 +147,6 @@ class FrozenLakeEnv:
 # --- fixture writers ---------------------------------------------------------------
 
 EDGE_SEEDS = [0, 1, 2**32 - 1, 2**32, 2**53 - 1]
-
-
-def dumps(obj):
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"))
 
 
 def pcg64_fixture():
@@ -330,20 +314,11 @@ def rollouts_fixture():
 
 
 def main(argv):
-    if len(argv) != 2:
-        sys.stderr.write("usage: gen_model_fixtures.py OUT_DIR\n")
-        return 2
-    out_dir = argv[1]
-    os.makedirs(out_dir, exist_ok=True)
-    outputs = {
-        "pcg64.json": pcg64_fixture(),
-        "maps.jsonl": maps_fixture(),
-        "rollouts.jsonl": rollouts_fixture(),
-    }
-    for name, text in outputs.items():
-        with open(os.path.join(out_dir, name), "w", encoding="ascii", newline="\n") as f:
-            f.write(text)
-    return 0
+    return write_outputs(argv, {
+        "pcg64.json": pcg64_fixture,
+        "maps.jsonl": maps_fixture,
+        "rollouts.jsonl": rollouts_fixture,
+    })
 
 
 if __name__ == "__main__":
