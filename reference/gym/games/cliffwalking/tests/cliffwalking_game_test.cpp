@@ -39,7 +39,7 @@ TEST(CliffWalkingGame, DescribesItself) {
   EXPECT_EQ(info.tool, "cliff_move");
   EXPECT_EQ(info.actions, (std::vector<std::string>{"UP", "RIGHT", "DOWN", "LEFT"}));
   EXPECT_EQ(info.config_keys, std::vector<std::string>{"is_slippery"});
-  EXPECT_TRUE(info.faults.empty());
+  EXPECT_EQ(info.faults, std::vector<std::string>{"cliff-terminates"});
   EXPECT_EQ(info.output_schema, json::parse(R"({"type": "object",
       "properties": {"position": {"type": "integer"}, "grid": {"type": "string"},
                      "action": {"type": "string"}},
@@ -87,6 +87,20 @@ TEST(CliffWalkingGame, RewardsAreFloatsAndInfoIsTheProbability) {
   const auto slippery = make_env({{"is_slippery", true}}, 0);
   ASSERT_TRUE(slippery);
   EXPECT_EQ(slippery->step(0).info.dump(), R"({"prob":0.3333333333333333})");
+}
+
+TEST(CliffWalkingGame, TheCliffTerminatesFaultEndsTheEpisodeAtTheCliffOnly) {
+  auto made = cliffwalking_game().make(json::object(), 0, {"cliff-terminates"});
+  ASSERT_TRUE(made);
+  GameEnv& env = **made;
+  const GameStep up = env.step(0);  // UP to 24: an ordinary step
+  EXPECT_FALSE(up.terminated);
+  const GameStep down = env.step(2);  // DOWN back to 36, then RIGHT into the cliff
+  EXPECT_FALSE(down.terminated);
+  const GameStep cliff = env.step(1);
+  EXPECT_EQ(json(cliff.reward).dump(), "-100.0");
+  EXPECT_TRUE(cliff.terminated);
+  EXPECT_EQ(env.observation().at("position"), 36);
 }
 
 TEST(CliffWalkingGame, RefusesAnIsSlipperyThatIsNotABoolean) {
