@@ -10,11 +10,13 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "conformance/tests/mutant_front.hpp"
 #include "conformance/tests/support.hpp"
+#include "reference/gym/games/cliffwalking/cliffwalking_game.hpp"
 #include "reference/testkit/in_process_backend.hpp"
 
 namespace mcpgym::conformance::testing {
@@ -28,6 +30,7 @@ const std::vector<std::string> kEpisodeIds = {
     "termination.moves-after-end",
     "termination.truncation",
     "termination.multi-env-rollout",
+    "termination.cliff",
     "metadata.line-per-step",
     "metadata.control-plane-present",
     "metadata.matches-control-plane",
@@ -111,12 +114,14 @@ void expect_fail(const CheckResult& r, const std::string& actual_part) {
       << describe(r);
 }
 
-void expect_all_pass(const Profile& profile) {
+// Every check passes, but those written for another game, which are skipped.
+void expect_all_pass(const Profile& profile,
+                     const std::set<std::string>& other_games = {"termination.cliff"}) {
   const auto results = run_checks(profile, kAreas);
   std::vector<std::string> seen;
   for (const auto& r : results) {
     seen.push_back(r.id);
-    EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
+    EXPECT_EQ(r.verdict, other_games.count(r.id) ? Verdict::kSkip : Verdict::kPass) << describe(r);
     std::cout << "  " << profile.name << ": " << r.id << " " << verdict_name(r.verdict) << " in "
               << r.duration.count() << " ms\n";
   }
@@ -149,6 +154,69 @@ TEST(EpisodeChecks, AllPassAgainstReferenceOverStdio) {
   expect_all_pass(p);
 }
 
+Profile cliffwalking_profile(std::vector<std::string> flags = {}) {
+  flags.insert(flags.begin(), {"--game", "cliffwalking"});
+  Profile p = reference_backend_profile(flags);
+  p.name = "reference backend serving CliffWalking";
+  p.game = "cliffwalking";
+  p.features = {Feature::kSlippery, Feature::kTruncation};
+  return p;
+}
+
+// The same checks judge CliffWalking through its driver; FrozenLake's own skip.
+TEST(EpisodeChecks, AllPassAgainstReferenceServingCliffWalking) {
+  expect_all_pass(cliffwalking_profile(),
+                  {"termination.hole", "determinism.gymnasium-maps", "determinism.slippery-model",
+                   "determinism.golden-replay"});
+}
+
+TEST(EpisodeChecks, HoleIsFrozenLakesOnly) {
+  const auto r = run_check(cliffwalking_profile(), "termination.hole");
+  EXPECT_EQ(r.verdict, Verdict::kSkip) << describe(r);
+  EXPECT_EQ(r.actual, "applies to game frozenlake, not cliffwalking");
+}
+
+TEST(EpisodeChecks, CliffFailsWhenTheCliffEndsTheEpisode) {
+  const auto r =
+      run_check(cliffwalking_profile({"--fault", "cliff-terminates"}), "termination.cliff");
+  expect_fail(r,
+              "after step 1 (RIGHT) at position 36: reward -100.0, terminated true, truncated "
+              "false, step_count 1, total_reward -100.0");
+  EXPECT_EQ(r.expected,
+            "step 1 (RIGHT) as the cliffwalking model predicts it: at position 36, reward -100.0, "
+            "terminated false, truncated false, step_count 1, total_reward -100.0");
+}
+
+TEST(EpisodeChecks, CliffWalkingGoalFailsWithAStaleStatus) {
+  const auto r = run_check(cliffwalking_profile({"--fault", "stale-status"}), "termination.goal");
+  expect_fail(r, "");
+  EXPECT_EQ(r.actual,
+            "after step 1 (UP) at position 24: reward 0.0, terminated false, truncated false, "
+            "step_count 0, total_reward 0.0");
+}
+
+TEST(EpisodeChecks, CliffWalkingMultiEnvFailsWhenTheCliffEndsTheEpisode) {
+  const auto r = run_check(cliffwalking_profile({"--fault", "cliff-terminates"}),
+                           "termination.multi-env-rollout");
+  expect_fail(r,
+              "env 1 (seed 101): terminated at step 1, total reward -100.0; expected "
+              "terminated at step 14 (as the model predicts), total reward -113.0");
+}
+
+TEST(EpisodeChecks, CliffWalkingNoCallAfterEndFailsWhenTheEndIsHidden) {
+  // The in-process reference serving CliffWalking, its status never saying the episode ended.
+  testkit::InProcessBackend backend({}, testkit::InProcessBackend::default_options(),
+                                    gym::cliffwalking_game());
+  MutantFront front("127.0.0.1", backend.port(), {},
+                    edit_resource("control://status", [](json& p) { p["terminated"] = false; }));
+  Profile profile = url_profile(front.url());
+  profile.game = "cliffwalking";
+  profile.features = {Feature::kSlippery, Feature::kTruncation};
+  // One fall into the cliff, then the 13 moves of the safe path.
+  expect_fail(run_check(profile, "metadata.no-call-after-end"),
+              "env 0 (seed 200, 14-step episode): 15 tool calls, the episode ended at step 14");
+}
+
 TEST(EpisodeChecks, FeatureChecksSkipWithoutTheirFeatures) {
   Profile p = reference_backend_profile();
   p.features.clear();
@@ -176,14 +244,15 @@ TEST(EpisodeChecks, GoalFailsWhenTheGoalPaysNothing) {
   const auto r = run_mutant("termination.goal", edit_resource("control://reward", [](json& p) {
                               if (p.value("reward", 0.0) == 1.0) p["reward"] = 0.0;
                             }));
-  expect_fail(r, "reward 0.0, terminated true, total_reward 1.0");
+  expect_fail(r, "reward 0.0, terminated true, total_reward 1.0 (at position 15)");
   EXPECT_EQ(r.expected,
-            "on step 6, entering G at position 15: reward 1.0, terminated true, total_reward 1.0");
+            "on step 6, reaching the goal at position 15: reward 1.0, terminated true, "
+            "total_reward 1.0");
 }
 
 TEST(EpisodeChecks, HoleFailsWhenHolesDoNotEndTheEpisode) {
   const auto r = run_fault("termination.hole", "no-hole-termination");
-  expect_fail(r, "terminated false, truncated false, reward 0.0, total_reward 0.0 (position 5)");
+  expect_fail(r, "terminated false, truncated false, reward 0.0, total_reward 0.0 (at position 5)");
   EXPECT_EQ(r.expected,
             "on step 2 (RIGHT into H at position 5 of desc [\"SFFF\",\"FHFH\",\"FFFH\",\"HFFG\"]): "
             "terminated true, reward 0.0, total_reward 0.0");

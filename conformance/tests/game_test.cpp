@@ -3,15 +3,23 @@
 // runner's skips for a game the suite has no model of.
 #include <gtest/gtest.h>
 
+#include <variant>
+
+#include "conformance/checks/driven.hpp"
 #include "conformance/core/profile.hpp"
 #include "conformance/core/runner.hpp"
 #include "conformance/games/driver.hpp"
 #include "conformance/tests/support.hpp"
+#include "games/frozenlake/map.hpp"
 
 namespace mcpgym::conformance {
 namespace {
 
 using json = nlohmann::json;
+
+std::string cliffwalking_start_grid() {
+  return "oooooooooooo\noooooooooooo\noooooooooooo\nxCCCCCCCCCCT";
+}
 
 json tool(const std::string& name, const json& actions) {
   return {{"name", name},
@@ -147,6 +155,64 @@ TEST(GameDrivers, CliffWalkingWalksItsSafePathAndPredictsEachStep) {
   EXPECT_FALSE(fall.terminated);
   EXPECT_EQ(cliff->model(5, json::object(), json{{"position", 12}}).error(),
             "game://initial_state has no position 36 (CLIFF-009), so the model cannot follow it");
+}
+
+// --- Episodes planned through the driver (conformance/checks/driven.hpp) ---
+
+std::vector<std::string> names_of(const GameDriver& game, const std::vector<int>& actions) {
+  std::vector<std::string> out;
+  for (int a : actions)
+    out.push_back(game.actions()[static_cast<std::size_t>(a)]);
+  return out;
+}
+
+TEST(DrivenEpisodes, FrozenLakeStaysPutThenTakesTheWayToTheGoal) {
+  auto lake = driver_named("frozenlake");
+  const json config = lake->short_episode_config();
+  const auto rows = config["desc"].get<std::vector<std::string>>();
+  const auto map = std::get<frozenlake::Map>(frozenlake::Map::from_rows(rows));
+  const json state = {{"position", 14}, {"grid", map.render(14)}, {"map", rows}};
+  auto plan = driven::plan_episode(*lake, 100, config, state, 3);
+  ASSERT_TRUE(plan) << plan.error();
+  // DOWN on the bottom row leaves the agent at S; RIGHT enters G.
+  EXPECT_EQ(names_of(*lake, plan->actions),
+            (std::vector<std::string>{"DOWN", "DOWN", "DOWN", "RIGHT"}));
+  EXPECT_TRUE(plan->steps.back().terminated);
+  EXPECT_EQ(plan->total_rewards, (std::vector<double>{0.0, 0.0, 0.0, 1.0}));
+}
+
+TEST(DrivenEpisodes, CliffWalkingFallsIntoTheCliffThenWalksItsSafePath) {
+  auto cliff = driver_named("cliffwalking");
+  const json state = {{"position", 36}, {"grid", cliffwalking_start_grid()}};
+  auto plan = driven::plan_episode(*cliff, 5, cliff->short_episode_config(), state, 2);
+  ASSERT_TRUE(plan) << plan.error();
+  // RIGHT from the start enters the cliff and comes back to 36: the observation is the start's.
+  EXPECT_EQ(plan->length(), 15);
+  EXPECT_EQ(names_of(*cliff, {plan->actions[0], plan->actions[1], plan->actions[2]}),
+            (std::vector<std::string>{"RIGHT", "RIGHT", "UP"}));
+  EXPECT_EQ(plan->steps[0].reward, -100.0);
+  EXPECT_FALSE(plan->steps[1].terminated);
+  EXPECT_TRUE(plan->steps.back().terminated);
+  EXPECT_EQ(plan->total_rewards.back(), -213.0);
+}
+
+TEST(DrivenEpisodes, APlanStopsWhereMaxEpisodeStepsTruncatesIt) {
+  auto cliff = driver_named("cliffwalking");
+  const json state = {{"position", 36}, {"grid", cliffwalking_start_grid()}};
+  auto plan = driven::plan_episode(*cliff, 5, {{"max_episode_steps", 4}}, state, 8);
+  ASSERT_TRUE(plan) << plan.error();
+  EXPECT_EQ(plan->length(), 4);
+  EXPECT_TRUE(plan->steps.back().truncated);
+  EXPECT_FALSE(plan->steps.back().terminated);
+}
+
+TEST(DrivenEpisodes, AGameWithoutAModelHasNoPlan) {
+  auto frob = unknown_game("frob_move", {"A", "B"});
+  EXPECT_EQ(driven::plan_episode(*frob, 1, json::object(), json::object(), 1).error(),
+            "the unknown driver finds no way to the end from {}");
+  auto cliff = driver_named("cliffwalking");
+  EXPECT_EQ(driven::plan_episode(*cliff, 1, json::object(), json{{"position", 47}}, 0).error(),
+            "the cliffwalking driver finds no way to the end from {\"position\":47}");
 }
 
 TEST(GameRunner, AFeatureTheNamedGameLacksIsSkippedNamingTheGame) {

@@ -186,31 +186,51 @@ Profile cliffwalking_profile(std::vector<std::string> flags) {
   return p;
 }
 
+// The checks that judge CliffWalking's episodes through its driver: every
+// fault that corrupts the control plane or the episodes fails them.
+const std::set<std::string> kCliffWalkingEpisodeChecks = {
+    "termination.goal:fail",  "termination.truncation:fail", "termination.multi-env-rollout:fail",
+    "termination.cliff:fail", "metadata.line-per-step:fail", "metadata.matches-control-plane:fail"};
+
+std::set<std::string> cliffwalking_episode_checks_and(std::set<std::string> more) {
+  more.insert(kCliffWalkingEpisodeChecks.begin(), kCliffWalkingEpisodeChecks.end());
+  return more;
+}
+
 const std::vector<Control> kCliffWalkingControls = {
-    {"new-session-per-request",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
-    {"shared-state",
-     false,
-     {"sessions.isolated-environments:error", "determinism.seed-used:fail",
-      "termination.moves-after-end:error"}},
+    {"new-session-per-request", false,
+     cliffwalking_episode_checks_and(
+         {"sessions.same-id-and-environment-for-episode:fail",
+          "sessions.isolated-environments:fail", "termination.moves-after-end:error",
+          "metadata.control-plane-present:fail", "metadata.no-call-after-end:error"})},
+    {"shared-state", false,
+     cliffwalking_episode_checks_and(
+         {"sessions.isolated-environments:error", "determinism.seed-used:fail",
+          "termination.moves-after-end:error", "metadata.control-plane-present:fail",
+          "metadata.no-call-after-end:error"})},
     {"ignore-seed",
      false,
      {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail"}},
     {"moves-after-end", false, {"termination.moves-after-end:fail"}},
-    {"stale-status",
+    {"stale-status", false,
+     cliffwalking_episode_checks_and(
+         {"sessions.same-id-and-environment-for-episode:fail",
+          "sessions.isolated-environments:fail", "termination.moves-after-end:error",
+          "metadata.control-plane-present:fail", "metadata.no-call-after-end:error"})},
+    {"empty-control-plane", false,
+     cliffwalking_episode_checks_and(
+         {"sessions.same-id-and-environment-for-episode:fail",
+          "sessions.isolated-environments:fail", "termination.moves-after-end:error",
+          "metadata.control-plane-present:fail", "metadata.no-call-after-end:error"})},
+    {"terminate-after-first-step", false,
+     cliffwalking_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                      "sessions.isolated-environments:error",
+                                      "termination.moves-after-end:error"})},
+    // CliffWalking's own: the cliff ends the episode (against CLIFF-004).
+    {"cliff-terminates",
      false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
-    {"empty-control-plane",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
-    {"terminate-after-first-step",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:error",
-      "termination.moves-after-end:error"}},
+     {"termination.cliff:fail", "termination.multi-env-rollout:fail", "metadata.line-per-step:fail",
+      "metadata.matches-control-plane:fail"}},
 };
 
 class CliffWalkingNegativeControl : public ::testing::TestWithParam<Control> {};

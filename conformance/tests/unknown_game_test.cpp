@@ -18,7 +18,7 @@ using json = nlohmann::json;
 
 // Renames the tool in both directions: tools/list answers show frob_move, and
 // a tools/call of frob_move reaches the reference as lake_move.
-std::unique_ptr<Mutant> frob_front() {
+std::unique_ptr<Mutant> frob_front(gym::GymAppOptions app = {}) {
   auto m = std::make_unique<Mutant>(
       [](ForwardedRequest& req) -> std::optional<ForwardedResponse> {
         json body = body_of(req);
@@ -37,16 +37,25 @@ std::unique_ptr<Mutant> frob_front() {
           if (tool.value("name", "") == "lake_move") tool["name"] = "frob_move";
         }
         res.body = answer.dump();
-      });
+      },
+      std::move(app));
   m->profile.game.clear();  // recognised, not named
   return m;
 }
 
 const std::vector<std::string> kModelFree = {
-    "lifecycle.tools-list",           "sessions.same-id-and-environment-for-episode",
-    "sessions.isolated-environments", "sessions.concurrent-sessions",
-    "termination.moves-after-end",    "determinism.same-seed-same-episode",
+    "lifecycle.tools-list",
+    "sessions.same-id-and-environment-for-episode",
+    "sessions.isolated-environments",
+    "sessions.concurrent-sessions",
+    "termination.moves-after-end",
+    "determinism.same-seed-same-episode",
     "determinism.seed-used",
+    // Consistency of the recorded control plane needs no model.
+    "metadata.line-per-step",
+    "metadata.control-plane-present",
+    "metadata.matches-control-plane",
+    "metadata.no-call-after-end",
 };
 const std::vector<std::string> kNeedAModel = {
     "properties.session-interleavings",
@@ -54,10 +63,6 @@ const std::vector<std::string> kNeedAModel = {
     "termination.hole",
     "termination.truncation",
     "termination.multi-env-rollout",
-    "metadata.line-per-step",
-    "metadata.control-plane-present",
-    "metadata.matches-control-plane",
-    "metadata.no-call-after-end",
 };
 
 TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
@@ -94,6 +99,19 @@ TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
               "frozenlake, cliffwalking)))")
         << id;
   }
+}
+
+// The model-free metadata checks still catch a control plane one step stale:
+// the first step's recorded control plane says step 0.
+TEST(UnknownGame, MatchesControlPlaneCatchesAStaleStatusWithoutAModel) {
+  gym::GymAppOptions app;
+  app.faults.stale_status = true;
+  auto m = frob_front(app);
+  m->profile.features = {Feature::kTruncation};
+  const CheckResult r = run_check(m->profile, "metadata.matches-control-plane");
+  EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
+  EXPECT_EQ(r.actual.substr(0, r.actual.find(": recorded")), "env 0 (seed 200) line 1, step 1")
+      << describe(r);
 }
 
 TEST(UnknownGame, AFeatureTheRecognisedGameLacksIsAProfileError) {
