@@ -102,7 +102,7 @@ TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
 }
 
 // The model-free metadata checks still catch a control plane one step stale:
-// the first step's recorded control plane says step 0.
+// the rollout sees step_count 0 after the first call.
 TEST(UnknownGame, MatchesControlPlaneCatchesAStaleStatusWithoutAModel) {
   gym::GymAppOptions app;
   app.faults.stale_status = true;
@@ -110,8 +110,9 @@ TEST(UnknownGame, MatchesControlPlaneCatchesAStaleStatusWithoutAModel) {
   m->profile.features = {Feature::kTruncation};
   const CheckResult r = run_check(m->profile, "metadata.matches-control-plane");
   EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
-  EXPECT_EQ(r.actual.substr(0, r.actual.find(": recorded")), "env 0 (seed 200) line 1, step 1")
-      << describe(r);
+  EXPECT_EQ(r.actual,
+            "env 0 (seed 200): FAILED after 0 step(s): step 1: control://status says step_count 0 "
+            "right after tool call 1: the control plane is stale or miscounts (CTRL-007)");
 }
 
 TEST(UnknownGame, AFeatureTheRecognisedGameLacksIsAProfileError) {
