@@ -13,6 +13,9 @@ namespace {
 namespace cw = cliffwalking;
 
 constexpr std::string_view kSlipperyKey = "is_slippery";
+// The game's own negative control: a step into the cliff ends the episode,
+// as if the cliff were FrozenLake's hole (CLIFF-004 says it does not).
+constexpr std::string_view kCliffTerminates = "cliff-terminates";
 
 std::vector<std::string> action_names() {
   std::vector<std::string> names;
@@ -45,6 +48,7 @@ GameInfo make_info() {
       "The episode's start: position, grid, seed, slipperiness, board shape";
   info.info_description = "Control plane: the last step's info ({\"prob\": p}), {} before it";
   info.config_keys = {std::string(kSlipperyKey)};
+  info.faults = {std::string(kCliffTerminates)};
   return info;
 }
 
@@ -69,11 +73,13 @@ json observation_of(int position) {
 
 class CliffWalkingEnv final : public GameEnv {
  public:
-  CliffWalkingEnv(bool is_slippery, std::uint64_t seed) : env_(is_slippery, seed) {}
+  CliffWalkingEnv(bool is_slippery, std::uint64_t seed, bool cliff_terminates)
+      : env_(is_slippery, seed), cliff_terminates_(cliff_terminates) {}
 
   GameStep step(int action) override {
     const cw::StepResult r = env_.step(static_cast<cw::Action>(action));
-    return {r.reward, r.terminated, json{{"prob", r.prob}}};
+    const bool fell = r.reward == -100.0;  // CLIFF-004: only a step into the cliff pays it
+    return {r.reward, r.terminated || (cliff_terminates_ && fell), json{{"prob", r.prob}}};
   }
 
   json observation() const override { return observation_of(env_.position()); }
@@ -87,6 +93,7 @@ class CliffWalkingEnv final : public GameEnv {
 
  private:
   cw::CliffWalking env_;
+  bool cliff_terminates_;
 };
 
 class CliffWalkingGame final : public Game {
@@ -94,11 +101,11 @@ class CliffWalkingGame final : public Game {
   const GameInfo& info() const override { return info_; }
 
   Expected<std::unique_ptr<GameEnv>, ConfigError> make(
-      const json& config, std::uint64_t seed,
-      const std::set<std::string>& /*faults: CliffWalking has none*/) const override {
+      const json& config, std::uint64_t seed, const std::set<std::string>& faults) const override {
     auto is_slippery = read_is_slippery(config);
     if (!is_slippery) return unexpected(is_slippery.error());
-    return std::unique_ptr<GameEnv>(std::make_unique<CliffWalkingEnv>(*is_slippery, seed));
+    return std::unique_ptr<GameEnv>(std::make_unique<CliffWalkingEnv>(
+        *is_slippery, seed, faults.contains(std::string(kCliffTerminates))));
   }
 
  private:

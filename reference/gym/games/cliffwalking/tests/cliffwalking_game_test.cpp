@@ -39,7 +39,7 @@ TEST(CliffWalkingGame, DescribesItself) {
   EXPECT_EQ(info.tool, "cliff_move");
   EXPECT_EQ(info.actions, (std::vector<std::string>{"UP", "RIGHT", "DOWN", "LEFT"}));
   EXPECT_EQ(info.config_keys, std::vector<std::string>{"is_slippery"});
-  EXPECT_TRUE(info.faults.empty());
+  EXPECT_EQ(info.faults, std::vector<std::string>{"cliff-terminates"});
   EXPECT_EQ(info.output_schema, json::parse(R"({"type": "object",
       "properties": {"position": {"type": "integer"}, "grid": {"type": "string"},
                      "action": {"type": "string"}},
@@ -87,6 +87,23 @@ TEST(CliffWalkingGame, RewardsAreFloatsAndInfoIsTheProbability) {
   const auto slippery = make_env({{"is_slippery", true}}, 0);
   ASSERT_TRUE(slippery);
   EXPECT_EQ(slippery->step(0).info.dump(), R"({"prob":0.3333333333333333})");
+}
+
+// The game's own negative control: the cliff ends the episode only when asked
+// to; the reward and the return to the start stay gymnasium's.
+TEST(CliffWalkingGame, TheCliffTerminatesOnlyUnderItsFault) {
+  auto faulty = cliffwalking_game().make(json::object(), 0, {"cliff-terminates"});
+  ASSERT_TRUE(faulty);
+  const GameStep up = (*faulty)->step(0);  // UP from the start: an ordinary step
+  EXPECT_FALSE(up.terminated);
+  (*faulty)->step(2);                        // DOWN: back to the start
+  const GameStep fall = (*faulty)->step(1);  // RIGHT: the cliff
+  EXPECT_EQ(fall.reward, -100.0);
+  EXPECT_TRUE(fall.terminated);
+  EXPECT_EQ((*faulty)->observation()["position"], 36);
+  auto healthy = make_env(json::object(), 0);
+  ASSERT_TRUE(healthy);
+  EXPECT_FALSE(healthy->step(1).terminated);
 }
 
 TEST(CliffWalkingGame, RefusesAnIsSlipperyThatIsNotABoolean) {
