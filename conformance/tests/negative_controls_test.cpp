@@ -177,47 +177,58 @@ TEST(FieldBugs, EachIsCaughtByAChecksOwnRuleNotOnlyByTheProperty) {
 // The generic fault switches work for every game: the reference serving
 // CliffWalking with each of them is caught by exactly these checks.
 
-Profile cliffwalking_profile(std::vector<std::string> flags) {
-  flags.insert(flags.begin(), {"--game", "cliffwalking"});
-  Profile p = reference_backend_profile(flags);
-  p.name = "reference backend serving CliffWalking";
-  p.game = "cliffwalking";
-  p.features = {Feature::kSlippery, Feature::kTruncation};
-  return p;
+using testing::reference_cliffwalking_backend_profile;
+using testing::reference_cliffwalking_proxy_profile;
+
+// The checks that judge CliffWalking episodes against its driver's model
+// (bit-exact: CLIFF-007 holds for every CliffWalking server): every fault that
+// corrupts episodes fails them.
+const std::set<std::string> kCliffWalkingEpisodeChecks = {"determinism.golden-replay:fail",
+                                                          "determinism.slippery-model:fail",
+                                                          "properties.session-interleavings:fail"};
+
+std::set<std::string> cliffwalking_episode_checks_and(std::set<std::string> more) {
+  more.insert(kCliffWalkingEpisodeChecks.begin(), kCliffWalkingEpisodeChecks.end());
+  return more;
 }
 
 const std::vector<Control> kCliffWalkingControls = {
-    {"new-session-per-request",
+    {"new-session-per-request", false,
+     cliffwalking_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                      "sessions.isolated-environments:fail",
+                                      "termination.moves-after-end:error"})},
+    {"shared-state", false,
+     cliffwalking_episode_checks_and({"sessions.isolated-environments:error",
+                                      "determinism.seed-used:fail",
+                                      "termination.moves-after-end:error"})},
+    {"ignore-seed", false,
+     cliffwalking_episode_checks_and(
+         {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail"})},
+    {"moves-after-end",
      false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
-    {"shared-state",
-     false,
-     {"sessions.isolated-environments:error", "determinism.seed-used:fail",
-      "termination.moves-after-end:error"}},
-    {"ignore-seed",
-     false,
-     {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail"}},
-    {"moves-after-end", false, {"termination.moves-after-end:fail"}},
-    {"stale-status",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
-    {"empty-control-plane",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
-    {"terminate-after-first-step",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:error",
-      "termination.moves-after-end:error"}},
+     {"properties.session-interleavings:fail", "termination.moves-after-end:fail"}},
+    {"stale-status", false,
+     cliffwalking_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                      "sessions.isolated-environments:fail",
+                                      "termination.moves-after-end:error"})},
+    {"empty-control-plane", false,
+     cliffwalking_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                      "sessions.isolated-environments:fail",
+                                      "termination.moves-after-end:error"})},
+    {"terminate-after-first-step", false,
+     cliffwalking_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                      "sessions.isolated-environments:error",
+                                      "termination.moves-after-end:error"})},
+    // CliffWalking's own: the cliff ends the episode, as if it were FrozenLake's hole.
+    {"cliff-terminates", false, kCliffWalkingEpisodeChecks},
 };
 
 class CliffWalkingNegativeControl : public ::testing::TestWithParam<Control> {};
 
 TEST_P(CliffWalkingNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   const Control& control = GetParam();
-  const auto results = testing::run_checks(cliffwalking_profile({"--fault", control.name}), {});
+  const auto results =
+      testing::run_checks(reference_cliffwalking_backend_profile({"--fault", control.name}), {});
   const auto actual = not_passing(results);
   EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
 }
@@ -233,7 +244,14 @@ INSTANTIATE_TEST_SUITE_P(CliffWalking, CliffWalkingNegativeControl,
                          });
 
 TEST(CleanReference, TheBackendServingCliffWalkingPassesEveryCheckThatApplies) {
-  const auto results = testing::run_checks(cliffwalking_profile({}), {});
+  const auto results = testing::run_checks(reference_cliffwalking_backend_profile(), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+}
+
+// The instrumented backend serves the proxy profile's game.
+TEST(CleanReference, TheProxyServingCliffWalkingPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(reference_cliffwalking_proxy_profile(), {});
   const auto failing = not_passing(results);
   EXPECT_TRUE(failing.empty()) << explain(results, failing);
 }
