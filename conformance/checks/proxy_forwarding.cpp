@@ -248,7 +248,7 @@ Outcome strict_backend_episode(Context& ctx) {
                                          .reference_backend = ctx.paths().reference_backend,
                                          .audit_dir = audit_dir,
                                          .strict = true,
-                                         .extra_args = {}});
+                                         .extra_args = game_args(ctx.game().name())});
   if (!written) return Outcome::could_not_run(written.error());
   auto proxy = ctx.launch({.values = {{"backend", script.string()}},
                            .working_directory = std::nullopt,
@@ -264,26 +264,29 @@ Outcome strict_backend_episode(Context& ctx) {
   harness::ClientOptions client_options;
   client_options.timeout = ctx.call_timeout;
   auto connector = harness::url_connector((*proxy)->url(), client_options);
-  auto policy = harness::scripted_policy("RR");
-  if (!policy) return Outcome::could_not_run(policy.error());
+  // The driver's way to the end of its short episode: FrozenLake's one RIGHT
+  // onto G, CliffWalking's 13-move safe path.
+  const GameDriver& game = ctx.game();
   harness::RolloutOptions options;
-  options.max_steps = 8;
+  options.tool = game.tool();
+  options.actions = game.actions();
+  options.max_steps = 40;
   options.record = false;
   options.control_plane = ctx.profile().offers(ControlPlane::kResources)
                               ? harness::ControlPlaneForm::kResources
                               : harness::ControlPlaneForm::kHttp;
-  // RIGHT, RIGHT: into the hole at (0,2), terminated on step 2.
-  const harness::EnvironmentSpec env{.seed = kSeedStrict,
-                                     .config = json{{"desc", {"SFHF", "FFFF", "FFFF", "FFFG"}}}};
-  const harness::RolloutResult result = harness::run_rollout(*connector, {env}, *policy, options);
+  const harness::EnvironmentSpec env{.seed = kSeedStrict, .config = game.short_episode_config()};
+  const harness::RolloutResult result =
+      harness::run_rollout(*connector, {env}, plan_policy(game), options);
   if (result.envs.empty()) return Outcome::could_not_run("the rollout returned no environment");
   const harness::EnvOutcome& outcome = result.envs.front();
   ctx.note("episode through the proxy: " + excerpt(outcome.describe(), 600));
   if (outcome.error) return Outcome::broken(expected, excerpt(outcome.describe(), 800));
   if (!outcome.terminated) {
-    return Outcome::broken(expected,
-                           "the episode did not terminate: " + excerpt(outcome.describe(), 600) +
-                               " (RIGHT, RIGHT on desc SFHF/FFFF/FFFF/FFFG enters a hole)");
+    return Outcome::broken(
+        expected, "the episode did not terminate: " + excerpt(outcome.describe(), 600) + " (the " +
+                      game.name() + " driver's way to the end of config " + env.config.dump() +
+                      ")");
   }
   auto audits = read_backend_audits(audit_dir);
   if (!audits) return Outcome::could_not_run(audits.error());
@@ -753,8 +756,8 @@ std::vector<Check> proxy_forwarding_checks() {
                   .features = {},
                   .control = {},
                   .transport = Transport::kHttp,
-                  .model = false,
-                  .games = {"frozenlake"}},  // RIGHT, RIGHT into a hole of its desc map
+                  .model = true,  // the driver's way to the end of a short episode
+                  .games = {}},
                  strict_backend_episode),
 
       // PROXY-001: "At `initialize` the proxy starts one backend process for the new session,

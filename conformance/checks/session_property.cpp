@@ -1,21 +1,23 @@
 // Properties: random interleavings of moves and reads over several sessions
-// open at once, judged against a model of each session (RapidCheck).
+// open at once, judged against a model of each session (RapidCheck), for any
+// game the suite has a driver and model of (conformance/games/driver.hpp).
 //
 // Each case opens three sessions: s0 and s1 with the same seed and
 // configuration (non-slippery; SESS-008 says they still evolve apart), and s2
-// with another seed, slippery when the profile claims both `slippery` and
-// `gymnasium-maps` (only then are slippery outcomes predictable, with
-// games/frozenlake's FrozenLake on the same seed), and with a
-// max_episode_steps when it claims `truncation`. The model takes each
-// session's map from the implementation's own game://initial_state, so it
-// applies to servers whose maps are not gymnasium's: a non-slippery session is
-// fully determined by its map (LAKE-004, LAKE-006, LAKE-007, LAKE-008). Then a
-// random sequence of commands (move, invalid move, read reward / status / info
-// / initial_state, through each offered control-plane form) runs against the
-// three sessions, and every answer is compared with the model: position and
-// grid after a move (DATA-003, DATA-004), the control plane right after it
-// (CTRL-004..007), tool errors for invalid actions and for moves after the end
-// that change nothing (DATA-005, DATA-006).
+// with another seed, slippery when the profile claims `slippery` and what the
+// game's exact dynamics need (ExactDynamics: FrozenLake's `gymnasium-maps`,
+// nothing for CliffWalking; only then are slippery outcomes predictable); all
+// three with a short max_episode_steps when it claims `truncation`. The driver builds each
+// session's model from the implementation's own game://initial_state (a
+// FrozenLake model takes its map from there, so it applies to servers whose
+// maps are not gymnasium's: a non-slippery session is fully determined by its
+// map). Then a random sequence of commands (move, invalid move, read reward /
+// status / info / initial_state, through each offered control-plane form) runs
+// against the three sessions, and every answer is compared with the model: the
+// observation after a move (DATA-010; DATA-003/004, CLIFF-008), the control
+// plane right after it (CTRL-004..007, EPIS-001, EPIS-003), tool errors for
+// invalid actions and for moves after the end that change nothing (DATA-005,
+// DATA-006).
 //
 // Running RapidCheck quietly: rc::check prints to stderr and reads RC_PARAMS
 // (a process-wide configuration). This file calls
@@ -46,16 +48,15 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
 #include "common/bounded_json.hpp"
 #include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
 #include "conformance/core/context.hpp"
-#include "games/frozenlake/frozen_lake.hpp"
-#include "games/frozenlake/map.hpp"
+#include "conformance/games/driver.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -64,7 +65,6 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kSessions = 3;
-constexpr const char* kActionNames[4] = {"LEFT", "DOWN", "RIGHT", "UP"};
 constexpr const char* kSeedVariable = "MCPGYM_CONFORM_PROPERTY_SEED";
 
 // ---------------------------------------------------------------------------
@@ -75,24 +75,27 @@ enum class Op { kMove, kBadMove, kReward, kStatus, kInfo, kInitialState };
 struct Command {
   Op op = Op::kMove;
   int session = 0;
-  int action = 0;         // kMove
-  bool via_http = false;  // reads of reward/status/info: GET /control/* instead of a resource
+  int action = 0;           // kMove: an index into the game's actions
+  std::string action_name;  // and its name
+  bool via_http = false;    // reads of reward/status/info: GET /control/* instead of a resource
 };
+
+const char* control_name(Op op) {
+  return op == Op::kReward ? "reward" : (op == Op::kStatus ? "status" : "info");
+}
 
 std::string describe(const Command& c) {
   const std::string s = "s" + std::to_string(c.session);
   const std::string via = c.via_http ? "GET /control/" : "control://";
   switch (c.op) {
     case Op::kMove:
-      return "move(" + s + ", " + kActionNames[c.action] + ")";
+      return "move(" + s + ", " + c.action_name + ")";
     case Op::kBadMove:
       return "move(" + s + ", \"JUMP\")";
     case Op::kReward:
-      return "read(" + s + ", " + via + "reward)";
     case Op::kStatus:
-      return "read(" + s + ", " + via + "status)";
     case Op::kInfo:
-      return "read(" + s + ", " + via + "info)";
+      return "read(" + s + ", " + via + control_name(c.op) + ")";
     case Op::kInitialState:
       return "read(" + s + ", game://initial_state)";
   }
@@ -104,23 +107,34 @@ std::string describe(const Command& c) {
   os << describe(c);
 }
 
-rc::Gen<Command> command_gen(bool resources, bool http) {
+// What the generator draws, before it becomes a Command.
+using Drawn = std::tuple<Op, int, int, bool>;
+
+struct CommandMaker {
+  std::vector<std::string> actions;
+  bool resources = false, http = false;
+  Command operator()(const Drawn& t) const {
+    Command c;
+    c.op = std::get<0>(t);
+    c.session = std::get<1>(t);
+    c.action = std::get<2>(t);
+    c.action_name = actions[static_cast<std::size_t>(c.action)];
+    c.via_http = http && (!resources || std::get<3>(t));
+    return c;
+  }
+};
+
+rc::Gen<Command> command_gen(CommandMaker maker) {
   auto op = rc::gen::weightedElement<Op>({{6, Op::kMove},
                                           {1, Op::kBadMove},
                                           {2, Op::kReward},
                                           {2, Op::kStatus},
                                           {1, Op::kInfo},
                                           {1, Op::kInitialState}});
-  return rc::gen::map(rc::gen::tuple(op, rc::gen::inRange(0, kSessions), rc::gen::inRange(0, 4),
-                                     rc::gen::arbitrary<bool>()),
-                      [resources, http](const std::tuple<Op, int, int, bool>& t) {
-                        Command c;
-                        c.op = std::get<0>(t);
-                        c.session = std::get<1>(t);
-                        c.action = std::get<2>(t);
-                        c.via_http = http && (!resources || std::get<3>(t));
-                        return c;
-                      });
+  const int actions = static_cast<int>(maker.actions.size());
+  return rc::gen::map(rc::gen::tuple(op, rc::gen::inRange(0, kSessions),
+                                     rc::gen::inRange(0, actions), rc::gen::arbitrary<bool>()),
+                      std::move(maker));
 }
 
 struct Case {
@@ -130,6 +144,18 @@ struct Case {
   std::vector<Command> commands;
 };
 
+Case draw_case(const rc::Gen<Command>& commands) {
+  Case c;
+  c.seed_a = *rc::gen::inRange(0, 10000);
+  c.seed_b = *rc::gen::inRange(0, 10000);
+  // Short, and for every session: random moves seldom end a CliffWalking
+  // episode, so truncation is what brings its sessions to an end and to a
+  // move after it (DATA-006).
+  c.max_steps = *rc::gen::inRange(1, 7);
+  c.commands = *rc::gen::container<std::vector<Command>>(commands);
+  return c;
+}
+
 // ---------------------------------------------------------------------------
 // The model of one session.
 
@@ -137,10 +163,11 @@ struct SessionSpec {
   int seed = 0;
   bool slippery = false;
   std::optional<int> max_steps;
-  json extra() const {
-    json config = {{"is_slippery", slippery}};
+  // The game's config keys that make the session (slipperiness), and the seed.
+  json config(const GameDriver& game) const {
+    json config = slipperiness_config(game, slippery);
     if (max_steps) config["max_episode_steps"] = *max_steps;
-    return {{"seed", seed}, {"config", config}};
+    return config;
   }
   std::string describe() const {
     return "seed " + std::to_string(seed) + (slippery ? ", slippery" : ", not slippery") +
@@ -148,37 +175,24 @@ struct SessionSpec {
   }
 };
 
+// What a session shows, as its driver's model predicts it.
 struct SessionModel {
-  std::vector<std::string> rows;
   json initial_state;
-  int position = 0;
+  std::unique_ptr<GameModel> model;
+  json observation;  // the model's observation members after the last step
   int steps = 0;
   double reward = 0.0, total = 0.0, prob = 1.0;
   bool terminated = false, truncated = false;
-  std::optional<int> max_steps;
-  std::optional<frozenlake::FrozenLake> env;
 
-  int size() const { return static_cast<int>(rows.size()); }
   bool ended() const { return terminated || truncated; }
-  std::string grid() const {
-    std::string out;
-    for (int r = 0; r < size(); ++r) {
-      std::string row = rows[static_cast<std::size_t>(r)];
-      if (position / size() == r) row[static_cast<std::size_t>(position % size())] = 'P';
-      out += (r ? "\n" : "") + row;
-    }
-    return out;
-  }
-  // games/frozenlake's model, slippery or not (a non-slippery step is
-  // determined by the map, so any implementation's map can be modelled).
   void step(int action) {
+    const PredictedStep p = model->step(action);
     ++steps;
-    const auto r = env->step(static_cast<frozenlake::Action>(action));
-    position = r.position;
-    reward = r.reward;
-    terminated = r.terminated;
-    truncated = r.truncated;
-    prob = r.prob;
+    observation = p.observation;
+    reward = p.reward;
+    terminated = p.terminated;
+    truncated = p.truncated;
+    prob = p.prob;
     total += reward;
   }
 };
@@ -226,14 +240,25 @@ bool is_tool_error(const json& result) {
   return result.is_object() && result.contains("isError") && result["isError"] == true;
 }
 
+// Closes every session of a case, whatever happened.
+struct Sessions {
+  std::vector<std::unique_ptr<harness::McpClient>> clients;
+  ~Sessions() {
+    for (auto& c : clients) {
+      if (c) (void)c->close();
+    }
+  }
+};
+
 // ---------------------------------------------------------------------------
 // A run of the property.
 
 struct Run {
-  explicit Run(Context& c) : ctx(c) {}
+  explicit Run(Context& c) : ctx(c), game(c.game()) {}
   Context& ctx;
-  std::vector<SessionSpec> (*specs_for)(const Case&, const Profile&) = nullptr;
-  bool resources = false, http = false;
+  const GameDriver& game;
+  bool slippery = false;       // s2 is slippery
+  bool truncation = false;     // s2 has a max_episode_steps
   Clock::time_point deadline;  // no new cases after it
   std::chrono::milliseconds shrink_budget{0};
   std::optional<Clock::time_point> shrink_deadline;  // set by the first failure
@@ -245,178 +270,183 @@ struct Run {
   std::string last_trace;    // and its case and commands, up to the failing one
   std::size_t last_length = 0;
 
-  // One case against the implementation: "" when every answer matched.
+  std::vector<SessionSpec> specs(const Case& c) const;
+  // One case against the implementation: whether every answer matched.
+  bool one_case(const Case& c);
+  // One case: "" when every answer matched, else the problem.
   std::string execute(const Case& c, std::string& trace);
+  // Opens session `i` and its model: "" when both are as asked.
+  std::string open_session(std::size_t i, const SessionSpec& spec, Sessions& sessions,
+                           SessionModel& m);
+  // One command's answer against the model: "" when it matched.
+  std::string run_command(const Command& cmd, harness::McpClient& client, SessionModel& m);
+  std::string check_move(const Command& cmd, harness::McpClient& client, SessionModel& m);
+  std::string check_control_read(const Command& cmd, harness::McpClient& client,
+                                 const SessionModel& m);
 };
 
-std::vector<SessionSpec> session_specs(const Case& c, const Profile& profile) {
-  SessionSpec a{c.seed_a, false, std::nullopt};
-  SessionSpec b{
-      c.seed_b, profile.claims(Feature::kSlippery) && profile.claims(Feature::kGymnasiumMaps),
-      profile.claims(Feature::kTruncation) ? std::optional<int>(c.max_steps) : std::nullopt};
+std::vector<SessionSpec> Run::specs(const Case& c) const {
+  const auto max_steps = truncation ? std::optional<int>(c.max_steps) : std::nullopt;
+  SessionSpec a{c.seed_a, false, max_steps};
+  SessionSpec b{c.seed_b, slippery, max_steps};
   return {a, a, b};
 }
 
-// Closes every session of a case, whatever happened.
-struct Sessions {
-  std::vector<std::unique_ptr<harness::McpClient>> clients;
-  ~Sessions() {
-    for (auto& c : clients) {
-      if (c) (void)c->close();
+std::string Run::open_session(std::size_t i, const SessionSpec& spec, Sessions& sessions,
+                              SessionModel& m) {
+  const std::string s = "s" + std::to_string(i);
+  const json config = spec.config(game);
+  auto client = ctx.session({{"seed", spec.seed}, {"config", config}});
+  if (!client) {
+    setup_error = "opening " + s + " (" + spec.describe() + "): " + client.error();
+    return "";
+  }
+  sessions.clients.push_back(std::move(client).value());
+  auto state = sessions.clients.back()->read_resource("game://initial_state");
+  if (!state) return s + ": game://initial_state could not be read: " + state.error().message();
+  m.initial_state = *state;
+  // The session must be the one asked for (SEED-001, CTRL-011): with a
+  // shared environment it shows another session's.
+  json asked = slipperiness_config(game, spec.slippery);
+  asked["seed"] = spec.seed;
+  if (const std::string wrong = differences(m.initial_state, asked); !wrong.empty()) {
+    return s + " (" + spec.describe() + "): game://initial_state " +
+           excerpt(m.initial_state.dump(), 200) + " does not match the session asked for: " + wrong;
+  }
+  auto model = game.model(static_cast<std::uint64_t>(spec.seed), config, m.initial_state);
+  if (!model) return s + " (" + spec.describe() + "): " + model.error();
+  m.model = std::move(model).value();
+  return "";
+}
+
+std::string Run::check_move(const Command& cmd, harness::McpClient& client, SessionModel& m) {
+  const std::string action = cmd.op == Op::kMove ? cmd.action_name : "JUMP";
+  auto r = client.call_tool(game.tool(), {{"action", action}});
+  if (!r) return "no tool result: " + r.error().message();
+  if (cmd.op == Op::kBadMove || m.ended()) {
+    if (is_tool_error(*r)) return "";
+    return std::string(cmd.op == Op::kBadMove
+                           ? "an invalid action should be a tool error (DATA-005)"
+                           : "a move after the episode ended (" +
+                                 std::string(m.terminated ? "terminated" : "truncated") +
+                                 " at step " + std::to_string(m.steps) +
+                                 ") should be a tool error (DATA-006)") +
+           " but answered " + excerpt(r->dump(), 200);
+  }
+  if (is_tool_error(*r)) return "a tool error where the model moves: " + excerpt(r->dump(), 200);
+  m.step(cmd.action);
+  auto payload = first_text_json(*r, "content");
+  if (!payload) return "no JSON payload in the tool result: " + excerpt(r->dump(), 200);
+  json want = m.observation;
+  want["action"] = action;
+  if (auto d = differences(*payload, want); !d.empty())
+    return "answered " + excerpt(payload->dump(), 200) + ": " + d;
+  return "";
+}
+
+std::string Run::check_control_read(const Command& cmd, harness::McpClient& client,
+                                    const SessionModel& m) {
+  const std::string name = control_name(cmd.op);
+  auto r =
+      cmd.via_http ? client.read_control_http(name) : client.read_resource("control://" + name);
+  if (!r) return "no answer: " + r.error().message();
+  json want;
+  if (cmd.op == Op::kReward) {
+    want = {{"reward", m.reward}, {"step_count", m.steps}};
+  } else if (cmd.op == Op::kStatus) {
+    want = {{"terminated", m.terminated},
+            {"truncated", m.truncated},
+            {"step_count", m.steps},
+            {"total_reward", m.total}};
+  } else if (m.steps == 0) {
+    if (*r == json::object()) return "";
+    return "answered " + excerpt(r->dump(), 200) + " (expected {} before the first step)";
+  } else {
+    // The step info's {"prob": p} (LAKE-009, CLIFF-011) is a SHOULD: judged only when present.
+    want = r->is_object() && r->contains("prob") ? json{{"prob", m.prob}} : json::object();
+  }
+  if (auto d = differences(*r, want); !d.empty())
+    return "answered " + excerpt(r->dump(), 200) + ": " + d;
+  return "";
+}
+
+std::string Run::run_command(const Command& cmd, harness::McpClient& client, SessionModel& m) {
+  switch (cmd.op) {
+    case Op::kMove:
+    case Op::kBadMove:
+      return check_move(cmd, client, m);
+    case Op::kReward:
+    case Op::kStatus:
+    case Op::kInfo:
+      return check_control_read(cmd, client, m);
+    case Op::kInitialState: {
+      auto r = client.read_resource("game://initial_state");
+      if (!r) return "no answer: " + r.error().message();
+      if (*r == m.initial_state) return "";
+      return "answered " + excerpt(r->dump(), 200) +
+             ", not what it said at the start: " + excerpt(m.initial_state.dump(), 200);
     }
   }
-};
+  return "";
+}
 
 std::string Run::execute(const Case& c, std::string& trace) {
-  const auto specs = specs_for(c, ctx.profile());
+  const auto session_specs = specs(c);
   Sessions sessions;
-  std::vector<SessionModel> models(specs.size());
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    trace += (i ? "; s" : "s") + std::to_string(i) + ": " + specs[i].describe();
+  std::vector<SessionModel> models(session_specs.size());
+  for (std::size_t i = 0; i < session_specs.size(); ++i) {
+    trace += (i ? "; s" : "s") + std::to_string(i) + ": " + session_specs[i].describe();
   }
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    const std::string s = "s" + std::to_string(i);
-    auto client = ctx.session(specs[i].extra());
-    if (!client) {
-      setup_error = "opening " + s + " (" + specs[i].describe() + "): " + client.error();
-      return "";
-    }
-    sessions.clients.push_back(std::move(client).value());
-    auto state = sessions.clients.back()->read_resource("game://initial_state");
-    if (!state) return s + ": game://initial_state could not be read: " + state.error().message();
-    const json& st = *state;
-    SessionModel& m = models[i];
-    m.initial_state = st;
-    m.max_steps = specs[i].max_steps;
-    if (!st.is_object() || !st.contains("map") || !st["map"].is_array() || st["map"].empty() ||
-        st["map"].size() > 64 || !st.contains("position") || !st["position"].is_number_integer()) {
-      return s +
-             ": game://initial_state has no usable map and position: " + excerpt(st.dump(), 200);
-    }
-    for (const auto& row : st["map"]) {
-      if (!row.is_string() || row.get_ref<const std::string&>().size() != st["map"].size() ||
-          row.get_ref<const std::string&>().find_first_not_of("SFHG") != std::string::npos) {
-        return s + ": game://initial_state \"map\" is not a square of S F H G: " +
-               excerpt(st["map"].dump(), 200);
-      }
-      m.rows.push_back(row.get<std::string>());
-    }
-    m.position = st["position"].get<int>();
-    if (m.position < 0 || m.position >= m.size() * m.size()) {
-      return s + ": game://initial_state position " + std::to_string(m.position) +
-             " is off the map";
-    }
-    // The session must be the one asked for (SEED-001, CTRL-003): with a
-    // shared environment it shows another session's.
-    const std::string wrong = differences(
-        st, {{"seed", specs[i].seed}, {"is_slippery", specs[i].slippery}, {"grid", m.grid()}});
-    if (!wrong.empty()) {
-      return s + " (" + specs[i].describe() + "): game://initial_state " + excerpt(st.dump(), 200) +
-             " does not match the session asked for: " + wrong;
-    }
-    {
-      auto map = frozenlake::Map::from_rows(m.rows);
-      if (auto* why = std::get_if<std::string>(&map)) return s + ": the map is not valid: " + *why;
-      m.env.emplace(std::get<frozenlake::Map>(std::move(map)), specs[i].slippery,
-                    specs[i].max_steps, static_cast<std::uint64_t>(specs[i].seed));
-      if (m.env->initial_position() != m.position) {
-        return s + ": gymnasium's reset on seed " + std::to_string(specs[i].seed) +
-               " starts at position " + std::to_string(m.env->initial_position()) +
-               " but game://initial_state says " + std::to_string(m.position);
-      }
-    }
+  for (std::size_t i = 0; i < session_specs.size(); ++i) {
+    const std::string problem = open_session(i, session_specs[i], sessions, models[i]);
+    if (!problem.empty() || !setup_error.empty()) return problem;
   }
   trace += c.commands.empty() ? "; no commands" : "; commands:";
   int n = 0;
   for (const Command& cmd : c.commands) {
     trace += " " + std::to_string(++n) + ". " + describe(cmd);
-    harness::McpClient& client = *sessions.clients[static_cast<std::size_t>(cmd.session)];
-    SessionModel& m = models[static_cast<std::size_t>(cmd.session)];
-    std::string problem;
-    switch (cmd.op) {
-      case Op::kMove:
-      case Op::kBadMove: {
-        const std::string action = cmd.op == Op::kMove ? kActionNames[cmd.action] : "JUMP";
-        auto r = client.call_tool("lake_move", {{"action", action}});
-        if (!r) {
-          problem = "no tool result: " + r.error().message();
-        } else if (cmd.op == Op::kBadMove || m.ended()) {
-          if (!is_tool_error(*r)) {
-            problem = std::string(cmd.op == Op::kBadMove
-                                      ? "an invalid action should be a tool error (DATA-005)"
-                                      : "a move after the episode ended (" +
-                                            std::string(m.terminated ? "terminated" : "truncated") +
-                                            " at step " + std::to_string(m.steps) +
-                                            ") should be a tool error (DATA-006)") +
-                      " but answered " + excerpt(r->dump(), 200);
-          }
-        } else if (is_tool_error(*r)) {
-          problem = "a tool error where the model moves: " + excerpt(r->dump(), 200);
-        } else {
-          m.step(cmd.action);
-          auto payload = first_text_json(*r, "content");
-          if (!payload) {
-            problem = "no JSON payload in the tool result: " + excerpt(r->dump(), 200);
-          } else if (auto d = differences(
-                         *payload,
-                         {{"position", m.position}, {"grid", m.grid()}, {"action", action}});
-                     !d.empty()) {
-            problem = "answered " + excerpt(payload->dump(), 200) + ": " + d;
-          }
-        }
-        break;
-      }
-      case Op::kReward:
-      case Op::kStatus:
-      case Op::kInfo: {
-        const std::string name =
-            cmd.op == Op::kReward ? "reward" : (cmd.op == Op::kStatus ? "status" : "info");
-        auto r = cmd.via_http ? client.read_control_http(name)
-                              : client.read_resource("control://" + name);
-        if (!r) {
-          problem = "no answer: " + r.error().message();
-          break;
-        }
-        json want;
-        if (cmd.op == Op::kReward) {
-          want = {{"reward", m.reward}, {"step_count", m.steps}};
-        } else if (cmd.op == Op::kStatus) {
-          want = {{"terminated", m.terminated},
-                  {"truncated", m.truncated},
-                  {"step_count", m.steps},
-                  {"total_reward", m.total}};
-        } else if (m.steps == 0) {
-          if (*r != json::object())
-            problem =
-                "answered " + excerpt(r->dump(), 200) + " (expected {} before the first step)";
-          break;
-        } else {
-          // LAKE-009's {"prob": p} is a SHOULD: judged only when present.
-          want = r->is_object() && r->contains("prob") ? json{{"prob", m.prob}} : json::object();
-        }
-        if (auto d = differences(*r, want); !d.empty()) {
-          problem = "answered " + excerpt(r->dump(), 200) + ": " + d;
-        }
-        break;
-      }
-      case Op::kInitialState: {
-        auto r = client.read_resource("game://initial_state");
-        if (!r) {
-          problem = "no answer: " + r.error().message();
-        } else if (*r != m.initial_state) {
-          problem = "answered " + excerpt(r->dump(), 200) +
-                    ", not what it said at the start: " + excerpt(m.initial_state.dump(), 200);
-        }
-        break;
-      }
-    }
-    if (!problem.empty()) {
+    const auto index = static_cast<std::size_t>(cmd.session);
+    SessionModel& m = models[index];
+    if (const std::string problem = run_command(cmd, *sessions.clients[index], m);
+        !problem.empty()) {
       trace += " <- here";
       return std::to_string(n) + ". " + describe(cmd) + " (s" + std::to_string(cmd.session) +
              " at step_count " + std::to_string(m.steps) + " in the model): " + problem;
     }
   }
   return "";
+}
+
+bool Run::one_case(const Case& c) {
+  const auto now = Clock::now();
+  if (now > (shrink_deadline ? *shrink_deadline : deadline) || !setup_error.empty()) {
+    cut_short = true;
+    return true;  // out of time: a vacuous pass (a shrink that is not taken)
+  }
+  ++cases_run;
+  std::string trace;
+  std::string failure;
+  try {
+    failure = execute(c, trace);
+  } catch (const std::exception& e) {
+    failure = std::string("the check could not read an answer: ") + e.what();
+  }
+  if (failure.empty()) return true;
+  if (!shrink_deadline) shrink_deadline = Clock::now() + shrink_budget;
+  last_failure = failure;
+  last_trace = trace;
+  last_length = c.commands.size();
+  return false;
+}
+
+// Whether the profile claims what slippery sessions of its game need to be
+// predictable: `slippery` and the game's exact dynamics.
+bool slippery_predictable(const Profile& profile, const GameDriver& game) {
+  if (!profile.claims(Feature::kSlippery) || game.slippery_config().is_null()) return false;
+  for (Feature f : game.exact_dynamics().needs) {
+    if (!profile.claims(f)) return false;
+  }
+  return true;
 }
 
 std::uint64_t run_seed(std::string& origin) {
@@ -455,41 +485,15 @@ Outcome run_property(Context& ctx) {
   std::string seed_origin;
   const std::uint64_t seed = run_seed(seed_origin);
   Run run(ctx);
-  run.specs_for = session_specs;
-  run.resources = profile.offers(ControlPlane::kResources);
-  run.http = profile.offers(ControlPlane::kHttp);
+  run.slippery = slippery_predictable(profile, run.game);
+  run.truncation = profile.claims(Feature::kTruncation);
   run.deadline = Clock::now() + budget;
   run.shrink_budget = shrink_budget;
-  if (!run.resources && !run.http) run.resources = true;
-
-  const auto commands = command_gen(run.resources, run.http);
-  auto property = [&run, &commands]() -> bool {
-    Case c;
-    c.seed_a = *rc::gen::inRange(0, 10000);
-    c.seed_b = *rc::gen::inRange(0, 10000);
-    c.max_steps = *rc::gen::inRange(2, 12);
-    c.commands = *rc::gen::container<std::vector<Command>>(commands);
-    const auto now = Clock::now();
-    if (now > (run.shrink_deadline ? *run.shrink_deadline : run.deadline) ||
-        !run.setup_error.empty()) {
-      run.cut_short = true;
-      return true;  // out of time: a vacuous pass (a shrink that is not taken)
-    }
-    ++run.cases_run;
-    std::string trace;
-    std::string failure;
-    try {
-      failure = run.execute(c, trace);
-    } catch (const std::exception& e) {
-      failure = std::string("the check could not read an answer: ") + e.what();
-    }
-    if (failure.empty()) return true;
-    if (!run.shrink_deadline) run.shrink_deadline = Clock::now() + run.shrink_budget;
-    run.last_failure = failure;
-    run.last_trace = trace;
-    run.last_length = c.commands.size();
-    return false;
-  };
+  CommandMaker maker{.actions = run.game.actions(),
+                     .resources = profile.offers(ControlPlane::kResources),
+                     .http = profile.offers(ControlPlane::kHttp)};
+  if (!maker.resources && !maker.http) maker.resources = true;
+  const auto commands = command_gen(std::move(maker));
 
   rc::detail::TestParams params;
   params.seed = seed;
@@ -506,14 +510,15 @@ Outcome run_property(Context& ctx) {
   // configuration (RC_PARAMS), which prints "Using configuration" to stderr.
   const std::unordered_map<std::string, rc::detail::Reproduce> no_reproduce;
   const rc::detail::TestResult result = rc::detail::checkProperty(
-      rc::detail::toProperty(property), metadata, params, quiet, no_reproduce);
+      rc::detail::toProperty([&run, &commands] { return run.one_case(draw_case(commands)); }),
+      metadata, params, quiet, no_reproduce);
   const auto took =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
 
   const std::string expected =
       "in random interleavings of moves and reads over " + std::to_string(kSessions) +
       " sessions open at once, every answer is what a model of that session alone predicts "
-      "(position and grid after a move; reward, step_count, terminated, truncated, "
+      "(the observation after a move; reward, step_count, terminated, truncated, "
       "total_reward right after it; tool errors, changing nothing, for an invalid action and "
       "for moves after the end)";
   const std::string reproduce = "RapidCheck seed " + std::to_string(seed) + " (" + seed_origin +
@@ -561,7 +566,8 @@ std::vector<Check> session_property_checks() {
   // SESS-008: "Each session has its own environment, never shared. Two sessions
   // evolve independently even with the same seed and configuration: a step in
   // one changes nothing in the other." Judged over random interleavings, which
-  // also exercise SESS-007, LAKE-004..008, DATA-003..006 and CTRL-004..007.
+  // also exercise SESS-007, DATA-003..006, DATA-010, CTRL-004..007 and EPIS-001, and each
+  // game's dynamics through its driver's model (LAKE-004..007, CLIFF-003..006).
   checks.push_back(Check{
       .id = "properties.session-interleavings",
       .spec_id = "SESS-008",
@@ -574,7 +580,7 @@ std::vector<Check> session_property_checks() {
                 .control = {},
                 .transport = {},
                 .model = true,
-                .games = {"frozenlake"}},
+                .games = {}},
       .fresh_process = false,
       .run = run_property});
   return checks;

@@ -62,6 +62,11 @@ Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec) {
   return {};
 }
 
+std::vector<std::string> game_args(const std::string& game) {
+  if (game.empty()) return {};
+  return {"--game", game};
+}
+
 Expected<std::vector<BackendAudit>, std::string> read_backend_audits(const fs::path& audit_dir) {
   std::vector<BackendAudit> audits;
   std::error_code ec;

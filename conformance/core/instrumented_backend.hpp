@@ -24,6 +24,11 @@ struct LauncherSpec {
 
 Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec);
 
+// The LauncherSpec::extra_args that make the reference backend serve `game`
+// (a known game's name): {"--game", game}; none for an empty name, which
+// leaves the backend's default, frozenlake.
+std::vector<std::string> game_args(const std::string& game);
+
 // One backend process's audit: its start record and what followed.
 struct BackendAudit {
   int pid = 0;

@@ -39,7 +39,7 @@ Expected<void, std::string> Target::start_locked() {
                                            .reference_backend = paths_.reference_backend,
                                            .audit_dir = audit_dir_,
                                            .strict = false,
-                                           .extra_args = {}});
+                                           .extra_args = game_args(profile_.game)});
     if (!written) return unexpected("[mcpgym.conform.start_failed] " + written.error());
   }
   harness::LaunchSpec spec;

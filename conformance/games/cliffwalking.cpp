@@ -84,6 +84,18 @@ class CliffWalkingDriver final : public GameDriver {
     }
     return std::unique_ptr<GameModel>(std::make_unique<CliffModel>(std::move(env), max_steps));
   }
+
+  // CLIFF-007 is a MUST of every CliffWalking server: no feature to claim.
+  ExactDynamics exact_dynamics() const override { return {{}, "CLIFF-006, CLIFF-007"}; }
+
+  std::vector<GoldenRecording> golden_recordings() const override {
+    return {
+        {"cliffwalking-shortest.jsonl", json::object(), 100, {}},
+        {"cliffwalking-cliff.jsonl", json::object(), 5, {}},
+        {"cliffwalking-slippery-random.jsonl", {{"is_slippery", true}}, 40, {Feature::kSlippery}},
+        {"cliffwalking-truncated.jsonl", {{"max_episode_steps", 3}}, 100, {Feature::kTruncation}},
+    };
+  }
 };
 
 }  // namespace

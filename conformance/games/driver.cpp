@@ -27,6 +27,8 @@ class UnknownGame final : public GameDriver {
                                                           const json&) const override {
     return unexpected(needs_model_reason());
   }
+  ExactDynamics exact_dynamics() const override { return {}; }
+  std::vector<GoldenRecording> golden_recordings() const override { return {}; }
 
  private:
   std::string tool_;
@@ -53,6 +55,24 @@ std::optional<std::vector<std::string>> action_enum(const json& tool) {
   return names;
 }
 
+// plan_policy's: the plan is made at the first step, from the initial state.
+class PlanPolicy final : public harness::Policy {
+ public:
+  explicit PlanPolicy(const GameDriver& game) : game_(game), names_(game.actions()) {}
+  std::string next_action(const harness::PolicyView& view) override {
+    if (!plan_ && view.initial_state)
+      plan_ = game_.actions_to_end(*view.initial_state).value_or(std::vector<int>{});
+    const auto step = static_cast<std::size_t>(view.step);
+    const int action = plan_ && step < plan_->size() ? (*plan_)[step] : 0;
+    return names_[static_cast<std::size_t>(action)];
+  }
+
+ private:
+  const GameDriver& game_;
+  std::vector<std::string> names_;
+  std::optional<std::vector<int>> plan_;
+};
+
 std::string tool_name(const json& tool) {
   return tool.is_object() && tool.contains("name") && tool["name"].is_string()
              ? tool["name"].get<std::string>()
@@ -74,6 +94,20 @@ std::string GameDriver::features_text() const {
   for (Feature f : features())
     out += (out.empty() ? "" : ", ") + std::string(feature_name(f));
   return out;
+}
+
+harness::PolicyFactory plan_policy(const GameDriver& game) {
+  return [&game](int, std::uint64_t) { return std::make_unique<PlanPolicy>(game); };
+}
+
+json slipperiness_config(const GameDriver& game, bool slippery) {
+  json config = game.slippery_config();
+  if (!config.is_object()) return json::object();
+  if (slippery) return config;
+  for (auto& [key, value] : config.items()) {
+    if (value.is_boolean()) value = false;
+  }
+  return config;
 }
 
 const std::vector<std::string>& known_games() {

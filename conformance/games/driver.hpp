@@ -18,6 +18,7 @@
 
 #include "common/expected.hpp"
 #include "conformance/core/check.hpp"
+#include "harness/rollout/policy.hpp"
 
 namespace mcpgym::conformance {
 
@@ -30,6 +31,26 @@ struct PredictedStep {
   bool terminated = false;
   bool truncated = false;
   double prob = 1.0;  // the step info's probability (FrozenLake LAKE-009, CliffWalking CLIFF-011)
+};
+
+// When the game's dynamics, random draws included, are gymnasium's bit for
+// bit, so the suite's model predicts slippery episodes and the golden
+// recordings replay: the features a profile must claim for that (FrozenLake's
+// `gymnasium-maps`; none where the game's rules demand it of every server)
+// and the rules that say so, for messages.
+struct ExactDynamics {
+  std::set<Feature> needs;
+  std::string rules;  // "LAKE-003, LAKE-005", "CLIFF-006, CLIFF-007"
+};
+
+// A golden recording of the game in fixtures/golden/, and how
+// tools/regen-golden.sh made it: the config and step limit of its rollout and
+// the features it needs besides ExactDynamics::needs.
+struct GoldenRecording {
+  std::string file;  // "cliffwalking-cliff.jsonl"
+  json config;
+  int max_steps = 100;
+  std::set<Feature> features;
 };
 
 // One episode of the game, from its initial state.
@@ -70,11 +91,26 @@ class GameDriver {
   virtual Expected<std::unique_ptr<GameModel>, std::string> model(
       std::uint64_t seed, const json& config, const json& initial_state) const = 0;
 
+  // Nothing for a game without a model.
+  virtual ExactDynamics exact_dynamics() const = 0;
+  // The game's golden recordings (none for a game without a model).
+  virtual std::vector<GoldenRecording> golden_recordings() const = 0;
+
   // The index of `action` in actions(), if it is one of them.
   std::optional<int> action_index(std::string_view action) const;
   // "slippery, truncation": for messages.
   std::string features_text() const;
 };
+
+// The game's config with slipperiness as asked: slippery_config(), or for
+// `slippery` false the same keys with every boolean false; {} for a game
+// without the feature.
+json slipperiness_config(const GameDriver& game, bool slippery);
+
+// A rollout policy that plays game.actions_to_end() of each environment's own
+// game://initial_state, then the game's first action should the episode go
+// on (or when there is no way to the end). `game` must outlive the rollout.
+harness::PolicyFactory plan_policy(const GameDriver& game);
 
 // The games the suite has a driver for, in order: "frozenlake", "cliffwalking".
 const std::vector<std::string>& known_games();

@@ -164,6 +164,21 @@ class FrozenLakeDriver final : public GameDriver {
     }
     return std::unique_ptr<GameModel>(std::make_unique<LakeModel>(std::move(env)));
   }
+
+  // LAKE-001 and LAKE-003 hold only under `gymnasium-maps`.
+  ExactDynamics exact_dynamics() const override {
+    return {{Feature::kGymnasiumMaps}, "LAKE-003, LAKE-005"};
+  }
+
+  std::vector<GoldenRecording> golden_recordings() const override {
+    return {
+        {"4x4-shortest.jsonl", json::object(), 100, {}},
+        {"4x4-scripted.jsonl", json::object(), 20, {}},
+        {"8x8-shortest.jsonl", {{"map_name", "8x8"}}, 100, {Feature::k8x8}},
+        {"slippery-random.jsonl", {{"is_slippery", true}}, 40, {Feature::kSlippery}},
+        {"truncated.jsonl", {{"max_episode_steps", 5}}, 100, {Feature::kTruncation}},
+    };
+  }
 };
 
 }  // namespace

@@ -462,5 +462,79 @@ TEST(EpisodeChecks, GoldenReplayFailsWhenTheGridIsWrong) {
   expect_fail(r, "4x4-shortest.jsonl: env 0, step 1: /messages/3/content differs");
 }
 
+// --- determinism for CliffWalking ------------------------------------------
+// Through its driver: CLIFF-007 holds for every CliffWalking server, so its
+// slippery dynamics and golden recordings are judged without a feature.
+
+CheckResult run_cliff_fault(const std::string& id, const std::string& fault) {
+  std::vector<std::string> flags = {"--fault", fault};
+  if (fault == "ignore-seed") flags.insert(flags.end(), {"--seed", "5"});
+  return run_check(reference_cliffwalking_backend_profile(flags), id);
+}
+
+TEST(EpisodeChecks, DeterminismJudgesCliffWalkingThroughItsDriver) {
+  const auto results = run_checks(reference_cliffwalking_backend_profile(), {"determinism.*"});
+  std::map<std::string, CheckResult> by_id;
+  for (const auto& r : results)
+    by_id[r.id] = r;
+  ASSERT_EQ(by_id.size(), 5u);
+  for (const char* id : {"determinism.same-seed-same-episode", "determinism.seed-used",
+                         "determinism.slippery-model", "determinism.golden-replay"}) {
+    EXPECT_EQ(by_id[id].verdict, Verdict::kPass) << describe(by_id[id]);
+  }
+  EXPECT_EQ(by_id["determinism.golden-replay"].actual,
+            "4 golden recording(s) replayed identically");
+  EXPECT_EQ(by_id["determinism.slippery-model"].expected,
+            "slippery cliffwalking episodes (seeds 7, 8, 9, 1234; config {\"is_slippery\":true}) "
+            "follow the model of CLIFF-006, CLIFF-007 step by step: position, reward, terminated, "
+            "total_reward");
+  const CheckResult& maps = by_id["determinism.gymnasium-maps"];
+  EXPECT_EQ(maps.verdict, Verdict::kSkip) << describe(maps);
+  EXPECT_EQ(maps.actual, "needs feature 'gymnasium-maps', which game cliffwalking does not have");
+}
+
+TEST(EpisodeChecks, CliffWalkingGoldenReplayLeavesOutFilesNeedingUnclaimedFeatures) {
+  Profile p = reference_cliffwalking_backend_profile();
+  p.features = {};
+  const auto r = run_check(p, "determinism.golden-replay");
+  EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
+  EXPECT_EQ(r.actual,
+            "2 golden recording(s) replayed identically; not applicable: "
+            "cliffwalking-slippery-random.jsonl (needs slippery) cliffwalking-truncated.jsonl "
+            "(needs truncation)");
+}
+
+TEST(EpisodeChecks, FrozenLakesExactDynamicsNeedGymnasiumMaps) {
+  Profile p = reference_backend_profile();
+  p.features = {Feature::kSlippery};
+  const auto results = run_checks(p, {"determinism.slippery-model", "determinism.golden-replay"});
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results) {
+    EXPECT_EQ(r.verdict, Verdict::kSkip) << describe(r);
+    EXPECT_EQ(r.actual,
+              "needs feature 'gymnasium-maps' for frozenlake's dynamics to be gymnasium's "
+              "(LAKE-003, LAKE-005), which the profile does not claim");
+  }
+}
+
+class CliffWalkingEpisodeFaults : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(CliffWalkingEpisodeFaults, Fails) {
+  expect_fail(run_cliff_fault(GetParam().id, GetParam().fault), GetParam().actual_part);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EpisodeChecks, CliffWalkingEpisodeFaults,
+    ::testing::Values(
+        FaultCase{"GoldenReplayFailsWhenTheCliffTerminates", "determinism.golden-replay",
+                  "cliff-terminates", "cliffwalking-cliff.jsonl: "},
+        FaultCase{"SlipperyModelFailsWhenTheCliffTerminates", "determinism.slippery-model",
+                  "cliff-terminates", "\"terminated\":true"},
+        FaultCase{"SlipperyModelFailsWhenTheSeedIsIgnored", "determinism.slippery-model",
+                  "ignore-seed", "seed 7, actions "},
+        FaultCase{"GoldenReplayFailsWhenTheSeedIsIgnored", "determinism.golden-replay",
+                  "ignore-seed", "cliffwalking-shortest.jsonl: env 0, step 1"}),
+    [](const ::testing::TestParamInfo<FaultCase>& info) { return std::string(info.param.name); });
+
 }  // namespace
 }  // namespace mcpgym::conformance::testing

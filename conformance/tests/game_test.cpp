@@ -3,6 +3,7 @@
 // runner's skips for a game the suite has no model of.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <variant>
 
 #include "conformance/checks/driven.hpp"
@@ -233,6 +234,49 @@ TEST(GameRunner, AFeatureTheNamedGameLacksIsSkippedNamingTheGame) {
       .fresh_process = false,
       .run = [](Context&) { return Outcome::held("", ""); }};
   EXPECT_EQ(runner.skip_reason(c), "needs feature '8x8', which game cliffwalking does not have");
+}
+
+// What determinism's slippery-model and golden-replay ask of a driver.
+TEST(GameDrivers, SayWhenTheirDynamicsAreGymnasiumsAndWhichGoldensTheyHave) {
+  auto lake = driver_named("frozenlake");
+  auto cliff = driver_named("cliffwalking");
+  EXPECT_EQ(lake->exact_dynamics().needs, std::set<Feature>{Feature::kGymnasiumMaps});
+  EXPECT_EQ(lake->exact_dynamics().rules, "LAKE-003, LAKE-005");
+  EXPECT_TRUE(cliff->exact_dynamics().needs.empty());
+  EXPECT_EQ(cliff->exact_dynamics().rules, "CLIFF-006, CLIFF-007");
+  EXPECT_EQ(lake->golden_recordings().size(), 5u);
+  EXPECT_EQ(cliff->golden_recordings().size(), 4u);
+  for (const auto& driver : {lake, cliff}) {
+    for (const auto& g : driver->golden_recordings()) {
+      EXPECT_TRUE(std::filesystem::exists(testing::fixtures_dir() / "golden" / g.file)) << g.file;
+      EXPECT_EQ(g.file.rfind("cliffwalking-", 0) == 0, driver == cliff) << g.file;
+    }
+  }
+  auto unknown = unknown_game("frob_move", {"A", "B"});
+  EXPECT_TRUE(unknown->golden_recordings().empty());
+}
+
+TEST(GameDrivers, SlipperinessConfigUsesTheGamesOwnKey) {
+  auto cliff = driver_named("cliffwalking");
+  EXPECT_EQ(slipperiness_config(*cliff, true), (json{{"is_slippery", true}}));
+  EXPECT_EQ(slipperiness_config(*cliff, false), (json{{"is_slippery", false}}));
+  EXPECT_EQ(slipperiness_config(*unknown_game("frob_move", {"A"}), true), json::object());
+}
+
+TEST(GameDrivers, PlanPolicyPlaysTheWayToTheEndFromTheInitialState) {
+  auto cliff = driver_named("cliffwalking");
+  auto policy = plan_policy(*cliff)(0, 5);
+  const json state = {{"position", 36}};
+  harness::PolicyView view;
+  view.initial_state = &state;
+  std::vector<std::string> played;
+  for (view.step = 0; view.step < 14; ++view.step)
+    played.push_back(policy->next_action(view));
+  std::vector<std::string> want = {"UP"};
+  want.insert(want.end(), 11, "RIGHT");
+  want.push_back("DOWN");
+  want.push_back("UP");  // past the end: the game's first action
+  EXPECT_EQ(played, want);
 }
 
 }  // namespace

@@ -177,24 +177,30 @@ TEST(FieldBugs, EachIsCaughtByAChecksOwnRuleNotOnlyByTheProperty) {
 // The generic fault switches work for every game: the reference serving
 // CliffWalking with each of them is caught by exactly these checks.
 
-Profile cliffwalking_profile(std::vector<std::string> flags) {
-  flags.insert(flags.begin(), {"--game", "cliffwalking"});
-  Profile p = reference_backend_profile(flags);
-  p.name = "reference backend serving CliffWalking";
-  p.game = "cliffwalking";
-  p.features = {Feature::kSlippery, Feature::kTruncation};
-  return p;
-}
+using testing::reference_cliffwalking_backend_profile;
+using testing::reference_cliffwalking_proxy_profile;
 
-// The checks that judge CliffWalking's episodes through its driver: every
-// fault that corrupts the control plane or the episodes fails them.
+// The checks that judge CliffWalking's episodes against its driver's model
+// (bit-exact: CLIFF-007 holds for every CliffWalking server), whatever the seed.
+const std::set<std::string> kCliffWalkingModelChecks = {"determinism.golden-replay:fail",
+                                                        "determinism.slippery-model:fail",
+                                                        "properties.session-interleavings:fail"};
+
+// The checks that play the driver's way through an episode and read the
+// control plane on every step: every fault that corrupts the control plane or
+// the episodes fails them, and the model checks above.
 const std::set<std::string> kCliffWalkingEpisodeChecks = {
     "termination.goal:fail",  "termination.truncation:fail", "termination.multi-env-rollout:fail",
     "termination.cliff:fail", "metadata.line-per-step:fail", "metadata.matches-control-plane:fail"};
 
+std::set<std::string> cliffwalking_model_checks_and(std::set<std::string> more) {
+  more.insert(kCliffWalkingModelChecks.begin(), kCliffWalkingModelChecks.end());
+  return more;
+}
+
 std::set<std::string> cliffwalking_episode_checks_and(std::set<std::string> more) {
   more.insert(kCliffWalkingEpisodeChecks.begin(), kCliffWalkingEpisodeChecks.end());
-  return more;
+  return cliffwalking_model_checks_and(std::move(more));
 }
 
 const std::vector<Control> kCliffWalkingControls = {
@@ -208,10 +214,12 @@ const std::vector<Control> kCliffWalkingControls = {
          {"sessions.isolated-environments:error", "determinism.seed-used:fail",
           "termination.moves-after-end:error", "metadata.control-plane-present:fail",
           "metadata.no-call-after-end:error"})},
-    {"ignore-seed",
+    {"ignore-seed", false,
+     cliffwalking_model_checks_and(
+         {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail"})},
+    {"moves-after-end",
      false,
-     {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail"}},
-    {"moves-after-end", false, {"termination.moves-after-end:fail"}},
+     {"properties.session-interleavings:fail", "termination.moves-after-end:fail"}},
     {"stale-status", false,
      cliffwalking_episode_checks_and(
          {"sessions.same-id-and-environment-for-episode:fail",
@@ -229,15 +237,17 @@ const std::vector<Control> kCliffWalkingControls = {
     // CliffWalking's own: the cliff ends the episode (against CLIFF-004).
     {"cliff-terminates",
      false,
-     {"termination.cliff:fail", "termination.multi-env-rollout:fail", "metadata.line-per-step:fail",
-      "metadata.matches-control-plane:fail"}},
+     cliffwalking_model_checks_and({"termination.cliff:fail", "termination.multi-env-rollout:fail",
+                                    "metadata.line-per-step:fail",
+                                    "metadata.matches-control-plane:fail"})},
 };
 
 class CliffWalkingNegativeControl : public ::testing::TestWithParam<Control> {};
 
 TEST_P(CliffWalkingNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   const Control& control = GetParam();
-  const auto results = testing::run_checks(cliffwalking_profile({"--fault", control.name}), {});
+  const auto results =
+      testing::run_checks(reference_cliffwalking_backend_profile({"--fault", control.name}), {});
   const auto actual = not_passing(results);
   EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
 }
@@ -253,7 +263,14 @@ INSTANTIATE_TEST_SUITE_P(CliffWalking, CliffWalkingNegativeControl,
                          });
 
 TEST(CleanReference, TheBackendServingCliffWalkingPassesEveryCheckThatApplies) {
-  const auto results = testing::run_checks(cliffwalking_profile({}), {});
+  const auto results = testing::run_checks(reference_cliffwalking_backend_profile(), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+}
+
+// The instrumented backend serves the proxy profile's game.
+TEST(CleanReference, TheProxyServingCliffWalkingPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(reference_cliffwalking_proxy_profile(), {});
   const auto failing = not_passing(results);
   EXPECT_TRUE(failing.empty()) << explain(results, failing);
 }

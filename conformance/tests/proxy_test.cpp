@@ -24,6 +24,7 @@ namespace {
 
 using json = nlohmann::json;
 using testing::describe;
+using testing::reference_cliffwalking_proxy_profile;
 using testing::reference_proxy_profile;
 using testing::run_check;
 using testing::run_checks;
@@ -229,6 +230,23 @@ TEST(ProxyForwarding, AcceptJsonOnlyFailsHeadersAndStrictEpisode) {
     if (r.id == headers.id || r.id == strict.id) continue;
     EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
   }
+}
+
+// The strict backend serves the profile's game: CliffWalking's episode is its
+// driver's 13-move safe path, and it fails the same way without the Accept header.
+TEST(ProxyForwarding, StrictEpisodeWalksCliffWalkingsSafePath) {
+  const CheckResult clean =
+      run_check(reference_cliffwalking_proxy_profile(), "proxy-forwarding.strict-backend-episode");
+  EXPECT_EQ(clean.verdict, Verdict::kPass) << describe(clean);
+  EXPECT_NE(clean.actual.find("terminated at step 13, total reward -13.0, on the strict backend"),
+            std::string::npos)
+      << describe(clean);
+  const auto results =
+      run_checks(reference_cliffwalking_proxy_profile({"--fault", "forward-accept-json-only"}),
+                 {"proxy-forwarding.strict-backend-episode"});
+  const CheckResult& strict =
+      expect_fail_naming(results, "proxy-forwarding.strict-backend-episode", "FAILED");
+  EXPECT_NE(strict.actual.find("[mcpgym.http.not_acceptable]"), std::string::npos) << strict.actual;
 }
 
 // ------------------------------------------------------------ PROXY-001/002/008/010

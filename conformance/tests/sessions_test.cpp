@@ -535,6 +535,26 @@ TEST(SessionProperty, FailsOnANewSessionPerRequest) {
   expect_property_fails(property_against({}, options), "");
 }
 
+// The property over CliffWalking sessions, through its driver's model.
+TEST(SessionProperty, PassesAgainstTheReferenceServingCliffWalking) {
+  auto r = run_check(reference_cliffwalking_backend_profile(), "properties.session-interleavings");
+  EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
+}
+
+TEST(SessionProperty, FailsWhenCliffWalkingsCliffTerminates) {
+  expect_property_fails(
+      run_check(reference_cliffwalking_backend_profile({"--fault", "cliff-terminates"}),
+                "properties.session-interleavings"),
+      "");  // the fall shows in the next move or status read
+}
+
+TEST(SessionProperty, FailsOnACliffWalkingStaleControlPlane) {
+  expect_property_fails(
+      run_check(reference_cliffwalking_backend_profile({"--fault", "stale-status"}),
+                "properties.session-interleavings"),
+      "answered {");
+}
+
 TEST(SessionProperty, TheSeedReproducesTheSameMinimalCase) {
   const auto app = with_fault(&gym::Faults::stale_status);
   ::setenv("MCPGYM_CONFORM_PROPERTY_SEED", "12345", 1);

@@ -57,6 +57,24 @@ Profile reference_proxy_profile(const std::vector<std::string>& flags) {
   return p;
 }
 
+// Makes a FrozenLake reference profile serve CliffWalking.
+Profile serving_cliffwalking(Profile p) {
+  p.name += " serving CliffWalking";
+  p.game = "cliffwalking";
+  p.features = {Feature::kSlippery, Feature::kTruncation};
+  return p;
+}
+
+Profile reference_cliffwalking_backend_profile(const std::vector<std::string>& flags) {
+  std::vector<std::string> all = {"--game", "cliffwalking"};
+  all.insert(all.end(), flags.begin(), flags.end());
+  return serving_cliffwalking(reference_backend_profile(all));
+}
+
+Profile reference_cliffwalking_proxy_profile(const std::vector<std::string>& flags) {
+  return serving_cliffwalking(reference_proxy_profile(flags));
+}
+
 Profile url_profile(const std::string& url, ProfileKind kind) {
   Profile p = reference_backend_profile();
   p.name = "server at " + url;

@@ -27,6 +27,11 @@ Profile reference_backend_profile(const std::vector<std::string>& flags = {});
 // `mcpgym-proxy --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8`
 // plus `flags`; every feature, both control planes, max_envs 8.
 Profile reference_proxy_profile(const std::vector<std::string>& flags = {});
+// The same two serving CliffWalking: the backend with `--game cliffwalking`
+// plus `flags`, the proxy with its instrumented backend serving CliffWalking;
+// game cliffwalking (named), its features (slippery, truncation).
+Profile reference_cliffwalking_backend_profile(const std::vector<std::string>& flags = {});
+Profile reference_cliffwalking_proxy_profile(const std::vector<std::string>& flags = {});
 // A server that is already running (a MutantFront, an InProcessBackend).
 Profile url_profile(const std::string& url, ProfileKind kind = ProfileKind::kBackend);
 

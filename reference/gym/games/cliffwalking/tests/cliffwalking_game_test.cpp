@@ -89,18 +89,21 @@ TEST(CliffWalkingGame, RewardsAreFloatsAndInfoIsTheProbability) {
   EXPECT_EQ(slippery->step(0).info.dump(), R"({"prob":0.3333333333333333})");
 }
 
-TEST(CliffWalkingGame, TheCliffTerminatesFaultEndsTheEpisodeAtTheCliffOnly) {
-  auto made = cliffwalking_game().make(json::object(), 0, {"cliff-terminates"});
-  ASSERT_TRUE(made);
-  GameEnv& env = **made;
-  const GameStep up = env.step(0);  // UP to 24: an ordinary step
+// The game's own negative control: the cliff ends the episode only when asked
+// to; the reward and the return to the start stay gymnasium's.
+TEST(CliffWalkingGame, TheCliffTerminatesOnlyUnderItsFault) {
+  auto faulty = cliffwalking_game().make(json::object(), 0, {"cliff-terminates"});
+  ASSERT_TRUE(faulty);
+  const GameStep up = (*faulty)->step(0);  // UP from the start: an ordinary step
   EXPECT_FALSE(up.terminated);
-  const GameStep down = env.step(2);  // DOWN back to 36, then RIGHT into the cliff
-  EXPECT_FALSE(down.terminated);
-  const GameStep cliff = env.step(1);
-  EXPECT_EQ(json(cliff.reward).dump(), "-100.0");
-  EXPECT_TRUE(cliff.terminated);
-  EXPECT_EQ(env.observation().at("position"), 36);
+  (*faulty)->step(2);                        // DOWN: back to the start
+  const GameStep fall = (*faulty)->step(1);  // RIGHT: the cliff
+  EXPECT_EQ(fall.reward, -100.0);
+  EXPECT_TRUE(fall.terminated);
+  EXPECT_EQ((*faulty)->observation()["position"], 36);
+  auto healthy = make_env(json::object(), 0);
+  ASSERT_TRUE(healthy);
+  EXPECT_FALSE(healthy->step(1).terminated);
 }
 
 TEST(CliffWalkingGame, RefusesAnIsSlipperyThatIsNotABoolean) {
