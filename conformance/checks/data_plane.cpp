@@ -22,7 +22,6 @@ namespace {
 using json = nlohmann::json;
 using verify::expect_rpc_error;
 using verify::find_by;
-using verify::list_all;
 using verify::open_client_session;
 using verify::show;
 
@@ -58,14 +57,42 @@ std::optional<std::string> schema_differs(const json& schema,
   return std::nullopt;
 }
 
+// DATA-009: "`tools/list` lists the game's data-plane tool. Its `inputSchema` means an object
+// that requires one string property `action` whose allowed values (`enum`) are exactly the
+// game's action names, in gymnasium's index order. ..." (DATA-001, withdrawn, judged bytes.)
+Outcome tools_list(Context& ctx) {
+  const GameDriver& game = ctx.game();
+  const std::string expected =
+      game.tool() + " with an inputSchema meaning " + action_schema_meaning(game.actions());
+  auto tools = verify::list_in_new_session(ctx, "tools/list", "tools", expected);
+  if (!tools) return tools.error();
+  const json* tool = find_by(*tools, "name", game.tool());
+  if (!tool) {
+    return Outcome::broken(expected, "no tool named " + game.tool() + " in " + show(*tools, 300));
+  }
+  if (!tool->contains("inputSchema")) {
+    return Outcome::broken(expected, game.tool() + " without an inputSchema: " + show(*tool, 300));
+  }
+  const json& schema = (*tool)["inputSchema"];
+  if (auto wrong = schema_differs(schema, game.actions())) {
+    return Outcome::broken(expected, *wrong + ": inputSchema " + show(schema, 300));
+  }
+  return Outcome::held(expected, "inputSchema " + show(schema, 300));
+}
+
+// DATA-007: "`tools/call` naming an unknown tool gets -32602."
+Outcome unknown_tool(Context& ctx) {
+  auto s = open_client_session(ctx);
+  if (!s) return Outcome::could_not_run(s.error());
+  return expect_rpc_error(ctx, "tools/call of the unknown tool lake_jump",
+                          (*s)->call_tool("lake_jump", {{"action", "LEFT"}}), -32602);
+}
+
 }  // namespace
 
 std::vector<Check> data_plane_checks() {
   std::vector<Check> checks;
 
-  // DATA-009: "`tools/list` lists the game's data-plane tool. Its `inputSchema` means an object
-  // that requires one string property `action` whose allowed values (`enum`) are exactly the
-  // game's action names, in gymnasium's index order. ..." (DATA-001, withdrawn, judged bytes.)
   checks.push_back(Check{
       .id = "lifecycle.tools-list",
       .spec_id = "DATA-009",
@@ -78,44 +105,15 @@ std::vector<Check> data_plane_checks() {
               "fields of the tool such as `description` and `outputSchema`.",
       .needs = kGym,
       .fresh_process = false,
-      .run = [](Context& ctx) -> Outcome {
-        const GameDriver& game = ctx.game();
-        const std::string expected =
-            game.tool() + " with an inputSchema meaning " + action_schema_meaning(game.actions());
-        auto s = open_client_session(ctx);
-        if (!s) return Outcome::could_not_run(s.error());
-        auto tools = list_all(ctx, s->get(), "tools/list", "tools");
-        if (!tools) return Outcome::broken(expected, tools.error());
-        const json* tool = find_by(*tools, "name", game.tool());
-        if (!tool) {
-          return Outcome::broken(expected,
-                                 "no tool named " + game.tool() + " in " + show(*tools, 300));
-        }
-        if (!tool->contains("inputSchema")) {
-          return Outcome::broken(expected,
-                                 game.tool() + " without an inputSchema: " + show(*tool, 300));
-        }
-        const json& schema = (*tool)["inputSchema"];
-        if (auto wrong = schema_differs(schema, game.actions())) {
-          return Outcome::broken(expected, *wrong + ": inputSchema " + show(schema, 300));
-        }
-        return Outcome::held(expected, "inputSchema " + show(schema, 300));
-      }});
+      .run = tools_list});
 
-  // DATA-007: "`tools/call` naming an unknown tool gets -32602."
   checks.push_back(Check{.id = "lifecycle.unknown-tool",
                          .spec_id = "DATA-007",
                          .level = Level::kMust,
                          .rule = "`tools/call` naming an unknown tool gets -32602.",
                          .needs = kGym,
                          .fresh_process = false,
-                         .run = [](Context& ctx) -> Outcome {
-                           auto s = open_client_session(ctx);
-                           if (!s) return Outcome::could_not_run(s.error());
-                           return expect_rpc_error(
-                               ctx, "tools/call of the unknown tool lake_jump",
-                               (*s)->call_tool("lake_jump", {{"action", "LEFT"}}), -32602);
-                         }});
+                         .run = unknown_tool});
 
   return checks;
 }

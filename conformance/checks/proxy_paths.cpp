@@ -281,33 +281,11 @@ std::string line_naming(const std::string& output, const std::string& needle) {
   return output.substr(from, (end == std::string::npos ? output.size() : end) - from);
 }
 
-Outcome missing_script(Context& ctx) {
-  if (auto why = not_launchable(ctx)) return Outcome::not_applicable(*why);
-  const fs::path tmp = absolute_normal(ctx.temp_dir());
-  const fs::path missing = tmp / "no-such-directory" / "backend.sh";
-  const std::string expected =
-      "with {backend} = " + missing.string() +
-      " (which does not exist), the proxy exits at start-up, before it listens, with status 2 "
-      "and a message naming " +
-      missing.string();
-
-  // Not ctx.launch: that waits the profile's whole ready timeout for a proxy
-  // that hangs, and this rule wants an exit within a few seconds.
-  const std::string name = "proxy-missing-script";
-  const fs::path logs = ctx.paths().work_dir / "logs";
-  ctx.note("started the proxy with {backend} = " + missing.string() + " (missing); deadline " +
-           std::to_string(kMissingScriptDeadline.count()) + " ms");
-  const auto started_at = std::chrono::steady_clock::now();
-  auto started = launch_proxy(ctx, missing.string(), std::nullopt, name, kMissingScriptDeadline);
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started_at);
-  if (started) {
-    const std::string url = (*started)->url();
-    (*started)->stop(std::chrono::milliseconds(1'000));
-    return Outcome::broken(
-        expected, "the proxy started and listened at " + url + " with its backend script missing");
-  }
-  const std::string& error = started.error();
+// How the launch of a proxy whose backend script is `missing` ended, judged
+// against `expected` from its launch error and its logs.
+Outcome judge_missing_script_exit(Context& ctx, const std::string& error, const fs::path& missing,
+                                  const std::string& name, std::chrono::milliseconds took,
+                                  const std::string& expected) {
   ctx.note("launch -> " + excerpt(error, 600));
   if (error.rfind("[mcpgym.process.not_ready]", 0) == 0) {
     return Outcome::broken(expected, "the proxy neither exited nor became ready within " +
@@ -318,6 +296,7 @@ Outcome missing_script(Context& ctx) {
     return Outcome::could_not_run("the suite could not start the proxy's command: " +
                                   excerpt(error, 600));
   }
+  const fs::path logs = ctx.paths().work_dir / "logs";
   const std::string output =
       read_tail(logs / (name + ".stderr.log")) + "\n" + read_tail(logs / (name + ".stdout.log"));
   const std::string naming = line_naming(output, missing.string());
@@ -331,6 +310,37 @@ Outcome missing_script(Context& ctx) {
       "it exited after " + std::to_string(took.count()) + " ms with " + how + ", " + said;
   if (code && *code == 2 && !naming.empty()) return Outcome::held(expected, actual);
   return Outcome::broken(expected, actual);
+}
+
+// PROXY-007: "A script or program that does not exist or cannot be run makes the proxy
+// exit at start-up with status 2 and a message naming the resolved absolute path, before
+// it listens."
+Outcome missing_script(Context& ctx) {
+  if (auto why = not_launchable(ctx)) return Outcome::not_applicable(*why);
+  const fs::path tmp = absolute_normal(ctx.temp_dir());
+  const fs::path missing = tmp / "no-such-directory" / "backend.sh";
+  const std::string expected =
+      "with {backend} = " + missing.string() +
+      " (which does not exist), the proxy exits at start-up, before it listens, with status 2 "
+      "and a message naming " +
+      missing.string();
+
+  // Not ctx.launch: that waits the profile's whole ready timeout for a proxy
+  // that hangs, and this rule wants an exit within a few seconds.
+  const std::string name = "proxy-missing-script";
+  ctx.note("started the proxy with {backend} = " + missing.string() + " (missing); deadline " +
+           std::to_string(kMissingScriptDeadline.count()) + " ms");
+  const auto started_at = std::chrono::steady_clock::now();
+  auto started = launch_proxy(ctx, missing.string(), std::nullopt, name, kMissingScriptDeadline);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started_at);
+  if (started) {
+    const std::string url = (*started)->url();
+    (*started)->stop(std::chrono::milliseconds(1'000));
+    return Outcome::broken(
+        expected, "the proxy started and listened at " + url + " with its backend script missing");
+  }
+  return judge_missing_script_exit(ctx, started.error(), missing, name, took, expected);
 }
 
 // A --server-script case: the launcher in `dir` (under the check's temporary
@@ -356,6 +366,8 @@ Outcome script_case(Context& ctx, const std::string& name, const fs::path& start
                                  {"the proxy's start directory", start}}});
 }
 
+// PROXY-006: "... Paths with spaces and symlinks work." (docs/proxy.md: "a symlinked
+// script runs beside its target")
 Outcome symlinked_script(Context& ctx) {
   if (auto why = not_launchable(ctx)) return Outcome::not_applicable(*why);
   const fs::path tmp = absolute_normal(ctx.temp_dir());
@@ -385,6 +397,24 @@ Outcome symlinked_script(Context& ctx) {
                                                   {"the proxy's start directory", start}}});
 }
 
+// PROXY-006: "A relative `--server-script` ... resolves against the directory the proxy
+// was started from. A `--server-script` backend runs in its script's directory ..."
+Outcome relative_script(Context& ctx) {
+  return script_case(ctx, "proxy-relative-script", "elsewhere", fs::path("elsewhere") / "envs",
+                     true, 60601);
+}
+
+// PROXY-006: "... A `--server-script` backend runs in its script's directory ..."
+Outcome absolute_script(Context& ctx) {
+  return script_case(ctx, "proxy-absolute-script", "start", "envs", false, 60602);
+}
+
+// PROXY-006: "... Paths with spaces and symlinks work."
+Outcome spaces_in_path(Context& ctx) {
+  return script_case(ctx, "proxy-spaces-in-path", "start", fs::path("my envs") / "frozen lake",
+                     false, 60603);
+}
+
 const Needs kProxyOverHttp = {
     .kinds = {ProfileKind::kProxy}, .features = {}, .control = {}, .transport = Transport::kHttp};
 
@@ -398,35 +428,14 @@ constexpr const char* kRule006 =
 
 std::vector<Check> proxy_path_checks() {
   return {
-      // PROXY-006: "A relative `--server-script` ... resolves against the directory the proxy
-      // was started from. A `--server-script` backend runs in its script's directory ..."
       must_check("proxy-paths.relative-script", "PROXY-006", kRule006, kProxyOverHttp,
-                 [](Context& ctx) {
-                   return script_case(ctx, "proxy-relative-script", "elsewhere",
-                                      fs::path("elsewhere") / "envs", true, 60601);
-                 }),
-
-      // PROXY-006: "... A `--server-script` backend runs in its script's directory ..."
+                 relative_script),
       must_check("proxy-paths.absolute-script", "PROXY-006", kRule006, kProxyOverHttp,
-                 [](Context& ctx) {
-                   return script_case(ctx, "proxy-absolute-script", "start", "envs", false, 60602);
-                 }),
-
-      // PROXY-006: "... Paths with spaces and symlinks work."
+                 absolute_script),
       must_check("proxy-paths.spaces-in-path", "PROXY-006", kRule006, kProxyOverHttp,
-                 [](Context& ctx) {
-                   return script_case(ctx, "proxy-spaces-in-path", "start",
-                                      fs::path("my envs") / "frozen lake", false, 60603);
-                 }),
-
-      // PROXY-006: "... Paths with spaces and symlinks work." (docs/proxy.md: "a symlinked
-      // script runs beside its target")
+                 spaces_in_path),
       must_check("proxy-paths.symlinked-script", "PROXY-006", kRule006, kProxyOverHttp,
                  symlinked_script),
-
-      // PROXY-007: "A script or program that does not exist or cannot be run makes the proxy
-      // exit at start-up with status 2 and a message naming the resolved absolute path, before
-      // it listens."
       must_check("proxy-paths.missing-script", "PROXY-007",
                  "A script or program that does not exist or cannot be run makes the proxy exit "
                  "at start-up with status 2 and a message naming the resolved absolute path, "

@@ -128,6 +128,15 @@ Expected<json, std::string> list_all(Context& ctx, harness::McpClient& client,
   return items;
 }
 
+Expected<json, Outcome> list_in_new_session(Context& ctx, const std::string& method,
+                                            const std::string& key, const std::string& expected) {
+  auto s = open_client_session(ctx);
+  if (!s) return unexpected(Outcome::could_not_run(s.error()));
+  auto items = list_all(ctx, s->get(), method, key);
+  if (!items) return unexpected(Outcome::broken(expected, items.error()));
+  return std::move(items).value();
+}
+
 const json* find_by(const json& items, const std::string& key, const std::string& value) {
   for (const auto& item : items) {
     if (item.is_object() && item.contains(key) && item[key] == value) return &item;

@@ -77,6 +77,11 @@ Expected<ClientSession, std::string> open_client_session(Context& ctx);
 // A list method's items (`key`: "tools", "resources"), following nextCursor for a few pages.
 Expected<json, std::string> list_all(Context& ctx, harness::McpClient& client,
                                      const std::string& method, const std::string& key);
+// The items of a list method in a fresh session of the harness client (ended
+// again), or the Outcome that ends the check there: could not run without a
+// session, broken (`expected`) when the list fails.
+Expected<json, Outcome> list_in_new_session(Context& ctx, const std::string& method,
+                                            const std::string& key, const std::string& expected);
 // The first object of `items` whose `key` equals `value`, or nullptr.
 const json* find_by(const json& items, const std::string& key, const std::string& value);
 

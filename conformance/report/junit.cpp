@@ -27,16 +27,11 @@ std::string junit_seconds(std::chrono::milliseconds duration) {
 std::string xml_escaped(std::string_view text, bool attribute) {
   std::string out;
   for (const char c : clean(text)) {
+    if (const char* entity = markup_entity(c)) {
+      out += entity;
+      continue;
+    }
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
       case '"':
         out += "&quot;";
         break;

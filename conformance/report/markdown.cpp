@@ -16,16 +16,11 @@ constexpr std::size_t kCellBytes = 300;  // per Markdown table cell
 std::string cell(std::string_view text) {
   std::string out;
   for (const char c : bounded(clean(text), kCellBytes)) {
+    if (const char* entity = markup_entity(c)) {
+      out += entity;
+      continue;
+    }
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
       case '\n':
         out += "<br>";
         break;

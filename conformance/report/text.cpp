@@ -76,6 +76,19 @@ std::string clean(std::string_view text, bool keep_controls) {
 
 // Valid UTF-8 `text` cut to at most about `max_bytes`, at a character
 // boundary, with an ellipsis marking the cut.
+const char* markup_entity(char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    default:
+      return nullptr;
+  }
+}
+
 std::string bounded(std::string text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   std::size_t cut = max_bytes;

@@ -15,6 +15,9 @@ namespace mcpgym::conformance::report_text {
 // control (but tab and newline), DEL, U+FFFE and U+FFFF become U+FFFD too, so
 // the text is safe on a terminal and in XML.
 std::string clean(std::string_view text, bool keep_controls = false);
+// The entity that stands for `c` in HTML and XML text ("&amp;", "&lt;",
+// "&gt;"), or nullptr when `c` needs none: what every markup reporter escapes.
+const char* markup_entity(char c);
 // Valid UTF-8 `text` cut to at most about `max_bytes`, at a character
 // boundary, with an ellipsis marking the cut.
 std::string bounded(std::string text, std::size_t max_bytes);

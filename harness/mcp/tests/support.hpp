@@ -3,11 +3,9 @@
 // FrozenLake server, a cpp-httplib server answering canned bodies, a listener
 // that accepts and never answers, and a port nobody listens on.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/loopback_listener.hpp"
 #include "harness/mcp/client.hpp"
 #include "reference/gym/games/frozenlake/frozenlake_game.hpp"
 #include "reference/gym/gym_app.hpp"
@@ -126,90 +125,48 @@ class CannedServer {
 // given and closes the connection.
 class RawListener {
  public:
-  explicit RawListener(std::optional<std::string> reply = std::nullopt) : reply_(std::move(reply)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(listen_fd_, 16) != 0 ||
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
-        ::pipe2(stop_pipe_, O_CLOEXEC) != 0) {
-      throw std::runtime_error("the raw listener did not start");
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] {
-      for (;;) {
-        pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {stop_pipe_[0], POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 || fds[1].revents != 0) return;
-        const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) continue;
-        if (!reply_) {
-          held_.push_back(fd);
-          continue;
-        }
-        std::string request = read_request(fd);
-        {
-          std::lock_guard lock(mutex_);
-          requests_.push_back(std::move(request));
-        }
-        std::string_view rest = *reply_;
-        while (!rest.empty()) {
-          const ssize_t n = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
-          if (n <= 0) break;
-          rest.remove_prefix(static_cast<std::size_t>(n));
-        }
-        ::close(fd);
-      }
-    });
+  explicit RawListener(std::optional<std::string> reply = std::nullopt)
+      : reply_(std::move(reply)), listener_("the raw listener") {
+    thread_ = std::thread([this] { serve(); });
   }
   ~RawListener() {
-    [[maybe_unused]] auto n = ::write(stop_pipe_[1], "x", 1);
+    listener_.stop();
     thread_.join();
     for (int fd : held_)
       ::close(fd);
-    ::close(listen_fd_);
-    ::close(stop_pipe_[0]);
-    ::close(stop_pipe_[1]);
   }
-  int port() const { return port_; }
+  int port() const { return listener_.port(); }
   std::vector<std::string> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
   }
 
  private:
-  // Bounded by a 5 s wait for each piece, so a client that stalls cannot hang the test.
-  static std::string read_request(int fd) {
-    std::string data;
-    char buffer[4096];
-    std::size_t wanted = std::string::npos;
+  void serve() {
     for (;;) {
-      if (const auto end = data.find("\r\n\r\n");
-          wanted == std::string::npos && end != std::string::npos) {
-        std::size_t length = 0;
-        const auto at = data.find("Content-Length: ");
-        if (at != std::string::npos && at < end) length = std::stoul(data.substr(at + 16));
-        wanted = end + 4 + length;
+      const int fd = listener_.accept();
+      if (fd < 0) return;
+      if (!reply_) {
+        held_.push_back(fd);
+        continue;
       }
-      if (data.size() >= wanted) return data;
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 5000) <= 0) return data;
-      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) return data;
-      data.append(buffer, static_cast<std::size_t>(n));
+      // Bounded by a 5 s wait for each piece, so a client that stalls cannot hang the test.
+      std::string request = testkit::read_http_request(fd, -1, 5000).bytes;
+      {
+        std::lock_guard lock(mutex_);
+        requests_.push_back(std::move(request));
+      }
+      testkit::send_all(fd, *reply_);
+      ::close(fd);
     }
   }
 
   std::optional<std::string> reply_;
-  int listen_fd_ = -1;
-  int stop_pipe_[2] = {-1, -1};
+  testkit::LoopbackListener listener_;
   std::vector<int> held_;
   mutable std::mutex mutex_;
   std::vector<std::string> requests_;
   std::thread thread_;
-  int port_ = -1;
 };
 
 // A port on 127.0.0.1 that nobody listens on (bound, read and closed).

@@ -6,6 +6,7 @@
 #include "common/error_ids.hpp"
 #include "common/text.hpp"
 #include "games/cliffwalking/cliff_walking.hpp"
+#include "reference/gym/module_game.hpp"
 
 namespace mcpgym::gym {
 namespace {
@@ -39,12 +40,7 @@ GameInfo make_info() {
       "Reward and termination are not in this result: read control://reward and "
       "control://status.";
   info.actions = action_names();
-  info.output_schema = {{"type", "object"},
-                        {"properties",
-                         {{"position", {{"type", "integer"}}},
-                          {"grid", {{"type", "string"}}},
-                          {"action", {{"type", "string"}}}}},
-                        {"required", {"position", "grid", "action"}}};
+  info.output_schema = observation_schema({{"position", "integer"}, {"grid", "string"}});
   info.initial_state_description =
       "The episode's start: position, grid, seed, slipperiness, board shape";
   info.info_description = "Control plane: the last step's info ({\"prob\": p}), {} before it";
@@ -53,19 +49,15 @@ GameInfo make_info() {
   return info;
 }
 
-// The same words as FrozenLake's refusal of a bad is_slippery (env_config.cpp).
-ConfigError not_a_boolean(const json& got) {
-  const std::string key = "config." + std::string(kSlipperyKey);
-  return {err::kInvalidConfigValue, key, key + " must be true or false; got " + describe(got)};
-}
+// What an environment is made from.
+struct CliffSettings {
+  bool is_slippery = false;  // absent and null both mean gymnasium's default, false
+};
 
-// Absent and null both mean gymnasium's default, false.
-Expected<bool, ConfigError> read_is_slippery(const json& config) {
-  if (!config.is_object()) return false;
-  const auto it = config.find(kSlipperyKey);
-  if (it == config.end() || it->is_null()) return false;
-  if (!it->is_boolean()) return unexpected(not_a_boolean(*it));
-  return it->get<bool>();
+Expected<CliffSettings, ConfigError> read_settings(const json& config, std::uint64_t /*seed*/) {
+  auto is_slippery = read_config_bool(config, kSlipperyKey, false);
+  if (!is_slippery) return unexpected(is_slippery.error());
+  return CliffSettings{*is_slippery};
 }
 
 json observation_of(int position) {
@@ -74,8 +66,9 @@ json observation_of(int position) {
 
 class CliffWalkingEnv final : public GameEnv {
  public:
-  CliffWalkingEnv(bool is_slippery, std::uint64_t seed, bool cliff_terminates)
-      : env_(is_slippery, seed), cliff_terminates_(cliff_terminates) {}
+  CliffWalkingEnv(CliffSettings settings, std::uint64_t seed, const std::set<std::string>& faults)
+      : env_(settings.is_slippery, seed),
+        cliff_terminates_(faults.contains(std::string(kCliffTerminates))) {}
 
   GameStep step(int action) override {
     const cw::StepResult r = env_.step(static_cast<cw::Action>(action));
@@ -97,26 +90,10 @@ class CliffWalkingEnv final : public GameEnv {
   bool cliff_terminates_;
 };
 
-class CliffWalkingGame final : public Game {
- public:
-  const GameInfo& info() const override { return info_; }
-
-  Expected<std::unique_ptr<GameEnv>, ConfigError> make(
-      const json& config, std::uint64_t seed, const std::set<std::string>& faults) const override {
-    auto is_slippery = read_is_slippery(config);
-    if (!is_slippery) return unexpected(is_slippery.error());
-    return std::unique_ptr<GameEnv>(std::make_unique<CliffWalkingEnv>(
-        *is_slippery, seed, faults.contains(std::string(kCliffTerminates))));
-  }
-
- private:
-  GameInfo info_ = make_info();
-};
-
 }  // namespace
 
 const Game& cliffwalking_game() {
-  static const CliffWalkingGame game;
+  static const ModuleGame<CliffWalkingEnv, CliffSettings> game(make_info(), read_settings);
   return game;
 }
 

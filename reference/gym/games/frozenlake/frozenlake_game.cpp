@@ -11,6 +11,7 @@
 #include "common/text.hpp"
 #include "games/frozenlake/frozen_lake.hpp"
 #include "games/frozenlake/random_map.hpp"
+#include "reference/gym/module_game.hpp"
 
 namespace mcpgym::gym {
 
@@ -21,17 +22,6 @@ namespace {
 constexpr std::string_view kNoHoleTermination = "no-hole-termination";
 
 // --- Configuration (CONF-001..003) -------------------------------------------
-
-ConfigError bad_value(const std::string& key, std::string_view expected, const json& got) {
-  return {err::kInvalidConfigValue, key,
-          key + " must be " + std::string(expected) + "; got " + describe(got)};
-}
-
-// null and absent both mean "use the default", as Python clients send None.
-const json* member(const json& object, std::string_view key) {
-  auto it = object.find(key);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
-}
 
 struct LakeConfig {
   int size = 4;
@@ -46,9 +36,9 @@ Expected<int, ConfigError> read_size(const json& value) {
   const auto max = frozenlake::kMaxMapSize;
   if (!value.is_number_integer() || value.get<std::int64_t>() < min ||
       value.get<std::int64_t>() > max) {
-    return unexpected(
-        bad_value("config.size",
-                  "an integer from " + std::to_string(min) + " to " + std::to_string(max), value));
+    return unexpected(bad_config_value(
+        "config.size", "an integer from " + std::to_string(min) + " to " + std::to_string(max),
+        value));
   }
   return static_cast<int>(value.get<std::int64_t>());
 }
@@ -58,10 +48,10 @@ Expected<std::vector<std::string>, ConfigError> read_desc(const json& value) {
   for (const auto& row : value)
     rows_are_strings = rows_are_strings && row.is_string();
   if (!rows_are_strings) {
-    return unexpected(bad_value("config.desc",
-                                "an array of row strings such as [\"SFFF\", "
-                                "\"FHFH\", \"FFFH\", \"HFFG\"]",
-                                value));
+    return unexpected(bad_config_value("config.desc",
+                                       "an array of row strings such as [\"SFFF\", "
+                                       "\"FHFH\", \"FFFH\", \"HFFG\"]",
+                                       value));
   }
   return value.get<std::vector<std::string>>();
 }
@@ -69,31 +59,30 @@ Expected<std::vector<std::string>, ConfigError> read_desc(const json& value) {
 // The keys in the order they are checked, so the first bad one is the one reported.
 Expected<LakeConfig, ConfigError> read_config(const json& config) {
   LakeConfig out;
-  if (const json* v = member(config, "map_name")) {
+  if (const json* v = config_member(config, "map_name")) {
     if (*v == "4x4")
       out.size = 4;
     else if (*v == "8x8")
       out.size = 8;
     else
-      return unexpected(bad_value("config.map_name", "\"4x4\" or \"8x8\"", *v));
+      return unexpected(bad_config_value("config.map_name", "\"4x4\" or \"8x8\"", *v));
   }
-  if (const json* v = member(config, "size")) {
+  if (const json* v = config_member(config, "size")) {
     auto size = read_size(*v);
     if (!size) return unexpected(size.error());
     out.size = *size;
     out.size_given = true;
   }
-  if (const json* v = member(config, "p")) {
+  if (const json* v = config_member(config, "p")) {
     if (!v->is_number() || !(v->get<double>() >= 0.0 && v->get<double>() <= 1.0)) {
-      return unexpected(bad_value("config.p", "a number from 0 to 1", *v));
+      return unexpected(bad_config_value("config.p", "a number from 0 to 1", *v));
     }
     out.p = v->get<double>();
   }
-  if (const json* v = member(config, "is_slippery")) {
-    if (!v->is_boolean()) return unexpected(bad_value("config.is_slippery", "true or false", *v));
-    out.is_slippery = v->get<bool>();
-  }
-  if (const json* v = member(config, "desc")) {
+  auto is_slippery = read_config_bool(config, "is_slippery", out.is_slippery);
+  if (!is_slippery) return unexpected(is_slippery.error());
+  out.is_slippery = *is_slippery;
+  if (const json* v = config_member(config, "desc")) {
     auto desc = read_desc(*v);
     if (!desc) return unexpected(desc.error());
     out.desc = std::move(*desc);
@@ -131,6 +120,21 @@ Expected<frozenlake::Map, ConfigError> build_map(const LakeConfig& c, std::uint6
   return std::move(*map);
 }
 
+// What an environment is made from: the map the config and seed chose.
+struct LakeSettings {
+  frozenlake::Map map;
+  bool is_slippery = false;
+};
+
+// CONF-001..003: the config read, then the map built (from desc, or drawn with the seed).
+Expected<LakeSettings, ConfigError> read_settings(const json& config, std::uint64_t seed) {
+  auto values = read_config(config);
+  if (!values) return unexpected(values.error());
+  auto map = build_map(*values, seed);
+  if (!map) return unexpected(map.error());
+  return LakeSettings{std::move(*map), values->is_slippery};
+}
+
 // --- The environment ---------------------------------------------------------
 
 // The map with every hole frozen over, on which the model plays holes as
@@ -148,6 +152,9 @@ class FrozenLakeEnv final : public GameEnv {
       : env_(no_holes ? without_holes(map) : map, is_slippery, std::nullopt, seed) {
     if (no_holes) shown_map_ = std::move(map);
   }
+  FrozenLakeEnv(LakeSettings settings, std::uint64_t seed, const std::set<std::string>& faults)
+      : FrozenLakeEnv(std::move(settings.map), settings.is_slippery, seed,
+                      faults.contains(std::string(kNoHoleTermination))) {}
 
   GameStep step(int action) override {
     const auto result = env_.step(static_cast<frozenlake::Action>(action));
@@ -190,12 +197,7 @@ GameInfo frozenlake_info() {
       "position and grid. Reward and termination are not in this result: read control://reward "
       "and control://status.";
   info.actions = {"LEFT", "DOWN", "RIGHT", "UP"};  // gymnasium's index order (LAKE-011)
-  info.output_schema = {{"type", "object"},
-                        {"properties",
-                         {{"position", {{"type", "integer"}}},
-                          {"grid", {{"type", "string"}}},
-                          {"action", {{"type", "string"}}}}},
-                        {"required", {"position", "grid", "action"}}};
+  info.output_schema = observation_schema({{"position", "integer"}, {"grid", "string"}});
   info.initial_state_description =
       "The episode's start: position, grid, map rows, seed, size, slipperiness";
   info.info_description = "Control plane: the last step's info ({\"prob\": p}), {} before it";
@@ -204,29 +206,10 @@ GameInfo frozenlake_info() {
   return info;
 }
 
-class FrozenLakeGame final : public Game {
- public:
-  const GameInfo& info() const override { return info_; }
-
-  Expected<std::unique_ptr<GameEnv>, ConfigError> make(
-      const json& config, std::uint64_t seed, const std::set<std::string>& faults) const override {
-    auto values = read_config(config);
-    if (!values) return unexpected(values.error());
-    auto map = build_map(*values, seed);
-    if (!map) return unexpected(map.error());
-    return std::unique_ptr<GameEnv>(
-        std::make_unique<FrozenLakeEnv>(std::move(*map), values->is_slippery, seed,
-                                        faults.contains(std::string(kNoHoleTermination))));
-  }
-
- private:
-  GameInfo info_ = frozenlake_info();
-};
-
 }  // namespace
 
 const Game& frozenlake_game() {
-  static const FrozenLakeGame kGame;
+  static const ModuleGame<FrozenLakeEnv, LakeSettings> kGame(frozenlake_info(), read_settings);
   return kGame;
 }
 
