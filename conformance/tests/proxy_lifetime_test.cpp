@@ -88,7 +88,7 @@ TEST(ProxyLifetime, ABackendLeftRunningAfterDeleteFails) {
 }
 
 TEST(ProxyLifetime, BackendsOutlivingASigkilledProxyFailAndAreCleanedUp) {
-  const auto results = run_checks(reference_proxy_profile({"--fault", "backends-outlive-proxy"}),
+  const auto results = run_checks(expiring_proxy_profile({"--fault", "backends-outlive-proxy"}),
                                   {"proxy-lifetime.*"});
   expect_only_failing(results,
                       {{"proxy-lifetime.sigkill-leaves-no-backend", "2 of 2 backends (pid "}});
@@ -104,7 +104,7 @@ TEST(ProxyLifetime, BackendsOutlivingASigkilledProxyFailAndAreCleanedUp) {
 
 TEST(ProxyLifetime, AFailedBackendWithoutItsStderrFails) {
   const auto results = run_checks(
-      reference_proxy_profile({"--fault", "backend-error-without-stderr"}), {"proxy-lifetime.*"});
+      expiring_proxy_profile({"--fault", "backend-error-without-stderr"}), {"proxy-lifetime.*"});
   expect_only_failing(results, {{"proxy-lifetime.failed-backend",
                                  "the JSON-RPC error does not hold the backend's stderr line "
                                  "'mcpgym-conform: this backend exits at start on purpose "
