@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -23,6 +24,7 @@
 #include "conformance/checks/episode.hpp"
 #include "conformance/core/context.hpp"
 #include "conformance/core/instrumented_backend.hpp"
+#include "conformance/core/process_tree.hpp"
 #include "conformance/core/target.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/rollout/policy.hpp"
@@ -161,11 +163,80 @@ Expected<std::vector<BackendAudit>, std::string> audits_of(Context& ctx) {
 
 // ---------------------------------------------------------------- PROXY-004
 
+// The problems of one POST the backend received (PROXY-004's headers).
+std::vector<std::string> post_problems(const json& r, const BackendAudit& b,
+                                       const std::string& what, const std::string& method) {
+  std::vector<std::string> problems;
+  const std::string accept = header_of(r, "accept");
+  const std::string type = header_of(r, "content-type");
+  if (lower(accept).find("application/json") == std::string::npos ||
+      lower(accept).find("text/event-stream") == std::string::npos) {
+    problems.push_back(what + " had Accept '" + excerpt(accept, 100) + "'");
+  }
+  if (lower(type).rfind("application/json", 0) != 0) {
+    problems.push_back(what + " had Content-Type '" + excerpt(type, 100) + "'");
+  }
+  if (method != "initialize") {
+    const std::string id = header_of(r, "mcp-session-id");
+    if (std::find(b.session_ids.begin(), b.session_ids.end(), id) == b.session_ids.end()) {
+      problems.push_back(what + " had Mcp-Session-Id '" + excerpt(id, 80) +
+                         "', not the id the backend issued");
+    }
+    if (header_of(r, "mcp-protocol-version").empty()) {
+      problems.push_back(what + " had no MCP-Protocol-Version");
+    }
+  }
+  return problems;
+}
+
+// "GET /control/reward (Accept '*/*', Content-Type 'application/json')".
+std::string describe_request(const json& r) {
+  const std::string type = header_of(r, "content-type");
+  return r.value("method", "?") + " " + excerpt(r.value("path", "?"), 80) + " (Accept '" +
+         excerpt(header_of(r, "accept"), 80) + "'" +
+         (type.empty() ? std::string() : ", Content-Type '" + excerpt(type, 60) + "'") + ")";
+}
+
+// The client's own requests other than POSTs, which a proxy may forward as
+// they are: its GET /control/<name>, by path, with how many it sent.
+using ClientGets = std::map<std::string, int>;
+
+// The problems of a request other than a POST: the proxy's DELETE of the
+// backend's session, or one of the client's own GETs forwarded as such;
+// anything else is a request the proxy made up.
+std::vector<std::string> other_request_problems(const json& r, const BackendAudit& b,
+                                                ClientGets& client_gets) {
+  const std::string method = r.value("method", "");
+  const std::string path = r.value("path", "");
+  const std::string id = header_of(r, "mcp-session-id");
+  const bool own_session =
+      std::find(b.session_ids.begin(), b.session_ids.end(), id) != b.session_ids.end();
+  if (method == "DELETE" && own_session) return {};
+  if (method == "GET" && client_gets[path] > 0) {
+    --client_gets[path];
+    // Forwarded as the client sent it: Accept listing application/json, no Content-Type.
+    std::vector<std::string> problems;
+    const std::string what = describe_request(r) + ", the client's own GET,";
+    if (!own_session) {
+      problems.push_back(what + " had Mcp-Session-Id '" + excerpt(id, 80) +
+                         "', not the id the backend issued");
+    }
+    if (lower(header_of(r, "accept")).find("application/json") == std::string::npos) {
+      problems.push_back(what + " lost the client's Accept: application/json");
+    }
+    if (!header_of(r, "content-type").empty()) problems.push_back(what + " gained a Content-Type");
+    return problems;
+  }
+  return {describe_request(r) +
+          ": not a POST, and not a request the client sent as such: the proxy made it up"};
+}
+
 Outcome forwarded_headers(Context& ctx) {
   const std::string expected =
-      "every POST the backend receives carries Accept listing application/json and "
-      "text/event-stream, Content-Type application/json and, after initialize, the backend's own "
-      "session id and MCP-Protocol-Version";
+      "every request the backend receives is a POST carrying Accept listing application/json "
+      "and text/event-stream, Content-Type application/json and, after initialize, the "
+      "backend's own session id and MCP-Protocol-Version (besides the DELETE of that session "
+      "and the client's own GET /control/* forwarded as such)";
   Sessions sessions;
   auto client = open(ctx, sessions, json{{"seed", kSeedHeaders}});
   if (!client) return Outcome::could_not_run(client.error());
@@ -175,6 +246,21 @@ Outcome forwarded_headers(Context& ctx) {
   }
   auto ping = (*client)->request("ping", json::object());
   if (!ping) return Outcome::could_not_run("ping failed: " + ping.error().message());
+  // A control-plane read in each form the profile offers, of two different
+  // controls so that the backend's requests tell which read made which:
+  // field report 004's proxy turned resources/read into a header-poor GET.
+  ClientGets client_gets;
+  if (ctx.profile().offers(ControlPlane::kResources)) {
+    auto read = (*client)->read_resource("control://reward");
+    ctx.note("resources/read control://reward -> " +
+             (read ? excerpt(read->dump(), 200) : excerpt(read.error().message(), 300)));
+  }
+  if (ctx.profile().offers(ControlPlane::kHttp)) {
+    ++client_gets["/control/status"];
+    auto read = (*client)->read_control_http("status");
+    ctx.note("GET /control/status -> " +
+             (read ? excerpt(read->dump(), 200) : excerpt(read.error().message(), 300)));
+  }
   auto audits = audits_of(ctx);
   if (!audits) return Outcome::could_not_run(audits.error());
   auto backend = backend_of(*audits, kSeedHeaders);
@@ -187,33 +273,21 @@ Outcome forwarded_headers(Context& ctx) {
   bool saw_call = false;
   std::string accept_seen, type_seen, version_seen;
   for (const json& r : b.requests) {
-    if (r.value("method", "") != "POST") continue;
+    if (r.value("method", "") != "POST") {
+      for (auto& p : other_request_problems(r, b, client_gets))
+        problems.push_back(std::move(p));
+      continue;
+    }
     ++posts;
     const std::string method = rpc_method_of(r);
     saw_call = saw_call || method == "tools/call";
     const std::string what = "POST #" + std::to_string(posts) + " (" +
                              (method.empty() ? std::string("batch or unparsed") : method) + ")";
-    const std::string accept = header_of(r, "accept");
-    const std::string type = header_of(r, "content-type");
-    const std::string id = header_of(r, "mcp-session-id");
-    const std::string version = header_of(r, "mcp-protocol-version");
-    accept_seen = accept;
-    type_seen = type;
-    if (!version.empty()) version_seen = version;
-    if (lower(accept).find("application/json") == std::string::npos ||
-        lower(accept).find("text/event-stream") == std::string::npos) {
-      problems.push_back(what + " had Accept '" + excerpt(accept, 100) + "'");
-    }
-    if (lower(type).rfind("application/json", 0) != 0) {
-      problems.push_back(what + " had Content-Type '" + excerpt(type, 100) + "'");
-    }
-    if (method != "initialize") {
-      if (std::find(b.session_ids.begin(), b.session_ids.end(), id) == b.session_ids.end()) {
-        problems.push_back(what + " had Mcp-Session-Id '" + excerpt(id, 80) +
-                           "', not the id the backend issued");
-      }
-      if (version.empty()) problems.push_back(what + " had no MCP-Protocol-Version");
-    }
+    for (auto& p : post_problems(r, b, what, method))
+      problems.push_back(std::move(p));
+    accept_seen = header_of(r, "accept");
+    type_seen = header_of(r, "content-type");
+    if (const std::string v = header_of(r, "mcp-protocol-version"); !v.empty()) version_seen = v;
   }
   if (!saw_call) {
     problems.push_back("the client's lake_move never reached the backend as a tools/call POST");
@@ -226,7 +300,9 @@ Outcome forwarded_headers(Context& ctx) {
     if (problems.size() > 4) actual += "; and " + std::to_string(problems.size() - 4) + " more";
     return Outcome::broken(expected, actual);
   }
-  return Outcome::held(expected, "all " + std::to_string(posts) + " POSTs carried Accept '" +
+  return Outcome::held(expected, "all " + std::to_string(b.requests.size()) +
+                                     " requests were POSTs or the client's own; the " +
+                                     std::to_string(posts) + " POSTs carried Accept '" +
                                      excerpt(accept_seen, 80) + "', Content-Type '" +
                                      excerpt(type_seen, 60) +
                                      "', the backend's session id and MCP-Protocol-Version '" +
@@ -240,7 +316,8 @@ Outcome strict_backend_episode(Context& ctx) {
   }
   const std::string expected =
       "behind a strict backend (HTTP 406 for any Accept without both application/json and "
-      "text/event-stream), an episode through the proxy runs to its end";
+      "text/event-stream, and for a GET without application/json; 415 for a GET with a "
+      "Content-Type), an episode through the proxy runs to its end";
   const fs::path tmp = fs::absolute(ctx.temp_dir()).lexically_normal();
   const fs::path script = tmp / "strict" / "backend.sh";
   const fs::path audit_dir = tmp / "audit";
@@ -259,7 +336,8 @@ Outcome strict_backend_episode(Context& ctx) {
         "start: " +
         excerpt(proxy.error(), 600));
   }
-  ctx.note("started a proxy whose {backend} is strict (no --lenient-accept): " + script.string());
+  ctx.note("started a proxy whose {backend} is strict (--strict-get, no --lenient-accept): " +
+           script.string());
 
   harness::ClientOptions client_options;
   client_options.timeout = ctx.call_timeout;
@@ -616,30 +694,6 @@ Outcome max_envs_limit(Context& ctx) {
 }
 
 // ---------------------------------------------------------------- PROXY-010
-
-// Whether `pid` is a descendant of `ancestor` (parent links in /proc), so
-// that the suite never signals a process it did not start.
-bool descends_from(pid_t pid, pid_t ancestor) {
-  for (int depth = 0; depth < 64 && pid > 1; ++depth) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    if (!std::getline(in, stat)) return false;
-    // pid (comm) state ppid ...: comm may hold spaces and parentheses.
-    const std::size_t close = stat.rfind(')');
-    if (close == std::string::npos || close + 4 > stat.size()) return false;
-    const std::size_t ppid_at = stat.find(' ', close + 3);
-    if (ppid_at == std::string::npos) return false;
-    pid_t ppid = 0;
-    try {
-      ppid = static_cast<pid_t>(std::stol(stat.substr(ppid_at + 1)));
-    } catch (const std::exception&) {
-      return false;
-    }
-    if (ppid == ancestor) return true;
-    pid = ppid;
-  }
-  return false;
-}
 
 Outcome backend_crash_isolated(Context& ctx) {
   harness::Process* proxy = ctx.target().process();

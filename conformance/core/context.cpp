@@ -129,8 +129,8 @@ harness::RawHttpClient Context::raw() {
 }
 
 Expected<std::unique_ptr<harness::Process>, std::string> Context::launch(
-    const LaunchOverrides& overrides) {
-  return target_.launch(overrides);
+    const LaunchOverrides& overrides, const std::string& command_prefix) {
+  return target_.launch(overrides, command_prefix);
 }
 
 namespace {

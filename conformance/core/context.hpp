@@ -80,7 +80,12 @@ class Context {
   std::string path() const;
 
   // Starts another instance of the implementation (see LaunchOverrides).
-  Expected<std::unique_ptr<harness::Process>, std::string> launch(const LaunchOverrides& overrides);
+  // `command_prefix`: words put before the profile's command (a template too,
+  // see harness::expand_command), e.g. a shell that stays when the
+  // implementation it starts is killed, so that what the implementation left
+  // behind can be looked at before the supervisor clears it away.
+  Expected<std::unique_ptr<harness::Process>, std::string> launch(
+      const LaunchOverrides& overrides, const std::string& command_prefix = {});
 
   // The game: named by the profile or recognised from the implementation's
   // tools/list (the first call recognises it: a session and tools/list). A

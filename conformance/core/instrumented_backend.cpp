@@ -41,7 +41,7 @@ Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec) {
   std::string line = "exec ";
   line.append(sh_quote(spec.reference_backend.string())).append(" --audit-dir ");
   line.append(sh_quote(spec.audit_dir.string()));
-  if (!spec.strict) line += " --lenient-accept";
+  line += spec.strict ? " --strict-get" : " --lenient-accept";
   for (const std::string& arg : spec.extra_args)
     line.append(" ").append(sh_quote(arg));
   line += " \"$@\"\n";
@@ -100,6 +100,7 @@ Expected<std::vector<BackendAudit>, std::string> read_backend_audits(const fs::p
       const std::string event = line.value("event", "");
       if (event == "start") {
         audit.pid = line.value("pid", 0);
+        audit.ppid = line.value("ppid", 0);
         audit.cwd = line.value("cwd", "");
         if (line.contains("argv") && line["argv"].is_array()) {
           for (const auto& a : line["argv"]) {

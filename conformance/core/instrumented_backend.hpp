@@ -18,7 +18,9 @@ struct LauncherSpec {
   std::filesystem::path script;             // where to write it (parents created)
   std::filesystem::path reference_backend;  // mcpgym-frozenlake
   std::filesystem::path audit_dir;
-  bool strict = false;                  // strict: HTTP-003's 406 stays on (no --lenient-accept)
+  // strict: HTTP-003's 406 stays on (no --lenient-accept), and GETs are
+  // refused as a strict FastMCP or TypeScript SDK server refuses them (--strict-get).
+  bool strict = false;
   std::vector<std::string> extra_args;  // appended before "$@", e.g. {"--fault","..."}
 };
 
@@ -32,6 +34,7 @@ std::vector<std::string> game_args(const std::string& game);
 // One backend process's audit: its start record and what followed.
 struct BackendAudit {
   int pid = 0;
+  int ppid = 0;  // the process that started it (0 in audits written before ppid was recorded)
   std::string cwd;
   std::vector<std::string> argv;
   std::vector<nlohmann::json> requests;  // {"method","path","headers":{...},"rpc_method"}

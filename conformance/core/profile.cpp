@@ -121,12 +121,13 @@ Expected<void, std::string> validate_features_for(const std::set<Feature>& featu
 
 Expected<Profile, std::string> profile_from_json(const json& doc) {
   if (!doc.is_object()) return unexpected(bad("the profile must be a JSON object"));
-  static const std::set<std::string> known = {"name",          "kind",
-                                              "command",       "url",
-                                              "stdio",         "control_plane",
-                                              "features",      "game",
-                                              "max_envs",      "working_directory",
-                                              "ready_pattern", "ready_timeout_ms"};
+  static const std::set<std::string> known = {"name",           "kind",
+                                              "command",        "url",
+                                              "stdio",          "control_plane",
+                                              "features",       "game",
+                                              "max_envs",       "working_directory",
+                                              "ready_pattern",  "ready_timeout_ms",
+                                              "idle_timeout_ms"};
   for (const auto& [key, value] : doc.items()) {
     if (!known.count(key)) return unexpected(bad("unknown key '" + key + "'"));
   }
@@ -202,6 +203,13 @@ Expected<Profile, std::string> profile_from_json(const json& doc) {
     }
     p.ready_timeout = std::chrono::milliseconds(t.get<long long>());
   }
+  if (doc.contains("idle_timeout_ms")) {
+    const json& t = doc["idle_timeout_ms"];
+    if (!t.is_number_integer() || t.get<long long>() < 1) {
+      return unexpected(bad("idle_timeout_ms: expected a positive integer"));
+    }
+    p.idle_timeout = std::chrono::milliseconds(t.get<long long>());
+  }
   auto valid = validate_profile(p);
   if (!valid) return unexpected(valid.error());
   return p;
@@ -245,6 +253,7 @@ json Profile::to_json() const {
   if (working_directory) j["working_directory"] = working_directory->string();
   j["ready_pattern"] = ready_pattern;
   j["ready_timeout_ms"] = ready_timeout.count();
+  if (idle_timeout) j["idle_timeout_ms"] = idle_timeout->count();
   return j;
 }
 

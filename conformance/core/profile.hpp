@@ -39,6 +39,8 @@ struct Profile {
   std::string game;
   // A proxy's live-session limit, when it has one the suite may reach (PROXY-008).
   std::optional<int> max_envs;
+  // A proxy's session idle timeout, when the suite may wait for it (PROXY-011's idle expiry).
+  std::optional<std::chrono::milliseconds> idle_timeout;
   // Where a spawned implementation starts; unset: the suite's working directory.
   std::optional<std::filesystem::path> working_directory;
   // How a spawned HTTP implementation says it is ready: a stdout line matching

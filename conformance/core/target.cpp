@@ -103,14 +103,15 @@ std::string Target::url() const {
 }
 
 Expected<std::unique_ptr<harness::Process>, std::string> Target::launch(
-    const LaunchOverrides& overrides) {
+    const LaunchOverrides& overrides, const std::string& command_prefix) {
   if (profile_.launch == LaunchMode::kUrl) {
     return unexpected(std::string(
         "[mcpgym.conform.not_spawned] the implementation is reached by URL, so the suite cannot "
         "start another instance of it; give its command with --cmd"));
   }
   harness::LaunchSpec spec;
-  spec.command = profile_.command;
+  spec.command =
+      command_prefix.empty() ? profile_.command : command_prefix + " " + profile_.command;
   {
     std::lock_guard lock(mutex_);
     spec.values = values_;

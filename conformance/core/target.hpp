@@ -58,7 +58,9 @@ class Target {
   const std::filesystem::path& audit_dir() const { return audit_dir_; }
 
   // Another process from the profile's command. stdio: with pipes, no readiness.
-  Expected<std::unique_ptr<harness::Process>, std::string> launch(const LaunchOverrides& overrides);
+  // `command_prefix`: see Context::launch.
+  Expected<std::unique_ptr<harness::Process>, std::string> launch(
+      const LaunchOverrides& overrides, const std::string& command_prefix = {});
 
  private:
   Expected<void, std::string> start_locked();

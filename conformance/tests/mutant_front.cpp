@@ -37,7 +37,11 @@ struct MutantFront::Impl {
   int port = -1;
 
   void handle(const httplib::Request& req, httplib::Response& res) {
-    ForwardedRequest in{.method = req.method, .path = req.path, .headers = {}, .body = req.body};
+    ForwardedRequest in{.method = req.method,
+                        .path = req.path,
+                        .headers = {},
+                        .body = req.body,
+                        .remote_port = req.remote_port};
     for (const auto& [k, v] : req.headers) {
       // cpp-httplib adds these for its own bookkeeping; they are not the client's.
       if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT")

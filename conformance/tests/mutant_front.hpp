@@ -18,6 +18,9 @@ struct ForwardedRequest {
   std::string path;
   harness::HeaderList headers;  // as received (names lower-cased)
   std::string body;
+  // The client's TCP port: one per connection (cpp-httplib serves each
+  // keep-alive connection on one worker thread, as Python's threading server does).
+  int remote_port = 0;
 };
 
 struct ForwardedResponse {

@@ -93,6 +93,17 @@ const Control kControls[] = {
     {"forward-accept-json-only",
      true,
      {"proxy-forwarding.forwarded-headers:fail", "proxy-forwarding.strict-backend-episode:fail"}},
+    // Field report 004's own bug: a resources/read forwarded as a GET with
+    // Content-Type application/json and no Accept of its own.
+    {"forward-resource-read-get",
+     true,
+     {"proxy-forwarding.forwarded-headers:fail", "proxy-forwarding.strict-backend-episode:fail"}},
+    // "a backend left running after DELETE".
+    {"backend-survives-delete", true, {"proxy-lifetime.delete-stops-backend:fail"}},
+    // "backends orphaned by a SIGKILLed proxy".
+    {"backends-outlive-proxy", true, {"proxy-lifetime.sigkill-leaves-no-backend:fail"}},
+    // A backend that fails at start, reported without its stderr (PROXY-009).
+    {"backend-error-without-stderr", true, {"proxy-lifetime.failed-backend:fail"}},
 };
 
 // For test names and failure messages: the fault, not the struct's bytes.

@@ -9,6 +9,9 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -383,6 +386,53 @@ TEST(ProxyForwarding, ARewrittenBackendErrorFails) {
   EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
   EXPECT_NE(r.actual.find("but the client got {\"code\":-32601,"), std::string::npos) << r.actual;
   EXPECT_NE(r.actual.find("\"message\":\"proxy error\"}"), std::string::npos) << r.actual;
+}
+
+// ------------------------------------------------------------ PROXY-012
+
+// The proxy of the field reports' style that starts each backend on the
+// thread serving the initialize's connection, with a parent-death signal:
+// once that connection closes, the backend is gone, and a request of the
+// session on another connection fails. cpp-httplib, like Python's threading
+// server, serves a connection on one thread, so the front tells connections
+// apart by the client's port.
+TEST(ProxyLifetime, ASessionLostWithItsInitializeConnectionFails) {
+  testing::TempWork work;
+  struct Bound {
+    std::mutex mutex;
+    std::map<std::string, int> port_of;  // session id -> its initialize's client port
+  };
+  auto bound = std::make_shared<Bound>();
+  FrontedProxy fronted(
+      work,
+      [bound](ForwardedRequest& req) -> std::optional<ForwardedResponse> {
+        const std::string id = testing::get_header(req.headers, "mcp-session-id");
+        std::lock_guard lock(bound->mutex);
+        const auto it = bound->port_of.find(id);
+        if (it == bound->port_of.end() || it->second == req.remote_port) return std::nullopt;
+        const json answer = {
+            {"jsonrpc", "2.0"},
+            {"id", nullptr},
+            {"error", {{"code", -32000}, {"message", "Backend server error: backend gone"}}}};
+        return ForwardedResponse{.status = 502,
+                                 .headers = {{"content-type", "application/json"}},
+                                 .body = answer.dump()};
+      },
+      [bound](const ForwardedRequest& req, ForwardedResponse& res) {
+        const std::string id = testing::get_header(res.headers, "mcp-session-id");
+        if (id.empty() || req.body.find("\"initialize\"") == std::string::npos) return;
+        std::lock_guard lock(bound->mutex);
+        bound->port_of.emplace(id, req.remote_port);
+      });
+  const CheckResult r = run_through(fronted, work, "proxy-lifetime.reconnect-keeps-session");
+  EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
+  EXPECT_EQ(r.actual,
+            "the move on the new connection failed: HTTP 502 with body "
+            "{\"error\":{\"code\":-32000,\"message\":\"Backend server error: backend "
+            "gone\"},\"id\":null,\"jsonrpc\":\"2.0\"}");
+  // One connection throughout: the pause alone does not lose the session.
+  const CheckResult pause = run_through(fronted, work, "proxy-lifetime.idle-pause-keeps-session");
+  EXPECT_EQ(pause.verdict, Verdict::kPass) << describe(pause);
 }
 
 }  // namespace

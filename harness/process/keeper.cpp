@@ -386,9 +386,16 @@ struct Keeper {
     ::_exit(0);
   }
 
+  // The harness is gone: clean up, unless told to leave the implementation
+  // running (testing only).
+  [[noreturn]] void harness_gone() {
+    if (plan->outlive_harness) ::_exit(0);
+    finish();
+  }
+
   [[noreturn]] void watch() {
     for (;;) {
-      if (take_signals()) finish();  // SIGTERM: PR_SET_PDEATHSIG, the harness is gone
+      if (take_signals()) harness_gone();  // SIGTERM: PR_SET_PDEATHSIG
       if (reap_until_main_exits()) {
         signal_main_group(SIGKILL);  // while its zombie pins the group id
         finish();
@@ -400,7 +407,7 @@ struct Keeper {
       char command = 0;
       const ssize_t n = ::recv(plan->channel_fd, &command, 1, MSG_DONTWAIT);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) finish();  // EOF: the harness is gone
+      if (n <= 0) harness_gone();  // EOF
       if (command == kTerminate) signal_main_group(SIGTERM);
       if (command == kKill) finish();
     }
@@ -481,9 +488,11 @@ pid_t fork_implementation(const KeeperPlan& plan, bool& in_cgroup) {
   // Own process group, so a stop's SIGTERM reaches its children too.
   if (::setpgid(0, 0) != 0) fail(plan, Stage::kSetpgid, errno);
   // Die with the keeper, even if it is SIGKILLed...
-  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(plan, Stage::kPdeathsig, errno);
-  // ...including when it died before the line above ran.
-  if (::getppid() != keeper) ::_exit(127);
+  if (!plan.outlive_harness) {
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(plan, Stage::kPdeathsig, errno);
+    // ...including when it died before the line above ran.
+    if (::getppid() != keeper) ::_exit(127);
+  }
   // Best effort: without the cgroup, the keeper's process tree still holds it.
   if (!in_cgroup && plan.cgroup_procs != nullptr) write_small_file(plan.cgroup_procs, "0");
   if (plan.working_directory != nullptr && ::chdir(plan.working_directory) != 0) {

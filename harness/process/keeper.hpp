@@ -69,6 +69,9 @@ struct KeeperPlan {
   const char* cgroup_procs = nullptr;
   const char* cgroup_kill = nullptr;
   bool proc_children = false;  // /proc/<pid>/task/<tid>/children exists
+  // LaunchSpec::testing_outlive_harness: when the harness is gone, exit and
+  // leave the implementation running; it does not die with the keeper.
+  bool outlive_harness = false;
 };
 
 // The keeper's whole life; never returns.

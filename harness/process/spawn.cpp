@@ -214,14 +214,16 @@ Expected<Spawned, std::string> spawn(const std::filesystem::path& path,
                                      const std::vector<std::string>& argv,
                                      const std::optional<std::filesystem::path>& working_directory,
                                      ChildStdio stdio,
-                                     const std::optional<std::filesystem::path>& cgroup) {
+                                     const std::optional<std::filesystem::path>& cgroup,
+                                     bool outlive_harness) {
   auto report = make_pipe();
   if (!report) return unexpected(report.error());
   auto channel = make_channel();
   if (!channel) return unexpected(channel.error());
   PlanText text = plan_text(path, argv, working_directory, cgroup);
-  const KeeperPlan plan = keeper_plan(text, working_directory.has_value(), cgroup.has_value(),
-                                      stdio, channel->keeper_end.get(), report->write.get());
+  KeeperPlan plan = keeper_plan(text, working_directory.has_value(), cgroup.has_value(), stdio,
+                                channel->keeper_end.get(), report->write.get());
+  plan.outlive_harness = outlive_harness;
 
   const auto keeper = fork_keeper(plan);
   channel->keeper_end.reset();

@@ -45,6 +45,7 @@ Expected<Spawned, std::string> spawn(const std::filesystem::path& path,
                                      const std::vector<std::string>& argv,
                                      const std::optional<std::filesystem::path>& working_directory,
                                      ChildStdio stdio,
-                                     const std::optional<std::filesystem::path>& cgroup);
+                                     const std::optional<std::filesystem::path>& cgroup,
+                                     bool outlive_harness = false);
 
 }  // namespace mcpgym::harness::internal

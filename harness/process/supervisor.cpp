@@ -222,10 +222,13 @@ Expected<Descriptors, std::string> open_descriptors(const LaunchSpec& spec) {
 // child's ends of its descriptors are closed here either way.
 Expected<std::unique_ptr<ProcessImpl>, std::string> start(const LaunchSpec& spec, Command command,
                                                           Descriptors d) {
-  const auto cgroup = internal::create_cgroup(spec.name);
-  auto spawned =
-      internal::spawn(command.program, command.argv, spec.working_directory,
-                      {d.child_stdin.get(), d.child_stdout.get(), d.child_stderr.get()}, cgroup);
+  // An implementation meant to outlive the harness gets no cgroup, which
+  // would be killed with the keeper's final sweep.
+  const auto cgroup =
+      spec.testing_outlive_harness ? std::nullopt : internal::create_cgroup(spec.name);
+  auto spawned = internal::spawn(command.program, command.argv, spec.working_directory,
+                                 {d.child_stdin.get(), d.child_stdout.get(), d.child_stderr.get()},
+                                 cgroup, spec.testing_outlive_harness);
   d.child_stdin.reset();
   d.child_stdout.reset();
   d.child_stderr.reset();

@@ -82,6 +82,12 @@ struct LaunchSpec {
   // stdio transport: stdin and stdout stay pipes to the harness (stdout is
   // then not logged); stderr is still logged.
   bool stdio_pipes = false;
+  // Testing only (mcpgym-proxy --fault backends-outlive-proxy), reproducing a
+  // proxy whose backends are not tied to its life: the keeper does not kill
+  // the implementation when the harness dies (it just exits, and the
+  // implementation is re-parented), the implementation does not die with its
+  // keeper, and it gets no cgroup. stop() and a main-process exit still work.
+  bool testing_outlive_harness = false;
 };
 
 // Thread-safe: any method may be called from any thread, stop() concurrently

@@ -43,20 +43,25 @@ bool is_port(std::string_view s) {
   return value <= 65535;
 }
 
-}  // namespace
-
-bool accept_lists_json_and_sse(std::string_view accept) {
-  bool json = false;
-  bool sse = false;
+// Whether the comma-separated media ranges of `accept` name `type` itself.
+bool accept_lists(std::string_view accept, std::string_view type) {
   std::size_t pos = 0;
   while (pos <= accept.size()) {
     const std::size_t comma = std::min(accept.find(',', pos), accept.size());
-    const std::string type = media_type(accept.substr(pos, comma - pos));
-    json = json || iequals(type, "application/json");
-    sse = sse || iequals(type, "text/event-stream");
+    if (iequals(media_type(accept.substr(pos, comma - pos)), type)) return true;
     pos = comma + 1;
   }
-  return json && sse;
+  return false;
+}
+
+}  // namespace
+
+bool accept_lists_json_and_sse(std::string_view accept) {
+  return accept_lists(accept, "application/json") && accept_lists(accept, "text/event-stream");
+}
+
+bool accept_lists_json(std::string_view accept) {
+  return accept_lists(accept, "application/json");
 }
 
 bool is_json_content_type(std::string_view content_type) {

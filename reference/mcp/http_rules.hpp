@@ -7,6 +7,8 @@ namespace mcpgym::mcp {
 
 // HTTP-003: both media types listed explicitly (wildcards do not count).
 bool accept_lists_json_and_sse(std::string_view accept);
+// A strict server's GET: application/json listed explicitly (wildcards do not count).
+bool accept_lists_json(std::string_view accept);
 // HTTP-004: the media type is application/json; parameters such as charset are allowed.
 bool is_json_content_type(std::string_view content_type);
 // HTTP-010: http(s)://localhost, 127.0.0.0/8 or [::1], any port. "null" is not loopback.

@@ -362,6 +362,7 @@ void HttpServer::handle_delete(const Request& req, Response& res) {
 
 void HttpServer::handle_control(const Request& req, Response& res, const std::string& name) {
   if (!admit(req, res)) return;
+  if (options_.strict_get && !admit_strict_get(req, res)) return;
   auto slot = resolve_session(req, res);
   if (!slot) return;
   Outcome outcome = unexpected(RpcError{});
@@ -378,6 +379,26 @@ void HttpServer::handle_control(const Request& req, Response& res, const std::st
   } else {
     reply_error(res, 502, outcome.error());
   }
+}
+
+// --strict-get: what a strict server answers a GET whose headers do not fit it.
+bool HttpServer::admit_strict_get(const Request& req, Response& res) const {
+  const std::string accept = req.header("Accept");
+  if (!accept_lists_json(accept)) {
+    reply_transport_error(res, 406, err::kNotAcceptable,
+                          "Not Acceptable: the Accept header of a GET must list "
+                          "application/json; got " +
+                              in_quotes(accept));
+    return false;
+  }
+  if (req.has_header("Content-Type")) {
+    reply_transport_error(res, 415, err::kUnsupportedMediaType,
+                          "Unsupported Media Type: a GET carries no body, so no Content-Type; "
+                          "got " +
+                              in_quotes(req.header("Content-Type")));
+    return false;
+  }
+  return true;
 }
 
 Expected<int, std::string> HttpServer::bind() {

@@ -71,6 +71,11 @@ struct HttpServerOptions {
   // Testing only (--lenient-accept): skips HTTP-003's 406 check, so that an
   // instrumented backend can observe what a client or proxy sends.
   bool lenient_accept = false;
+  // Testing only (--strict-get): GET /control/<name> is refused as a strict
+  // FastMCP or TypeScript SDK server refuses a header-poor GET: 406 when its
+  // Accept does not list application/json (a bare */* does not count), 415
+  // when it carries a Content-Type (a GET has no body to describe).
+  bool strict_get = false;
   // Testing only (--fault new-session-per-request), reproducing "session ids
   // that change per request": every POST in a session other than initialize
   // is served by a brand-new session made from the original's initialize
@@ -110,6 +115,7 @@ class HttpServer {
                           std::string_view hint) const;
   void reply_answer(Response& res, const json& answer) const;
   bool admit(const Request& req, Response& res) const;
+  bool admit_strict_get(const Request& req, Response& res) const;
   std::shared_ptr<SessionSlot> resolve_session(const Request& req, Response& res);
   std::shared_ptr<SessionSlot> resolve_post_session(const Request& req, Response& res);
   void after_initialize(const std::string& id, const json& params);

@@ -38,6 +38,7 @@ void AuditLog::start(const std::vector<std::string>& argv) {
   std::error_code ec;
   write_line({{"event", "start"},
               {"pid", ::getpid()},
+              {"ppid", ::getppid()},
               {"cwd", fs::current_path(ec).string()},
               {"argv", argv}});
 }

@@ -27,7 +27,8 @@ class AuditLog {
 
   const std::filesystem::path& path() const { return path_; }
 
-  // {"event":"start","pid":..,"cwd":"..","argv":[..]}
+  // {"event":"start","pid":..,"ppid":..,"cwd":"..","argv":[..]}: ppid lets a
+  // suite see which process started the backend (a proxy's keeper, say).
   void start(const std::vector<std::string>& argv);
   // {"event":"request","method":..,"path":..,"headers":{..},"rpc_method":..|null}
   void request(const mcp::RequestRecord& record);

@@ -162,7 +162,10 @@ cli::Parser make_parser(const std::string& name) {
       .option("audit-dir", "DIR",
               "testing: append the start-up, every HTTP request and every new session as JSON "
               "lines to DIR/backend-<pid>.jsonl")
-      .flag("lenient-accept", "testing: accept any Accept header (no 406, HTTP-003)");
+      .flag("lenient-accept", "testing: accept any Accept header (no 406, HTTP-003)")
+      .flag("strict-get",
+            "testing: refuse a GET /control/* whose Accept lacks application/json (406) or "
+            "that carries a Content-Type (415), as a strict FastMCP or TypeScript SDK server");
   return parser;
 }
 
@@ -247,6 +250,7 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     apply_fault(name, o);
   o.audit_dir = args.get("audit-dir");
   o.http.lenient_accept = args.has("lenient-accept");
+  o.http.strict_get = args.has("strict-get");
   o.http.control_http = o.control_plane != "resources";
   return o;
 }

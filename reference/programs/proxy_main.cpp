@@ -57,12 +57,22 @@ cli::Parser make_parser() {
               "testing: reproduce a known bug; repeatable or comma-separated. NAME is one of "
               "script-relative-to-exe (resolve relative backend paths against the proxy "
               "executable's directory), forward-accept-json-only (forward requests with "
-              "'Accept: application/json' only)");
+              "'Accept: application/json' only), forward-resource-read-get (forward a "
+              "resources/read of control:// or game://initial_state as a GET /control/<name> "
+              "with Content-Type application/json and Accept */*), backend-survives-delete "
+              "(a session's end leaves its backend running until the proxy exits), "
+              "backends-outlive-proxy (backends are not tied to the proxy's life: a SIGKILLed "
+              "proxy leaves them running), backend-error-without-stderr (a backend that fails to "
+              "start fails the initialize without saying why)");
   return parser;
 }
 
 constexpr std::string_view kScriptRelativeToExe = "script-relative-to-exe";
 constexpr std::string_view kForwardAcceptJsonOnly = "forward-accept-json-only";
+constexpr std::string_view kForwardResourceReadGet = "forward-resource-read-get";
+constexpr std::string_view kBackendSurvivesDelete = "backend-survives-delete";
+constexpr std::string_view kBackendsOutliveProxy = "backends-outlive-proxy";
+constexpr std::string_view kBackendErrorWithoutStderr = "backend-error-without-stderr";
 
 // The directory of the running executable (/proc/self/exe), for the
 // script-relative-to-exe fault.
@@ -105,9 +115,11 @@ int main(int argc, char** argv) {
   auto max_body =
       cli::to_integer("max-body", args.get("max-body").value_or("4194304"), 1024, 1LL << 30);
   if (!max_body) return usage(max_body.error());
-  auto faults =
-      cli::to_choices("fault", args.get_all("fault"),
-                      {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly)});
+  auto faults = cli::to_choices(
+      "fault", args.get_all("fault"),
+      {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly),
+       std::string(kForwardResourceReadGet), std::string(kBackendSurvivesDelete),
+       std::string(kBackendsOutliveProxy), std::string(kBackendErrorWithoutStderr)});
   if (!faults) return usage(faults.error());
   const auto has_fault = [&](std::string_view name) {
     return std::find(faults->begin(), faults->end(), name) != faults->end();
@@ -140,8 +152,17 @@ int main(int argc, char** argv) {
       (std::filesystem::temp_directory_path() / ("mcpgym-proxy-" + std::to_string(::getpid())))
           .string());
 
-  proxy::ProxyApp app(
-      {*backend, static_cast<int>(*max_envs), *ready, *call, has_fault(kForwardAcceptJsonOnly)});
+  proxy::ProxyOptions proxy_options;
+  proxy_options.backend = *backend;
+  proxy_options.max_envs = static_cast<int>(*max_envs);
+  proxy_options.ready_timeout = *ready;
+  proxy_options.call_timeout = *call;
+  proxy_options.forward_accept_json_only = has_fault(kForwardAcceptJsonOnly);
+  proxy_options.forward_resource_read_as_get = has_fault(kForwardResourceReadGet);
+  proxy_options.backend_survives_delete = has_fault(kBackendSurvivesDelete);
+  proxy_options.backends_outlive_proxy = has_fault(kBackendsOutliveProxy);
+  proxy_options.backend_error_without_stderr = has_fault(kBackendErrorWithoutStderr);
+  proxy::ProxyApp app(std::move(proxy_options));
   mcp::HttpServerOptions http;
   http.host = args.get("host").value_or("127.0.0.1");
   http.port = static_cast<int>(*port);

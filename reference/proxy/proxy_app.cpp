@@ -1,8 +1,10 @@
 #include "reference/proxy/proxy_app.hpp"
 
+#include "common/bounded_json.hpp"
 #include "common/log.hpp"
 #include "common/protocol.hpp"
 #include "common/random_id.hpp"
+#include "harness/http/raw_http.hpp"
 #include "harness/mcp/client.hpp"
 
 namespace mcpgym::proxy {
@@ -29,23 +31,54 @@ std::string stderr_lines(const harness::Process& process) {
   return tail.empty() ? "(its stderr is empty)" : "last lines of its stderr:\n" + tail;
 }
 
+// The name under /control/ of a resource URI the backend also serves there.
+std::optional<std::string> control_name_of(const json& params) {
+  const auto uri = params.is_object() ? params.find("uri") : params.end();
+  if (!params.is_object() || uri == params.end() || !uri->is_string()) return std::nullopt;
+  const std::string& text = uri->get_ref<const std::string&>();
+  if (text == "game://initial_state") return "initial_state";
+  if (text.starts_with("control://")) return text.substr(10);
+  return std::nullopt;
+}
+
+// What a session's fault switches change (ProxyOptions says which bug each reproduces).
+struct SessionFaults {
+  bool resource_read_as_get = false;
+  std::shared_ptr<AbandonedBackends> abandon_to;  // backend_survives_delete
+};
+
 class ProxySession final : public mcp::Session {
  public:
   ProxySession(std::unique_ptr<harness::Process> process,
-               std::unique_ptr<harness::McpClient> client, std::shared_ptr<std::atomic<int>> live)
-      : process_(std::move(process)), client_(std::move(client)), live_(std::move(live)) {}
+               std::unique_ptr<harness::McpClient> client, std::shared_ptr<std::atomic<int>> live,
+               SessionFaults faults, std::chrono::milliseconds call_timeout)
+      : process_(std::move(process)),
+        client_(std::move(client)),
+        live_(std::move(live)),
+        faults_(std::move(faults)),
+        call_timeout_(call_timeout) {}
 
   ~ProxySession() override {
     (void)client_->close();  // DELETE the backend's session
     // Drop the client's keep-alive connection first: a backend waits for open
     // connections (up to its shutdown grace) before it exits on SIGTERM.
     client_.reset();
+    if (faults_.abandon_to) {
+      log_debug("backend " + std::to_string(process_->pid()) + " left running (fault)");
+      std::lock_guard lock(faults_.abandon_to->mutex);
+      faults_.abandon_to->processes.push_back(std::move(process_));
+      --*live_;
+      return;
+    }
     const auto status = process_->stop();
     log_debug("backend " + std::to_string(process_->pid()) + " stopped: " + status.describe());
     --*live_;
   }
 
   mcp::Outcome handle(std::string_view method, const json& params) override {
+    if (faults_.resource_read_as_get && method == "resources/read") {
+      if (const auto name = control_name_of(params)) return read_as_header_poor_get(params, *name);
+    }
     auto answer = client_->request(std::string(method), params);
     if (answer) return *std::move(answer);
     return unexpected(failure(std::string(method), answer.error()));
@@ -88,9 +121,39 @@ class ProxySession final : public mcp::Session {
                            "\nOther sessions are unaffected; start a new session to continue.");
   }
 
+  // --fault forward-resource-read-get: field report 004's
+  // _proxy_resource_request, a GET with `Content-Type: application/json` and
+  // the HTTP library's default `Accept: */*`.
+  mcp::Outcome read_as_header_poor_get(const json& params, const std::string& name) {
+    const auto port = process_->port();
+    if (!port) return unexpected(backend_server_error("the backend has no {port}"));
+    harness::RawHttpClient http("127.0.0.1", *port, call_timeout_);
+    harness::HeaderList headers = {{"Content-Type", "application/json"}};
+    if (client_->session_id()) {
+      headers.emplace_back(std::string(mcp::kSessionHeader), *client_->session_id());
+    }
+    auto answer = http.send({"GET", "/control/" + name, std::move(headers), ""});
+    if (!answer) return unexpected(backend_server_error(answer.error()));
+    if (answer->status != 200) {
+      return unexpected(
+          backend_server_error(std::to_string(answer->status) + " " + mcp::excerpt(answer->body)));
+    }
+    auto payload = parse_json(answer->body);
+    if (!payload) return unexpected(backend_server_error("the body is not JSON"));
+    return json{{"contents", json::array({{{"uri", params["uri"]},
+                                           {"mimeType", mcp::kJsonMediaType},
+                                           {"text", payload->dump()}}})}};
+  }
+
+  static RpcError backend_server_error(const std::string& what) {
+    return proxy_error("mcpgym.proxy.backend_unavailable", "Backend server error: " + what);
+  }
+
   std::unique_ptr<harness::Process> process_;
   std::unique_ptr<harness::McpClient> client_;
   std::shared_ptr<std::atomic<int>> live_;
+  SessionFaults faults_;
+  std::chrono::milliseconds call_timeout_;
 };
 
 }  // namespace
@@ -154,11 +217,14 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
   spec.values["config"] = config.dump();
   spec.name = "backend-" + std::to_string(launched_.fetch_add(1));
   spec.ready_timeout = options_.ready_timeout;
+  spec.testing_outlive_harness = options_.backends_outlive_proxy;
   auto process = harness::launch(spec);
   if (!process) {
     return unexpected(
         proxy_error("mcpgym.proxy.backend_failed",
-                    "The backend for this session did not start: " + process.error()));
+                    options_.backend_error_without_stderr
+                        ? std::string("The backend for this session did not start")
+                        : "The backend for this session did not start: " + process.error()));
   }
   harness::ClientOptions client_options;
   client_options.client_name = "mcpgym-proxy";
@@ -177,8 +243,10 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
                                       "; " + stderr_lines(**process)));
   }
   slot.kept = true;
-  return std::unique_ptr<mcp::Session>(
-      std::make_unique<ProxySession>(std::move(*process), std::move(*client), live_));
+  SessionFaults faults{.resource_read_as_get = options_.forward_resource_read_as_get,
+                       .abandon_to = options_.backend_survives_delete ? abandoned_ : nullptr};
+  return std::unique_ptr<mcp::Session>(std::make_unique<ProxySession>(
+      std::move(*process), std::move(*client), live_, std::move(faults), options_.call_timeout));
 }
 
 }  // namespace mcpgym::proxy

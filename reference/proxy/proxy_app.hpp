@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "harness/process/supervisor.hpp"
 #include "reference/mcp/application.hpp"
@@ -21,6 +23,30 @@ struct ProxyOptions {
   // answers to forwarded requests: requests to backends carry
   // "Accept: application/json" alone (against PROXY-004).
   bool forward_accept_json_only = false;
+  // Testing only (--fault forward-resource-read-get), field report 004's own
+  // bug: a client's resources/read of control://<name> or
+  // game://initial_state reaches the backend as `GET /control/<name>` with
+  // `Content-Type: application/json` and no Accept of its own (against PROXY-004).
+  bool forward_resource_read_as_get = false;
+  // Testing only (--fault backend-survives-delete): a session's end (DELETE,
+  // idle expiry) ends the backend's MCP session but leaves its process
+  // running until the proxy exits (against PROXY-011).
+  bool backend_survives_delete = false;
+  // Testing only (--fault backends-outlive-proxy): backends are not tied to
+  // the proxy's life, so a SIGKILLed proxy leaves them running (against
+  // PROXY-011); harness::LaunchSpec::testing_outlive_harness.
+  bool backends_outlive_proxy = false;
+  // Testing only (--fault backend-error-without-stderr): a backend that
+  // fails to start fails the initialize with an error that does not say why
+  // (no exit status, no stderr; against PROXY-009).
+  bool backend_error_without_stderr = false;
+};
+
+// The backend processes of ended sessions that --fault backend-survives-delete
+// leaves running.
+struct AbandonedBackends {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<harness::Process>> processes;
 };
 
 class ProxyApp : public mcp::Application {
@@ -40,6 +66,9 @@ class ProxyApp : public mcp::Application {
   // Shared with the sessions, which may outlive a request that holds them.
   std::shared_ptr<std::atomic<int>> live_;
   std::atomic<unsigned> launched_{0};
+  // backend_survives_delete: the backends of ended sessions, stopped only
+  // when the proxy goes.
+  std::shared_ptr<AbandonedBackends> abandoned_ = std::make_shared<AbandonedBackends>();
 };
 
 }  // namespace mcpgym::proxy

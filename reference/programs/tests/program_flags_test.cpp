@@ -53,8 +53,8 @@ TEST(ProgramFlags, HelpListsTheTestingFlagsUnderTheirOwnHeading) {
   EXPECT_EQ(run.status, Exited(0));
   const auto heading = run.out.find("\ntesting (");
   ASSERT_NE(heading, std::string::npos) << run.out;
-  for (const char* flag :
-       {"--exit-after-calls N", "--fault NAME", "--audit-dir DIR", "--lenient-accept"}) {
+  for (const char* flag : {"--exit-after-calls N", "--fault NAME", "--audit-dir DIR",
+                           "--lenient-accept", "--strict-get"}) {
     const auto at = run.out.find(std::string("\n  ") + flag);
     EXPECT_NE(at, std::string::npos) << flag;
     EXPECT_GT(at, heading) << flag << " is not under the testing heading";

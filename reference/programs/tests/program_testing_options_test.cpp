@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -79,6 +80,7 @@ TEST_F(ProgramAudit, StartLineIsWrittenBeforeTheReadinessLine) {
   argv.insert(argv.end(), server.args.begin(), server.args.end());
   EXPECT_EQ(lines[0], json({{"event", "start"},
                             {"pid", server.process.pid()},
+                            {"ppid", ::getpid()},  // this test started it
                             {"cwd", fs::current_path().string()},
                             {"argv", argv}}));
   EXPECT_EQ(server.terminate(), Exited(0));
@@ -140,6 +142,31 @@ TEST(ProgramLenientAccept, AcceptsAPostWithoutEventStreamInAccept) {
     }
     EXPECT_EQ(server.terminate(), Exited(0));
   }
+}
+
+TEST(ProgramStrictGet, RefusesAHeaderPoorGetAsAStrictServerDoes) {
+  Server server({"--port", "0", "--strict-get"});
+  {
+    auto client = server.client();
+    const std::string session = open(client, seeded_extra(42));
+    const auto control_get = [&](HeaderList headers) {
+      headers.emplace_back("Mcp-Session-Id", session);
+      return get(client, "/control/reward", std::move(headers));
+    };
+    // Field report 004's GET: the HTTP library's Accept */* and a Content-Type.
+    EXPECT_TRUE(IsRejection(control_get({{"Accept", "*/*"}, {"Content-Type", "application/json"}}),
+                            406, -32000,
+                            "[mcpgym.http.not_acceptable] Not Acceptable: the Accept header of a "
+                            "GET must list application/json; got \"*/*\""));
+    EXPECT_TRUE(IsRejection(
+        control_get({{"Accept", "application/json"}, {"Content-Type", "application/json"}}), 415,
+        -32000,
+        "[mcpgym.http.unsupported_media_type] Unsupported Media Type: a GET carries no body, so "
+        "no Content-Type; got \"application/json\""));
+    const auto fine = control_get({{"Accept", "application/json"}});
+    EXPECT_EQ(fine.status, 200) << describe(fine);
+  }
+  EXPECT_EQ(server.terminate(), Exited(0));
 }
 
 TEST(ProgramFaults, ApplicationFaultsGivenAsACommaList) {

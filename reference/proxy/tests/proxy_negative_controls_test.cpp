@@ -49,7 +49,8 @@ class ProxyNegativeControls : public ProxyTest {
 TEST_F(ProxyNegativeControls, UnknownFaultExitsWith2ListingTheValidOnes) {
   ExpectRefused({"--backend", frozenlake_template(), "--fault", "script-relative-to-exe,bogus"},
                 "[mcpgym.cli.invalid_value] --fault expects one of script-relative-to-exe, "
-                "forward-accept-json-only; got 'bogus'");
+                "forward-accept-json-only, forward-resource-read-get, backend-survives-delete, "
+                "backends-outlive-proxy, backend-error-without-stderr; got 'bogus'");
 }
 
 TEST_F(ProxyNegativeControls, ScriptRelativeToExeResolvesAgainstTheProxyExecutablesDirectory) {
