@@ -193,12 +193,14 @@ Expected<std::filesystem::path, std::string> resolve_program(
     }
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) {
-      return unexpected(quoted_path(p) + " does not exist (" + errno_text(errno) +
+      const int error = errno;  // before building the message allocates
+      return unexpected(quoted_path(p) + " does not exist (" + errno_text(error) +
                         "); check the path");
     }
     if (S_ISDIR(st.st_mode)) return unexpected(quoted_path(p) + " is a directory");
     if (::access(p.c_str(), X_OK) != 0) {
-      return unexpected(quoted_path(p) + " is not executable (" + errno_text(errno) +
+      const int error = errno;  // before building the message allocates
+      return unexpected(quoted_path(p) + " is not executable (" + errno_text(error) +
                         "); make it executable or run it through its interpreter");
     }
     return p;
