@@ -71,6 +71,38 @@ function(mcpgym_target_defaults target)
   endif()
 endfunction()
 
+# Precompiled headers for the test executables (option MCPGYM_PCH of the
+# top-level project): GoogleTest, GMock, RapidCheck and nlohmann/json, parsed
+# once per build directory instead of once per test translation unit. They are
+# compiled once, in the target mcpgym_pch_test with the tests' own flags
+# (mcpgym_target_defaults, mcpgym_test_code_flags), and every test REUSE_FROMs
+# it. Only third-party headers are precompiled, so the include scopes of the
+# project's headers are unchanged. Libraries and programs get none: their
+# translation units are dominated by code generation, and loading a PCH costs
+# about a second per file (docs/performance.md, "Build time"). A PCH that no
+# longer matches its users' flags would silently be ignored (a slower build, not
+# a wrong one); CMake passes -Winvalid-pch, so that is a warning, an error under
+# MCPGYM_WERROR. OFF by default: with the PCH, g++ 12 at -O2 reports false
+# -Warray-bounds/-Wrestrict on std::string operator+ in test files that compile
+# clean without it, so it waits for a -Werror build of every test with it ON.
+function(mcpgym_use_test_pch target)
+  if(NOT MCPGYM_PCH)
+    return()
+  endif()
+  if(NOT TARGET mcpgym_pch_test)
+    set(anchor ${PROJECT_BINARY_DIR}/mcpgym_pch_test.cpp)
+    file(CONFIGURE OUTPUT ${anchor} CONTENT "// Only compiles the tests' precompiled header.\n")
+    add_library(mcpgym_pch_test OBJECT ${anchor})
+    mcpgym_target_defaults(mcpgym_pch_test)
+    mcpgym_test_code_flags(mcpgym_pch_test)
+    target_link_libraries(mcpgym_pch_test PRIVATE GTest::gtest GTest::gmock rapidcheck
+                                                  nlohmann_json::nlohmann_json)
+    target_precompile_headers(mcpgym_pch_test PRIVATE <gtest/gtest.h> <gmock/gmock.h>
+                              <rapidcheck.h> <rapidcheck/gtest.h> <nlohmann/json.hpp>)
+  endif()
+  target_precompile_headers(${target} REUSE_FROM mcpgym_pch_test)
+endfunction()
+
 # A static library of the project. Its headers are the .hpp files of its
 # sources' directories (and of HEADER_DIRS), visible to it and to whoever links
 # it; LIBS are its dependencies, PUBLIC. Each library is recorded for the
@@ -128,6 +160,15 @@ function(mcpgym_write_library_graph file)
   file(WRITE ${file} "${lines}")
 endfunction()
 
+# Flags for the tests' own translation units (not the libraries they test).
+# Line tables only (-g1): enough for a backtrace, a sanitizer report or a
+# breakpoint by line, but no description of variables and types, which made up
+# most of a test object's size and much of its compile time (docs/performance.md,
+# "Build time").
+function(mcpgym_test_code_flags target)
+  target_compile_options(${target} PRIVATE $<$<CONFIG:Debug,RelWithDebInfo>:-g1>)
+endfunction()
+
 # A GoogleTest executable whose tests ctest discovers one by one.
 # LABELS is "<kind>;<area>": kind `unit` (in-process, also run under ASan+UBSan
 # by `make test-asan`) or `program` (spawns built programs); the area prefixes
@@ -144,6 +185,8 @@ function(mcpgym_add_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   mcpgym_target_defaults(${name})
+  mcpgym_test_code_flags(${name})
+  mcpgym_use_test_pch(${name})
   mcpgym_stage_headers(${name} PRIVATE SOURCES ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
                                         rapidcheck)

@@ -23,6 +23,15 @@ bool is_executable_file(const std::filesystem::path& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
 }
 
+// "'<path>'", built by appending: g++ 12 at -O3 reports a false -Wrestrict overlap
+// for `"'" + p.string()` (operator+ inserting into the front of a temporary).
+std::string quoted_path(const std::filesystem::path& p) {
+  std::string text = "'";
+  text += p.native();
+  text += '\'';
+  return text;
+}
+
 std::string stage_text(Stage stage) {
   switch (stage) {
     case Stage::kFork:
@@ -184,12 +193,14 @@ Expected<std::filesystem::path, std::string> resolve_program(
     }
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) {
-      return unexpected("'" + p.string() + "' does not exist (" + errno_text(errno) +
+      const int error = errno;  // before building the message allocates
+      return unexpected(quoted_path(p) + " does not exist (" + errno_text(error) +
                         "); check the path");
     }
-    if (S_ISDIR(st.st_mode)) return unexpected("'" + p.string() + "' is a directory");
+    if (S_ISDIR(st.st_mode)) return unexpected(quoted_path(p) + " is a directory");
     if (::access(p.c_str(), X_OK) != 0) {
-      return unexpected("'" + p.string() + "' is not executable (" + errno_text(errno) +
+      const int error = errno;  // before building the message allocates
+      return unexpected(quoted_path(p) + " is not executable (" + errno_text(error) +
                         "); make it executable or run it through its interpreter");
     }
     return p;
