@@ -1,8 +1,8 @@
 # The two set-up commands of the README, and a few helpers.
 #   make conform   the main job: build only what it runs, then run the conformance suite against
-#                  the reference backend and proxy (FrozenLake), and the reference backend and
-#                  proxy serving CliffWalking (reports in build/conformance-report/, .../cliffwalking/
-#                  and .../cliffwalking-proxy/)
+#                  the reference backend and proxy (FrozenLake), the reference backend and
+#                  proxy serving CliffWalking, and the backend serving Taxi (reports in
+#                  build/conformance-report/, .../cliffwalking/, .../cliffwalking-proxy/, .../taxi/)
 #   make test      build and pass every test, then the unit tests again under ASan+UBSan
 #   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
 BUILD ?= build
@@ -67,6 +67,11 @@ conform: configure
 	  --features slippery,truncation --control-plane both --max-envs 8 \
 	  --cmd '$(abspath $(BUILD))/bin/mcpgym-proxy --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8' \
 	  --report-dir $(BUILD)/conformance-report/cliffwalking-proxy
+	@echo
+	@$(BUILD)/bin/mcpgym-conform --profile backend --game taxi \
+	  --features truncation --control-plane both \
+	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game taxi --port {port}' \
+	  --report-dir $(BUILD)/conformance-report/taxi
 
 play: build
 	@tools/play-episode.sh $(BUILD)/bin
@@ -84,6 +89,7 @@ fixtures:
 	@tools/install-deps.sh fixtures
 	@$(PYTHON) tools/gen_model_fixtures.py fixtures/model
 	@$(PYTHON) tools/gen_cliffwalking_fixtures.py fixtures/model
+	@$(PYTHON) tools/gen_taxi_fixtures.py fixtures/model
 
 golden: build
 	@tools/regen-golden.sh $(BUILD)/bin

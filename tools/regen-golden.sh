@@ -38,3 +38,14 @@ record cliffwalking-shortest --seeds 42,123 --policy shortest
 record cliffwalking-cliff --seeds 42 --policy scripted:RIGHT,RIGHT,UP,UP,RIGHT --max-steps 5
 record cliffwalking-slippery-random --seeds 7,8 --config '{"is_slippery":true}' --policy random:1 --max-steps 40
 record cliffwalking-truncated --seeds 42 --config '{"max_episode_steps":3}' --policy scripted:L
+
+# Taxi (--game taxi): the planner picks up and delivers; from seed 42's start (taxi at
+# (3, 4), passenger at G, destination Y) a PICKUP and a DROPOFF with nobody to move (-10.0),
+# north to G, a PICKUP, a PICKUP while aboard (-10.0), a DROPOFF at G, which is not the
+# destination (-1.0, the passenger stays at G), and a PICKUP again; a seeded random policy;
+# truncation.
+backend="$bin/mcpgym-frozenlake --game taxi --port {port} --log-level warn"
+record taxi-shortest --seeds 42,123 --policy shortest
+record taxi-illegal --seeds 42 --policy scripted:PICKUP,DROPOFF,NORTH,NORTH,NORTH,PICKUP,PICKUP,DROPOFF,PICKUP --max-steps 9
+record taxi-random --seeds 7,8 --policy random:1 --max-steps 25
+record taxi-truncated --seeds 42 --config '{"max_episode_steps":3}' --policy scripted:NORTH

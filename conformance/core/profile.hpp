@@ -34,7 +34,7 @@ struct Profile {
   std::string url;
   std::set<ControlPlane> control = {ControlPlane::kResources};
   std::set<Feature> features;
-  // The game it serves ("frozenlake", "cliffwalking"); empty: the suite
+  // The game it serves ("frozenlake", "cliffwalking", "taxi"); empty: the suite
   // recognises it from the data-plane tool in tools/list.
   std::string game;
   // A proxy's live-session limit, when it has one the suite may reach (PROXY-008).

@@ -111,7 +111,7 @@ json slipperiness_config(const GameDriver& game, bool slippery) {
 }
 
 const std::vector<std::string>& known_games() {
-  static const std::vector<std::string> names = {"frozenlake", "cliffwalking"};
+  static const std::vector<std::string> names = {"frozenlake", "cliffwalking", "taxi"};
   return names;
 }
 
@@ -125,6 +125,7 @@ std::string known_games_text() {
 std::shared_ptr<const GameDriver> driver_named(std::string_view name) {
   if (name == "frozenlake") return frozenlake_driver();
   if (name == "cliffwalking") return cliffwalking_driver();
+  if (name == "taxi") return taxi_driver();
   return nullptr;
 }
 

@@ -50,16 +50,16 @@ TEST(GameRecognition, KnownToolsNameTheirGame) {
 
 TEST(GameRecognition, AnotherActionToolIsTheUnknownGameWithItsActions) {
   auto g = recognise_game(
-      json::array({{{"name", "echo"}}, tool("taxi_move", {"SOUTH", "NORTH", "EAST", "WEST"})}));
+      json::array({{{"name", "echo"}}, tool("maze_move", {"SOUTH", "NORTH", "EAST", "WEST"})}));
   ASSERT_TRUE(g) << g.error();
   EXPECT_EQ(g->driver->name(), "unknown");
-  EXPECT_EQ(g->driver->tool(), "taxi_move");
+  EXPECT_EQ(g->driver->tool(), "maze_move");
   EXPECT_EQ(g->driver->actions(), (std::vector<std::string>{"SOUTH", "NORTH", "EAST", "WEST"}));
   EXPECT_FALSE(g->driver->has_model());
   EXPECT_EQ(g->driver->features_text(), "truncation");
   EXPECT_EQ(g->how,
-            "the tool taxi_move in tools/list is no game the suite knows (it knows frozenlake, "
-            "cliffwalking)");
+            "the tool maze_move in tools/list is no game the suite knows (it knows frozenlake, "
+            "cliffwalking, taxi)");
 }
 
 TEST(GameRecognition, NoneOrSeveralDataPlaneToolsIsAnError) {
@@ -68,13 +68,13 @@ TEST(GameRecognition, NoneOrSeveralDataPlaneToolsIsAnError) {
   EXPECT_EQ(none.error(),
             "[mcpgym.conform.game_not_recognised] tools/list has no data-plane tool (a tool "
             "taking a string `action` from an enum) among its tools [echo]; name the game with "
-            "--game (frozenlake, cliffwalking)");
+            "--game (frozenlake, cliffwalking, taxi)");
   auto two = recognise_game(json::array({tool("a_move", {"X"}), tool("b_move", {"Y"})}));
   ASSERT_FALSE(two);
   EXPECT_EQ(two.error(),
             "[mcpgym.conform.game_not_recognised] tools/list has 2 data-plane tools (a tool "
             "taking a string `action` from an enum) among its tools [a_move, b_move]; name the "
-            "game with --game (frozenlake, cliffwalking)");
+            "game with --game (frozenlake, cliffwalking, taxi)");
 }
 
 TEST(GameProfile, NamesAKnownGameWithFeaturesItHas) {
@@ -87,10 +87,11 @@ TEST(GameProfile, NamesAKnownGameWithFeaturesItHas) {
     auto q = profile_from_json(doc);
     return q ? std::string("accepted") : q.error();
   };
-  EXPECT_EQ(error({{"url", "http://h/mcp"}, {"game", "taxi"}}),
-            "[mcpgym.conform.bad_profile] game: 'taxi' is not a game the suite knows "
-            "(frozenlake, cliffwalking); leave it out to have the suite recognise the game from "
-            "tools/list");
+  EXPECT_EQ(
+      error({{"url", "http://h/mcp"}, {"game", "chess"}}),
+      "[mcpgym.conform.bad_profile] game: 'chess' is not a game the suite knows "
+      "(frozenlake, cliffwalking, taxi); leave it out to have the suite recognise the game from "
+      "tools/list");
   EXPECT_EQ(error({{"url", "http://h/mcp"}, {"game", "cliffwalking"}, {"features", {"8x8"}}}),
             "[mcpgym.conform.bad_profile] features: '8x8' does not exist for game cliffwalking "
             "(its features: slippery, truncation)");
@@ -124,7 +125,7 @@ TEST(GameDrivers, FrozenLakeEndsTheEpisodeAndPredictsItFromTheServersState) {
   EXPECT_EQ(last.reward, 1.0);
   EXPECT_TRUE(last.terminated);
   EXPECT_FALSE(lake->model(7, json::object(), json{{"position", 0}}));
-  EXPECT_EQ(driver_named("taxi"), nullptr);
+  EXPECT_EQ(driver_named("chess"), nullptr);
 }
 
 TEST(GameDrivers, CliffWalkingWalksItsSafePathAndPredictsEachStep) {
@@ -214,6 +215,59 @@ TEST(DrivenEpisodes, AGameWithoutAModelHasNoPlan) {
   auto cliff = driver_named("cliffwalking");
   EXPECT_EQ(driven::plan_episode(*cliff, 1, json::object(), json{{"position", 47}}, 0).error(),
             "the cliffwalking driver finds no way to the end from {\"position\":47}");
+}
+
+TEST(GameRecognition, TaxiMoveIsTaxi) {
+  auto taxi = recognise_game(json::array({{{"name", "taxi_move"}}}));
+  ASSERT_TRUE(taxi) << taxi.error();
+  EXPECT_EQ(taxi->driver->name(), "taxi");
+  EXPECT_EQ(taxi->driver->actions(),
+            (std::vector<std::string>{"SOUTH", "NORTH", "EAST", "WEST", "PICKUP", "DROPOFF"}));
+  EXPECT_EQ(taxi->driver->features_text(), "truncation");
+  EXPECT_TRUE(taxi->driver->slippery_config().is_null());
+}
+
+TEST(GameDrivers, TaxiPlansADeliveryAndPredictsEachStep) {
+  auto taxi = driver_named("taxi");
+  ASSERT_TRUE(taxi);
+  EXPECT_TRUE(taxi->has_model());
+  // gymnasium's reset(seed=0): 314, taxi (3, 0), passenger at B (4, 3), destination Y (4, 0).
+  const json state = {{"state", 314}, {"taxi_row", 3}, {"taxi_col", 0}, {"seed", 0}};
+  const auto way = taxi->actions_to_end(state);
+  ASSERT_TRUE(way);
+  // A wall east of (3, 0): around it to B and back.
+  EXPECT_EQ(*way, (std::vector<int>{1, 2, 2, 2, 0, 0, 4, 1, 1, 3, 3, 3, 0, 0, 5}));
+  auto model = taxi->model(0, {{"max_episode_steps", 20}}, state);
+  ASSERT_TRUE(model) << model.error();
+  PredictedStep last;
+  double total = 0.0;
+  for (int a : *way) {
+    last = (*model)->step(a);
+    total += last.reward;
+  }
+  EXPECT_EQ(last.observation, (json{{"state", 410},
+                                    {"taxi_row", 4},
+                                    {"taxi_col", 0},
+                                    {"passenger_location", 2},
+                                    {"destination", 2},
+                                    {"grid",
+                                     "+---------+\n|R: | : :G|\n| : | : : |\n"
+                                     "| : : : : |\n| | : | : |\n|Y| : |B: |\n"
+                                     "+---------+"}}));
+  EXPECT_EQ(last.reward, 20.0);
+  EXPECT_TRUE(last.terminated);
+  EXPECT_FALSE(last.truncated);
+  EXPECT_EQ(last.prob, 1.0);
+  EXPECT_EQ(total, 6.0);  // fourteen steps of -1, then +20
+  // With a time limit of 3 the third step is truncated.
+  auto limited = taxi->model(0, {{"max_episode_steps", 3}}, state);
+  ASSERT_TRUE(limited);
+  EXPECT_FALSE((*limited)->step(4).truncated);
+  EXPECT_FALSE((*limited)->step(4).truncated);
+  EXPECT_TRUE((*limited)->step(4).truncated);
+  EXPECT_EQ(taxi->model(0, json::object(), json{{"state", 12}}).error(),
+            "game://initial_state has no state 314 (TAXI-008), so the model cannot follow it");
+  EXPECT_FALSE(taxi->actions_to_end(json{{"state", 500}}));
 }
 
 TEST(GameRunner, AFeatureTheNamedGameLacksIsSkippedNamingTheGame) {

@@ -286,5 +286,73 @@ TEST(CleanReference, TheProxyServingCliffWalkingPassesEveryCheckThatApplies) {
   EXPECT_TRUE(failing.empty()) << explain(results, failing);
 }
 
+// --- Taxi ---------------------------------------------------------------------
+// The generic fault switches judged against the reference serving Taxi.
+
+Profile taxi_profile(std::vector<std::string> flags) {
+  flags.insert(flags.begin(), {"--game", "taxi"});
+  Profile p = reference_backend_profile(flags);
+  p.name = "reference backend serving Taxi";
+  p.game = "taxi";
+  p.features = {Feature::kTruncation};
+  return p;
+}
+
+const std::vector<Control> kTaxiControls = {
+    {"new-session-per-request",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
+      "termination.moves-after-end:error"}},
+    // Taxi's start depends on the seed (CliffWalking's is always 36), so a server that
+    // ignores the seed or shares one environment also breaks the same-seed checks: the
+    // model cannot follow the initial state (SESS-007), two sessions of one seed differ.
+    {"shared-state",
+     false,
+     {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail",
+      "sessions.isolated-environments:fail", "sessions.same-id-and-environment-for-episode:error",
+      "termination.moves-after-end:error"}},
+    {"ignore-seed",
+     false,
+     {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail",
+      "sessions.isolated-environments:fail", "sessions.same-id-and-environment-for-episode:error"}},
+    {"moves-after-end", false, {"termination.moves-after-end:fail"}},
+    {"stale-status",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
+      "termination.moves-after-end:error"}},
+    {"empty-control-plane",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
+      "termination.moves-after-end:error"}},
+    {"terminate-after-first-step",
+     false,
+     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:error",
+      "termination.moves-after-end:error"}},
+};
+
+class TaxiNegativeControl : public ::testing::TestWithParam<Control> {};
+
+TEST_P(TaxiNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
+  const Control& control = GetParam();
+  const auto results = testing::run_checks(taxi_profile({"--fault", control.name}), {});
+  const auto actual = not_passing(results);
+  EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
+}
+
+INSTANTIATE_TEST_SUITE_P(Taxi, TaxiNegativeControl, ::testing::ValuesIn(kTaxiControls),
+                         [](const ::testing::TestParamInfo<Control>& info) {
+                           std::string name = info.param.name;
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(CleanReference, TheBackendServingTaxiPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(taxi_profile({}), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+}
+
 }  // namespace
 }  // namespace mcpgym::conformance

@@ -26,6 +26,11 @@ std::vector<GameSpec> make_catalogue() {
                    .actions = {"UP", "RIGHT", "DOWN", "LEFT"},
                    .goal_policy = cliffwalking_safe_path_policy(),
                    .example_script = "URRRRRRRRRRRD"});
+  games.push_back({.name = "taxi",
+                   .tool = "taxi_move",
+                   .actions = {"SOUTH", "NORTH", "EAST", "WEST", "PICKUP", "DROPOFF"},
+                   .goal_policy = taxi_planner_policy(),
+                   .example_script = "NNEEPSSD"});
   return games;
 }
 

@@ -73,6 +73,11 @@ PolicyFactory shortest_path_policy();
 // recomputed every step, so it recovers from slips. (GameSpec::goal_policy of
 // cliffwalking; harness/rollout/cliffwalking_policy.cpp.)
 PolicyFactory cliffwalking_safe_path_policy();
+// Taxi's goal-seeking policy: taxi::planned_action on the state the last
+// observation shows (else game://initial_state's): breadth first to the
+// passenger, PICKUP, to the destination, DROPOFF. (GameSpec::goal_policy of
+// taxi; harness/rollout/taxi_policy.cpp.)
+PolicyFactory taxi_planner_policy();
 // The actions an earlier recording took, per env_index (matched by index),
 // whatever the game. An environment the recording lacks plays the game's
 // first action.

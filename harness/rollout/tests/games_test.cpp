@@ -32,7 +32,7 @@ TEST(GameCatalogue, KnowsFrozenLakeWithItsToolActionsAndGoalPolicy) {
   EXPECT_TRUE(lake->known());
   EXPECT_EQ(lake->describe(), "frozenlake (tool lake_move, actions LEFT, DOWN, RIGHT, UP)");
   EXPECT_EQ(find_game("chess"), nullptr);
-  EXPECT_EQ(known_game_names(), "frozenlake, cliffwalking");
+  EXPECT_EQ(known_game_names(), "frozenlake, cliffwalking, taxi");
 }
 
 TEST(GameCatalogue, KnowsCliffWalkingWithItsToolActionsAndGoalPolicy) {
@@ -43,6 +43,17 @@ TEST(GameCatalogue, KnowsCliffWalkingWithItsToolActionsAndGoalPolicy) {
   EXPECT_EQ(*parse_script(cliff->example_script, cliff->actions),
             (std::vector<std::string>{"UP", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
                                       "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "DOWN"}));
+}
+
+TEST(GameCatalogue, KnowsTaxiWithItsToolActionsAndGoalPolicy) {
+  const GameSpec* taxi = find_game("taxi");
+  ASSERT_NE(taxi, nullptr);
+  EXPECT_EQ(taxi->describe(),
+            "taxi (tool taxi_move, actions SOUTH, NORTH, EAST, WEST, PICKUP, DROPOFF)");
+  EXPECT_TRUE(taxi->goal_policy);
+  EXPECT_EQ(*parse_script(taxi->example_script, taxi->actions),
+            (std::vector<std::string>{"NORTH", "NORTH", "EAST", "EAST", "PICKUP", "SOUTH", "SOUTH",
+                                      "DROPOFF"}));
 }
 
 TEST(RecogniseGame, AKnownToolGivesTheCataloguesGame) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "games/cliffwalking/cliff_walking.hpp"
+#include "games/taxi/taxi.hpp"
 #include "harness/rollout/games.hpp"
 #include "harness/rollout/tests/model_oracle.hpp"
 
@@ -236,6 +237,51 @@ TEST(CliffWalkingPolicy, ReplansFromWhereverASlipLeftTheAgent) {
   }
   for (std::uint64_t seed = 0; seed < 5; ++seed)
     EXPECT_TRUE(play_cliff(true, seed, 20000).steps.has_value()) << "seed " << seed;
+}
+
+// Taxi played through the pure model with the game's goal policy, seeing only
+// the observations' "state": the steps to the delivery, nullopt if none.
+std::optional<int> play_taxi(std::uint64_t seed, int max_steps) {
+  const GameSpec& game = *find_game("taxi");
+  taxi::Taxi env(seed);
+  const json initial = {{"state", env.initial_state()}};
+  auto policy = game.goal_policy(0, seed);
+  std::optional<json> last;
+  for (int step = 0; step < max_steps; ++step) {
+    const std::string name =
+        policy->next_action({0, seed, step, &initial, last ? &*last : nullptr, game.actions});
+    const auto index = std::find(game.actions.begin(), game.actions.end(), name);
+    if (index == game.actions.end()) return std::nullopt;
+    const auto result = env.step(static_cast<taxi::Action>(index - game.actions.begin()));
+    if (result.terminated)
+      return result.reward == 20.0 ? std::optional<int>(step + 1) : std::nullopt;
+    last = json{{"state", result.state}};
+  }
+  return std::nullopt;
+}
+
+TEST(TaxiPolicy, PicksUpAndDeliversWhateverTheStart) {
+  for (std::uint64_t seed = 0; seed < 300; ++seed) {
+    const auto steps = play_taxi(seed, 40);
+    ASSERT_TRUE(steps.has_value()) << "seed " << seed;
+    EXPECT_LE(*steps, 20) << "seed " << seed;
+  }
+  // gymnasium's reset(seed=0): 314, taxi (3, 0), passenger at B (4, 3), destination Y (4, 0).
+  // A wall east of (3, 0): NORTH, EAST x3, SOUTH x2, PICKUP, NORTH x2, WEST x3, SOUTH x2, DROPOFF.
+  EXPECT_EQ(play_taxi(0, 40), 15);
+}
+
+TEST(TaxiPolicy, PlaysSouthWhenItCannotReadTheState) {
+  const GameSpec& game = *find_game("taxi");
+  auto policy = game.goal_policy(0, 0);
+  for (const json& garbage : {json{{"state", "314"}}, json{{"state", 500}}, json{{"state", -1}},
+                              json::array(), json{{"position", 3}}})
+    EXPECT_EQ(policy->next_action({0, 0, 0, &garbage, nullptr, game.actions}), "SOUTH")
+        << garbage.dump();
+  // The last observation, not the initial state, says where the taxi is.
+  const json initial = {{"state", 0}};
+  const json carrying = {{"state", taxi::encode({0, 4, taxi::kInTaxi, 1})}};
+  EXPECT_EQ(policy->next_action({0, 0, 1, &initial, &carrying, game.actions}), "DROPOFF");
 }
 
 // A script is checked for its form before the game is known, and for its

@@ -2,6 +2,7 @@
 
 #include "reference/gym/games/cliffwalking/cliffwalking_game.hpp"
 #include "reference/gym/games/frozenlake/frozenlake_game.hpp"
+#include "reference/gym/games/taxi/taxi_game.hpp"
 
 namespace mcpgym::gym {
 
@@ -10,6 +11,7 @@ std::vector<const Game*> all_games() {
   return {
       &frozenlake_game(),
       &cliffwalking_game(),
+      &taxi_game(),
   };
 }
 
