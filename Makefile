@@ -78,6 +78,7 @@ fixtures:
 	@tools/install-deps.sh fixtures
 	@$(PYTHON) tools/gen_model_fixtures.py fixtures/model
 	@$(PYTHON) tools/gen_cliffwalking_fixtures.py fixtures/model
+	@$(PYTHON) tools/gen_choice_fixtures.py fixtures/model
 
 golden: build
 	@tools/regen-golden.sh $(BUILD)/bin
