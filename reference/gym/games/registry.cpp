@@ -1,5 +1,6 @@
 #include "reference/gym/games/registry.hpp"
 
+#include "reference/gym/games/blackjack/blackjack_game.hpp"
 #include "reference/gym/games/cliffwalking/cliffwalking_game.hpp"
 #include "reference/gym/games/frozenlake/frozenlake_game.hpp"
 
@@ -10,6 +11,7 @@ std::vector<const Game*> all_games() {
   return {
       &frozenlake_game(),
       &cliffwalking_game(),
+      &blackjack_game(),
   };
 }
 
