@@ -26,6 +26,11 @@ std::vector<GameSpec> make_catalogue() {
                    .actions = {"UP", "RIGHT", "DOWN", "LEFT"},
                    .goal_policy = cliffwalking_safe_path_policy(),
                    .example_script = "URRRRRRRRRRRD"});
+  games.push_back({.name = "blackjack",
+                   .tool = "blackjack_move",
+                   .actions = {"STICK", "HIT"},
+                   .goal_policy = blackjack_stick_on_17_policy(),
+                   .example_script = "HS"});
   return games;
 }
 

@@ -36,9 +36,9 @@ struct GameSpec {
   std::string describe() const;
 };
 
-// Every game the harness knows: frozenlake, cliffwalking.
+// Every game the harness knows: frozenlake, cliffwalking, blackjack.
 const std::vector<GameSpec>& known_games();
-// "frozenlake, cliffwalking": for --help and error messages.
+// "frozenlake, cliffwalking, blackjack": for --help and error messages.
 std::string known_game_names();
 // The known game with this --game name, or nullptr.
 const GameSpec* find_game(std::string_view name);

@@ -73,6 +73,11 @@ PolicyFactory shortest_path_policy();
 // recomputed every step, so it recovers from slips. (GameSpec::goal_policy of
 // cliffwalking; harness/rollout/cliffwalking_policy.cpp.)
 PolicyFactory cliffwalking_safe_path_policy();
+// Blackjack's policy: blackjack::stick_on_17 on the player's sum (the last
+// observation's, else game://initial_state's); STICK when none is readable,
+// which ends the episode. (GameSpec::goal_policy of blackjack;
+// harness/rollout/blackjack_policy.cpp.)
+PolicyFactory blackjack_stick_on_17_policy();
 // The actions an earlier recording took, per env_index (matched by index),
 // whatever the game. An environment the recording lacks plays the game's
 // first action.
