@@ -41,7 +41,7 @@ new_session() {  # prints a fresh session id of the server at $1
 # run_wrk URL CONNECTIONS SESSIONS -> requests/s (fails on any non-2xx answer)
 run_wrk() {
   local out
-  out=$(MCPGYM_TOOL=${tool:-lake_move} MCPGYM_SESSIONS=$3 wrk -t"$2" -c"$2" -d"${secs}s" -s "$lua" "$1")
+  out=$(MCPGYM_TOOL=${tool:-lake_move} MCPGYM_ACTION=${action:-LEFT} MCPGYM_SESSIONS=$3 wrk -t"$2" -c"$2" -d"${secs}s" -s "$lua" "$1")
   if grep -q "Non-2xx" <<<"$out"; then echo "bench: non-2xx answers from $1:" >&2; echo "$out" >&2; exit 1; fi
   awk '/Requests\/sec/{print $2}' <<<"$out"
 }
@@ -51,10 +51,11 @@ bare_url=$url
 bare1=$(run_wrk "$bare_url" 1 x)
 bare8=$(run_wrk "$bare_url" 8 x)
 
-# bench_game GAME TOOL: the backend serving GAME, measured beside the bare endpoint.
+# bench_game GAME TOOL [ACTION]: the backend serving GAME, measured beside the bare endpoint.
 bench_game() {
   local game=$1
   tool=$2
+  action=${3:-LEFT}
   start "backend-$game" "$bin/mcpgym-frozenlake" --game "$game" --port 0 --log-level error
   local backend_url=$url one eight back1 back8
   one=$(new_session "$backend_url")
@@ -74,3 +75,6 @@ bench_game() {
 
 bench_game frozenlake lake_move
 bench_game cliffwalking cliff_move
+# Blackjack: STICK ends each session's episode on its first request; the rest are
+# refused moves after the end (tools/bench/move.lua).
+bench_game blackjack blackjack_move STICK

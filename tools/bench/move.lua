@@ -5,6 +5,11 @@
 -- in both games (FrozenLake's 0, CliffWalking's 36, both in column 0), so the
 -- episode never ends and every request does a real step.
 local tool = os.getenv("MCPGYM_TOOL") or "lake_move"
+-- MCPGYM_ACTION (default LEFT): Blackjack has no LEFT, and no move that keeps
+-- an episode going: its STICK ends the episode on the first request, and every
+-- later one is a refused move after the end (a tool error, still a full
+-- data-plane round trip through session, validation and control plane).
+local action = os.getenv("MCPGYM_ACTION") or "LEFT"
 local ids = {}
 for id in string.gmatch(os.getenv("MCPGYM_SESSIONS") or "", "[^,]+") do
   table.insert(ids, id)
@@ -23,7 +28,7 @@ function init(args)
   wrk.headers["Content-Type"] = "application/json"
   if sid then wrk.headers["Mcp-Session-Id"] = sid end
   wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call",' ..
-             '"params":{"name":"' .. tool .. '","arguments":{"action":"LEFT"}}}'
+             '"params":{"name":"' .. tool .. '","arguments":{"action":"' .. action .. '"}}}'
   req = wrk.format()
 end
 
