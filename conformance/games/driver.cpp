@@ -77,7 +77,7 @@ std::string GameDriver::features_text() const {
 }
 
 const std::vector<std::string>& known_games() {
-  static const std::vector<std::string> names = {"frozenlake", "cliffwalking"};
+  static const std::vector<std::string> names = {"frozenlake", "cliffwalking", "blackjack"};
   return names;
 }
 
@@ -91,6 +91,7 @@ std::string known_games_text() {
 std::shared_ptr<const GameDriver> driver_named(std::string_view name) {
   if (name == "frozenlake") return frozenlake_driver();
   if (name == "cliffwalking") return cliffwalking_driver();
+  if (name == "blackjack") return blackjack_driver();
   return nullptr;
 }
 

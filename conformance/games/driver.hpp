@@ -76,7 +76,7 @@ class GameDriver {
   std::string features_text() const;
 };
 
-// The games the suite has a driver for, in order: "frozenlake", "cliffwalking".
+// The games the suite has a driver for, in order: "frozenlake", "cliffwalking", "blackjack".
 const std::vector<std::string>& known_games();
 // "frozenlake, cliffwalking".
 std::string known_games_text();
@@ -106,5 +106,6 @@ std::string needs_model_reason();
 // The driver each known game registers (conformance/games/<game>.cpp).
 std::shared_ptr<const GameDriver> frozenlake_driver();
 std::shared_ptr<const GameDriver> cliffwalking_driver();
+std::shared_ptr<const GameDriver> blackjack_driver();
 
 }  // namespace mcpgym::conformance

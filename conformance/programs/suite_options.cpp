@@ -86,9 +86,10 @@ void add_suite_flags(cli::Parser& parser) {
       .option(
           "features", "LIST",
           "optional features it claims, comma-separated: slippery, truncation, gymnasium-maps, 8x8")
-      .option("game", "NAME",
-              "the game it serves: frozenlake or cliffwalking (default: recognised from the "
-              "data-plane tool in tools/list)")
+      .option(
+          "game", "NAME",
+          "the game it serves: frozenlake, cliffwalking or blackjack (default: recognised from the "
+          "data-plane tool in tools/list)")
       .option("max-envs", "N", "a proxy's live-session limit, to check PROXY-008")
       .option("ready-pattern", "REGEX",
               "stdout line that says it is ready (default 'listening on (http://\\S+)'); empty: "
