@@ -1,8 +1,7 @@
 # The two set-up commands of the README, and a few helpers.
 #   make conform   the main job: build only what it runs, then run the conformance suite against
 #                  the reference backend and proxy (FrozenLake), and the reference backend serving
-#                  CliffWalking and Blackjack (reports in build/conformance-report/,
-#                  .../cliffwalking/ and .../blackjack/)
+#                  CliffWalking (reports in build/conformance-report/ and .../cliffwalking/)
 #   make test      build and pass every test, then the unit tests again under ASan+UBSan
 #   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
 BUILD ?= build
@@ -62,11 +61,6 @@ conform: configure
 	  --features slippery,truncation --control-plane both \
 	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game cliffwalking --port {port}' \
 	  --report-dir $(BUILD)/conformance-report/cliffwalking
-	@echo
-	@$(BUILD)/bin/mcpgym-conform --profile backend --game blackjack \
-	  --features truncation --control-plane both \
-	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game blackjack --port {port}' \
-	  --report-dir $(BUILD)/conformance-report/blackjack
 
 play: build
 	@tools/play-episode.sh $(BUILD)/bin
