@@ -90,6 +90,8 @@ fixtures:
 	@$(PYTHON) tools/gen_model_fixtures.py fixtures/model
 	@$(PYTHON) tools/gen_cliffwalking_fixtures.py fixtures/model
 	@$(PYTHON) tools/gen_taxi_fixtures.py fixtures/model
+	@$(PYTHON) tools/gen_choice_fixtures.py fixtures/model
+	@$(PYTHON) tools/gen_blackjack_fixtures.py fixtures/model
 
 golden: build
 	@tools/regen-golden.sh $(BUILD)/bin

@@ -77,3 +77,6 @@ bench_game() {
 bench_game frozenlake lake_move
 bench_game cliffwalking cliff_move
 bench_game taxi taxi_move WEST
+# Blackjack: STICK ends each session's episode on its first request; the rest are
+# refused moves after the end (tools/bench/move.lua).
+bench_game blackjack blackjack_move STICK

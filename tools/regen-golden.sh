@@ -49,3 +49,13 @@ record taxi-shortest --seeds 42,123 --policy shortest
 record taxi-illegal --seeds 42 --policy scripted:PICKUP,DROPOFF,NORTH,NORTH,NORTH,PICKUP,PICKUP,DROPOFF,PICKUP --max-steps 9
 record taxi-random --seeds 7,8 --policy random:1 --max-steps 25
 record taxi-truncated --seeds 42 --config '{"max_episode_steps":3}' --policy scripted:NORTH
+# Blackjack (--game blackjack): stick on 17 or more over a few deals; player naturals
+# under natural (5: 1.5; 25: the dealer draws to 21, 0.0; 446: two naturals, 0.0) and
+# under sab (25, 1270: the natural wins 1.0 against a drawn 21); a seeded random policy
+# that hits past 17; truncation on the first HIT.
+backend="$bin/mcpgym-frozenlake --game blackjack --port {port} --log-level warn"
+record blackjack-stick17 --seeds 0,42,123,456 --policy shortest
+record blackjack-natural --seeds 5,25,446 --config '{"natural":true}' --policy scripted:S
+record blackjack-sab --seeds 25,1270 --config '{"sab":true}' --policy scripted:S
+record blackjack-random --seeds 7,8,9 --config '{"natural":true,"sab":false}' --policy random:1 --max-steps 10
+record blackjack-truncated --seeds 42 --config '{"max_episode_steps":1}' --policy scripted:H

@@ -111,7 +111,7 @@ json slipperiness_config(const GameDriver& game, bool slippery) {
 }
 
 const std::vector<std::string>& known_games() {
-  static const std::vector<std::string> names = {"frozenlake", "cliffwalking", "taxi"};
+  static const std::vector<std::string> names = {"frozenlake", "cliffwalking", "taxi", "blackjack"};
   return names;
 }
 
@@ -126,6 +126,7 @@ std::shared_ptr<const GameDriver> driver_named(std::string_view name) {
   if (name == "frozenlake") return frozenlake_driver();
   if (name == "cliffwalking") return cliffwalking_driver();
   if (name == "taxi") return taxi_driver();
+  if (name == "blackjack") return blackjack_driver();
   return nullptr;
 }
 

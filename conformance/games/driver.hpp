@@ -5,7 +5,7 @@
 // features exist, the `_extra` configs that make an episode short, long or
 // slippery, the actions that end an episode from the server's own initial
 // state, and a model that predicts each step. The suite knows frozenlake,
-// cliffwalking and taxi; any other data-plane tool is the game "unknown", which has no
+// cliffwalking, taxi and blackjack; any other data-plane tool is the game "unknown", which has no
 // model, so the checks that need one are skipped and the model-free ones run.
 #include <cstdint>
 #include <memory>
@@ -112,9 +112,9 @@ json slipperiness_config(const GameDriver& game, bool slippery);
 // on (or when there is no way to the end). `game` must outlive the rollout.
 harness::PolicyFactory plan_policy(const GameDriver& game);
 
-// The games the suite has a driver for, in order: "frozenlake", "cliffwalking", "taxi".
+// The games the suite has a driver for, in order: "frozenlake", "cliffwalking", "taxi", "blackjack".
 const std::vector<std::string>& known_games();
-// "frozenlake, cliffwalking, taxi".
+// "frozenlake, cliffwalking, taxi, blackjack".
 std::string known_games_text();
 // The driver of a known game; null for any other name.
 std::shared_ptr<const GameDriver> driver_named(std::string_view name);
@@ -130,7 +130,7 @@ struct GameChoice {
 };
 
 // The game of the tools a server lists (tools/list's `tools`): a known tool
-// name (lake_move -> frozenlake, cliff_move -> cliffwalking, taxi_move -> taxi) whatever its
+// name (lake_move -> frozenlake, cliff_move -> cliffwalking, taxi_move -> taxi, blackjack_move -> blackjack) whatever its
 // schema, else the one tool taking a string `action` from an enum (the game
 // "unknown", with that tool and those actions). Errors start with
 // [mcpgym.conform.game_not_recognised] and list the tools seen.
@@ -143,5 +143,6 @@ std::string needs_model_reason();
 std::shared_ptr<const GameDriver> frozenlake_driver();
 std::shared_ptr<const GameDriver> cliffwalking_driver();
 std::shared_ptr<const GameDriver> taxi_driver();
+std::shared_ptr<const GameDriver> blackjack_driver();
 
 }  // namespace mcpgym::conformance

@@ -59,7 +59,7 @@ TEST(GameRecognition, AnotherActionToolIsTheUnknownGameWithItsActions) {
   EXPECT_EQ(g->driver->features_text(), "truncation");
   EXPECT_EQ(g->how,
             "the tool maze_move in tools/list is no game the suite knows (it knows frozenlake, "
-            "cliffwalking, taxi)");
+            "cliffwalking, taxi, blackjack)");
 }
 
 TEST(GameRecognition, NoneOrSeveralDataPlaneToolsIsAnError) {
@@ -68,13 +68,13 @@ TEST(GameRecognition, NoneOrSeveralDataPlaneToolsIsAnError) {
   EXPECT_EQ(none.error(),
             "[mcpgym.conform.game_not_recognised] tools/list has no data-plane tool (a tool "
             "taking a string `action` from an enum) among its tools [echo]; name the game with "
-            "--game (frozenlake, cliffwalking, taxi)");
+            "--game (frozenlake, cliffwalking, taxi, blackjack)");
   auto two = recognise_game(json::array({tool("a_move", {"X"}), tool("b_move", {"Y"})}));
   ASSERT_FALSE(two);
   EXPECT_EQ(two.error(),
             "[mcpgym.conform.game_not_recognised] tools/list has 2 data-plane tools (a tool "
             "taking a string `action` from an enum) among its tools [a_move, b_move]; name the "
-            "game with --game (frozenlake, cliffwalking, taxi)");
+            "game with --game (frozenlake, cliffwalking, taxi, blackjack)");
 }
 
 TEST(GameProfile, NamesAKnownGameWithFeaturesItHas) {
@@ -90,7 +90,7 @@ TEST(GameProfile, NamesAKnownGameWithFeaturesItHas) {
   EXPECT_EQ(
       error({{"url", "http://h/mcp"}, {"game", "chess"}}),
       "[mcpgym.conform.bad_profile] game: 'chess' is not a game the suite knows "
-      "(frozenlake, cliffwalking, taxi); leave it out to have the suite recognise the game from "
+      "(frozenlake, cliffwalking, taxi, blackjack); leave it out to have the suite recognise the game from "
       "tools/list");
   EXPECT_EQ(error({{"url", "http://h/mcp"}, {"game", "cliffwalking"}, {"features", {"8x8"}}}),
             "[mcpgym.conform.bad_profile] features: '8x8' does not exist for game cliffwalking "
@@ -331,6 +331,35 @@ TEST(GameDrivers, PlanPolicyPlaysTheWayToTheEndFromTheInitialState) {
   want.push_back("DOWN");
   want.push_back("UP");  // past the end: the game's first action
   EXPECT_EQ(played, want);
+// numpy 1.24, seed 0: dealer [10, 9], player [7, 4] (blackjack_rollouts.jsonl, line 1).
+TEST(GameDrivers, BlackjackSticksToEndAndPredictsEachStep) {
+  auto blackjack = driver_named("blackjack");
+  ASSERT_TRUE(blackjack);
+  EXPECT_TRUE(blackjack->has_model());
+  EXPECT_EQ(blackjack->tool(), "blackjack_move");
+  EXPECT_EQ(blackjack->actions(), (std::vector<std::string>{"STICK", "HIT"}));
+  EXPECT_EQ(blackjack->features_text(), "truncation");
+  EXPECT_TRUE(blackjack->slippery_config().is_null());
+  const json state = {{"player_sum", 11}, {"dealer_card", 10}, {"usable_ace", 0}, {"seed", 0}};
+  EXPECT_EQ(blackjack->actions_to_end(state), std::vector<int>{0});
+  auto model = blackjack->model(0, {{"max_episode_steps", 2}}, state);
+  ASSERT_TRUE(model) << model.error();
+  const PredictedStep hit = (*model)->step(1);
+  EXPECT_EQ(hit.observation, (json{{"player_sum", 12}, {"dealer_card", 10}, {"usable_ace", 0}}));
+  EXPECT_EQ(hit.reward, 0.0);
+  EXPECT_FALSE(hit.terminated);
+  EXPECT_FALSE(hit.truncated);
+  const PredictedStep stick = (*model)->step(0);
+  EXPECT_EQ(stick.reward, -1.0);
+  EXPECT_TRUE(stick.terminated);
+  EXPECT_TRUE(stick.truncated);
+  EXPECT_EQ(blackjack->model(0, json::object(), json{{"player_sum", 12}}).error(),
+            "game://initial_state does not show the deal "
+            "{\"dealer_card\":10,\"player_sum\":11,\"usable_ace\":0} (BJACK-009), so the model "
+            "cannot follow it");
+  auto recognised = recognise_game(json::array({{{"name", "blackjack_move"}}}));
+  ASSERT_TRUE(recognised) << recognised.error();
+  EXPECT_EQ(recognised->driver->name(), "blackjack");
 }
 
 }  // namespace

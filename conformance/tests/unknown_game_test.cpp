@@ -78,7 +78,7 @@ TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
   const RunReport report = run_suite(all_checks(), m->profile, work.paths(), options);
   EXPECT_EQ(announced, std::vector<std::string>{
                            "unknown (the tool frob_move in tools/list is no game the suite knows "
-                           "(it knows frozenlake, cliffwalking, taxi))"});
+                           "(it knows frozenlake, cliffwalking, taxi, blackjack))"});
   ASSERT_TRUE(report.game);
   EXPECT_EQ(report.game->driver->tool(), "frob_move");
   EXPECT_EQ(report.game->driver->actions(),
@@ -94,10 +94,10 @@ TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
     ASSERT_TRUE(by_id.count(id)) << id;
     EXPECT_EQ(by_id[id]->verdict, Verdict::kSkip) << describe(*by_id[id]);
     EXPECT_EQ(by_id[id]->actual,
-              "needs a model of the game; the suite knows frozenlake, cliffwalking, taxi (the game "
+              "needs a model of the game; the suite knows frozenlake, cliffwalking, taxi, blackjack (the game "
               "is "
               "unknown (the tool frob_move in tools/list is no game the suite knows (it knows "
-              "frozenlake, cliffwalking, taxi)))")
+              "frozenlake, cliffwalking, taxi, blackjack)))")
         << id;
   }
 }
@@ -123,7 +123,7 @@ TEST(UnknownGame, AFeatureTheRecognisedGameLacksIsAProfileError) {
   EXPECT_EQ(r.actual,
             "[mcpgym.conform.bad_profile] features: 'slippery' does not exist for game unknown "
             "(its features: truncation); the game is unknown (the tool frob_move in tools/list "
-            "is no game the suite knows (it knows frozenlake, cliffwalking, taxi))");
+            "is no game the suite knows (it knows frozenlake, cliffwalking, taxi, blackjack))");
 }
 
 }  // namespace

@@ -31,6 +31,11 @@ std::vector<GameSpec> make_catalogue() {
                    .actions = {"SOUTH", "NORTH", "EAST", "WEST", "PICKUP", "DROPOFF"},
                    .goal_policy = taxi_planner_policy(),
                    .example_script = "NNEEPSSD"});
+  games.push_back({.name = "blackjack",
+                   .tool = "blackjack_move",
+                   .actions = {"STICK", "HIT"},
+                   .goal_policy = blackjack_stick_on_17_policy(),
+                   .example_script = "HS"});
   return games;
 }
 

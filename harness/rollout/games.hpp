@@ -36,9 +36,9 @@ struct GameSpec {
   std::string describe() const;
 };
 
-// Every game the harness knows: frozenlake, cliffwalking, taxi.
+// Every game the harness knows: frozenlake, cliffwalking, taxi, blackjack.
 const std::vector<GameSpec>& known_games();
-// "frozenlake, cliffwalking, taxi": for --help and error messages.
+// "frozenlake, cliffwalking, taxi, blackjack": for --help and error messages.
 std::string known_game_names();
 // The known game with this --game name, or nullptr.
 const GameSpec* find_game(std::string_view name);

@@ -78,6 +78,11 @@ PolicyFactory cliffwalking_safe_path_policy();
 // passenger, PICKUP, to the destination, DROPOFF. (GameSpec::goal_policy of
 // taxi; harness/rollout/taxi_policy.cpp.)
 PolicyFactory taxi_planner_policy();
+// Blackjack's policy: blackjack::stick_on_17 on the player's sum (the last
+// observation's, else game://initial_state's); STICK when none is readable,
+// which ends the episode. (GameSpec::goal_policy of blackjack;
+// harness/rollout/blackjack_policy.cpp.)
+PolicyFactory blackjack_stick_on_17_policy();
 // The actions an earlier recording took, per env_index (matched by index),
 // whatever the game. An environment the recording lacks plays the game's
 // first action.

@@ -7,6 +7,10 @@
 -- episode never ends and every request does a real step; no move ends a Taxi
 -- episode (only a DROPOFF at the destination does).
 local tool = os.getenv("MCPGYM_TOOL") or "lake_move"
+-- MCPGYM_ACTION (default LEFT): Taxi has no LEFT (its WEST from column 0 stays
+-- put); Blackjack has no LEFT, and no move that keeps an episode going: its STICK ends the episode on the first request, and every
+-- later one is a refused move after the end (a tool error, still a full
+-- data-plane round trip through session, validation and control plane).
 local action = os.getenv("MCPGYM_ACTION") or "LEFT"
 local ids = {}
 for id in string.gmatch(os.getenv("MCPGYM_SESSIONS") or "", "[^,]+") do

@@ -32,7 +32,7 @@ TEST(GameCatalogue, KnowsFrozenLakeWithItsToolActionsAndGoalPolicy) {
   EXPECT_TRUE(lake->known());
   EXPECT_EQ(lake->describe(), "frozenlake (tool lake_move, actions LEFT, DOWN, RIGHT, UP)");
   EXPECT_EQ(find_game("chess"), nullptr);
-  EXPECT_EQ(known_game_names(), "frozenlake, cliffwalking, taxi");
+  EXPECT_EQ(known_game_names(), "frozenlake, cliffwalking, taxi, blackjack");
 }
 
 TEST(GameCatalogue, KnowsCliffWalkingWithItsToolActionsAndGoalPolicy) {
@@ -54,6 +54,13 @@ TEST(GameCatalogue, KnowsTaxiWithItsToolActionsAndGoalPolicy) {
   EXPECT_EQ(*parse_script(taxi->example_script, taxi->actions),
             (std::vector<std::string>{"NORTH", "NORTH", "EAST", "EAST", "PICKUP", "SOUTH", "SOUTH",
                                       "DROPOFF"}));
+TEST(GameCatalogue, KnowsBlackjackWithItsToolActionsAndPolicy) {
+  const GameSpec* blackjack = find_game("blackjack");
+  ASSERT_NE(blackjack, nullptr);
+  EXPECT_EQ(blackjack->describe(), "blackjack (tool blackjack_move, actions STICK, HIT)");
+  EXPECT_TRUE(blackjack->goal_policy);
+  EXPECT_EQ(*parse_script(blackjack->example_script, blackjack->actions),
+            (std::vector<std::string>{"HIT", "STICK"}));
 }
 
 TEST(RecogniseGame, AKnownToolGivesTheCataloguesGame) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "games/blackjack/blackjack.hpp"
 #include "games/cliffwalking/cliff_walking.hpp"
 #include "games/taxi/taxi.hpp"
 #include "harness/rollout/games.hpp"
@@ -282,6 +283,30 @@ TEST(TaxiPolicy, PlaysSouthWhenItCannotReadTheState) {
   const json initial = {{"state", 0}};
   const json carrying = {{"state", taxi::encode({0, 4, taxi::kInTaxi, 1})}};
   EXPECT_EQ(policy->next_action({0, 0, 1, &initial, &carrying, game.actions}), "DROPOFF");
+// Blackjack played through the pure model with the game's policy: it hits
+// below 17 and sticks from 17, whatever it was dealt.
+TEST(BlackjackPolicy, HitsBelow17AndSticksFrom17) {
+  const GameSpec& game = *find_game("blackjack");
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    blackjack::Blackjack env({}, seed);
+    auto policy = game.goal_policy(0, seed);
+    const json initial = {{"player_sum", env.observation().player_sum}};
+    std::optional<json> last;
+    for (int step = 0;; ++step) {
+      const std::string name =
+          policy->next_action({0, seed, step, &initial, last ? &*last : nullptr, game.actions});
+      const int sum = last ? (*last)["player_sum"].get<int>() : initial["player_sum"].get<int>();
+      ASSERT_EQ(name, sum >= 17 ? "STICK" : "HIT") << "seed " << seed << " step " << step;
+      const auto result =
+          env.step(name == "STICK" ? blackjack::Action::kStick : blackjack::Action::kHit);
+      if (result.terminated) break;
+      last = json{{"player_sum", result.observation.player_sum}};
+    }
+  }
+  // Nothing readable: STICK ends the episode.
+  const json garbage = {{"player_sum", "12"}};
+  EXPECT_EQ(game.goal_policy(0, 0)->next_action({0, 0, 0, &garbage, nullptr, game.actions}),
+            "STICK");
 }
 
 // A script is checked for its form before the game is known, and for its

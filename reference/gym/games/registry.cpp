@@ -1,8 +1,10 @@
 #include "reference/gym/games/registry.hpp"
 
+#include "reference/gym/games/blackjack/blackjack_game.hpp"
 #include "reference/gym/games/cliffwalking/cliffwalking_game.hpp"
 #include "reference/gym/games/frozenlake/frozenlake_game.hpp"
 #include "reference/gym/games/taxi/taxi_game.hpp"
+#include "reference/gym/games/blackjack/blackjack_game.hpp"
 
 namespace mcpgym::gym {
 
@@ -12,6 +14,7 @@ std::vector<const Game*> all_games() {
       &frozenlake_game(),
       &cliffwalking_game(),
       &taxi_game(),
+      &blackjack_game(),
   };
 }
 

@@ -121,6 +121,38 @@ TEST(ProgramGame, McpgymGymIsTheSameProgramUnderItsOwnName) {
   EXPECT_EQ(served.tool, "lake_move");
 }
 
+// numpy 1.24, seed 0: dealer [10, 9], player [7, 4]; a hit draws a 1, a stick
+// leaves 12 against 19 (blackjack_rollouts.jsonl, line 1).
+TEST(ProgramGame, BlackjackPlaysGymnasiumsEpisode) {
+  ChildProcess process(kBinary, {"--port", "0", "--game", "blackjack"});
+  const int port = wait_for_listening_line(process, 10s);
+  {
+    RawHttpClient client("127.0.0.1", port, kIoTimeout);
+    const std::string session = open(client, seeded_extra(0, {{"natural", true}, {"sab", false}}));
+    EXPECT_EQ(read_payload(client, session, "game://initial_state"),
+              json({{"player_sum", 11}, {"dealer_card", 10}, {"usable_ace", 0}, {"seed", 0}}));
+    const auto move = [&](std::string_view action) {
+      return call_result(client, session, "tools/call",
+                         {{"name", "blackjack_move"}, {"arguments", {{"action", action}}}})
+          .at("structuredContent");
+    };
+    EXPECT_EQ(
+        move("HIT"),
+        json({{"player_sum", 12}, {"dealer_card", 10}, {"usable_ace", 0}, {"action", "HIT"}}));
+    EXPECT_EQ(control_payload(client, session, "reward").dump(),
+              R"({"reward":0.0,"step_count":1})");
+    EXPECT_EQ(
+        move("STICK"),
+        json({{"player_sum", 12}, {"dealer_card", 10}, {"usable_ace", 0}, {"action", "STICK"}}));
+    EXPECT_EQ(control_payload(client, session, "reward").dump(),
+              R"({"reward":-1.0,"step_count":2})");
+    EXPECT_EQ(control_payload(client, session, "info"), json::object());
+    EXPECT_TRUE(control_payload(client, session, "status").at("terminated").get<bool>());
+  }
+  process.send_signal(SIGTERM);
+  EXPECT_EQ(process.wait_for_exit(10s), Exited(0));
+}
+
 TEST(ProgramGame, FaultAcceptsTheChosenGamesOwnFaults) {
   const Served served = serve_and_ask(kBinary, {"--port", "0", "--game", "frozenlake", "--fault",
                                                 "no-hole-termination,ignore-seed"});
