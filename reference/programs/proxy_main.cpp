@@ -40,6 +40,14 @@ cli::Parser make_parser() {
       .option("idle-timeout", "SECONDS",
               "end sessions idle this long, and their backends; 0 never (default 600)")
       .option("log-dir", "DIR", "backends' stdout/stderr logs (default: a temp dir)")
+      .option("max-starting", "N",
+              "most backends starting at once; further initializes wait in line (default twice "
+              "the CPUs, at least 2)")
+      .option("start-queue-timeout", "SECONDS",
+              "how long an initialize may wait in that line before it fails (default 60)")
+      .option("backend-threads", "N",
+              "--threads given to a reference backend (mcpgym-frozenlake, mcpgym-gym) whose "
+              "--backend command gives none; 0 leaves its default of 64 (default 4)")
       .option("threads", "N",
               "HTTP worker threads = requests computed at once; open connections cost none "
               "(default max-envs + 32)")
@@ -126,6 +134,16 @@ int main(int argc, char** argv) {
       cli::to_integer("max-connections", args.get("max-connections").value_or("512"), 1, 1'000'000);
   if (!max_connections) return usage(max_connections.error());
 
+  auto max_starting = cli::to_integer(
+      "max-starting",
+      args.get("max-starting").value_or(std::to_string(proxy::default_max_starting())), 1, 4096);
+  if (!max_starting) return usage(max_starting.error());
+  auto queue_timeout = seconds("start-queue-timeout", 60);
+  if (!queue_timeout) return usage(queue_timeout.error());
+  auto backend_threads =
+      cli::to_integer("backend-threads", args.get("backend-threads").value_or("4"), 0, 4096);
+  if (!backend_threads) return usage(backend_threads.error());
+
   // Resolved now, against where the proxy was started (PROXY-006), and
   // checked before listening (PROXY-007).
   proxy::BackendOptions backend_options;
@@ -134,14 +152,18 @@ int main(int argc, char** argv) {
   backend_options.interpreter = args.get("interpreter").value_or("python3");
   backend_options.start_directory = std::filesystem::current_path();
   if (has_fault(kScriptRelativeToExe)) backend_options.resolve_against = executable_directory();
+  backend_options.reference_backend_threads = static_cast<int>(*backend_threads);
   auto backend = proxy::resolve_backend(backend_options);
   if (!backend) return usage(backend.error());
   backend->log_directory = args.get("log-dir").value_or(
       (std::filesystem::temp_directory_path() / ("mcpgym-proxy-" + std::to_string(::getpid())))
           .string());
 
-  proxy::ProxyApp app(
-      {*backend, static_cast<int>(*max_envs), *ready, *call, has_fault(kForwardAcceptJsonOnly)});
+  proxy::ProxyOptions options{*backend, static_cast<int>(*max_envs), *ready, *call,
+                              has_fault(kForwardAcceptJsonOnly)};
+  options.max_starting = static_cast<int>(*max_starting);
+  options.start_queue_timeout = *queue_timeout;
+  proxy::ProxyApp app(options);
   mcp::HttpServerOptions http;
   http.host = args.get("host").value_or("127.0.0.1");
   http.port = static_cast<int>(*port);
@@ -154,7 +176,8 @@ int main(int argc, char** argv) {
   http.max_connections = static_cast<std::size_t>(*max_connections);
   mcp::HttpServer server(app, http);
   log_info("backends: " + backend->command + " (in " + backend->working_directory->string() +
-           ", logs in " + backend->log_directory.string() + ")");
+           ", logs in " + backend->log_directory.string() + "); at most " +
+           std::to_string(*max_starting) + " starting at once");
   return mcp::serve_until_signalled(server, [&server] {
     // SIGTERM: every session ends, and with it its backend (PROXY-011).
     const auto ended = server.sessions().clear();

@@ -9,6 +9,7 @@
 
 #include "harness/process/supervisor.hpp"
 #include "reference/mcp/application.hpp"
+#include "reference/proxy/start_queue.hpp"
 
 namespace mcpgym::proxy {
 
@@ -21,7 +22,14 @@ struct ProxyOptions {
   // answers to forwarded requests: requests to backends carry
   // "Accept: application/json" alone (against PROXY-004).
   bool forward_accept_json_only = false;
+  // Burst admission (StartQueue): at most this many backends start at once;
+  // other initializes wait in line up to start_queue_timeout.
+  int max_starting = 4;
+  std::chrono::milliseconds start_queue_timeout{60'000};
 };
+
+// The default of --max-starting: twice the CPUs, at least 2.
+int default_max_starting();
 
 class ProxyApp : public mcp::Application {
  public:
@@ -40,6 +48,7 @@ class ProxyApp : public mcp::Application {
   // Shared with the sessions, which may outlive a request that holds them.
   std::shared_ptr<std::atomic<int>> live_;
   std::atomic<unsigned> launched_{0};
+  StartQueue starts_;
 };
 
 }  // namespace mcpgym::proxy
