@@ -24,6 +24,11 @@ struct LauncherSpec {
 
 Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec);
 
+// The blame when a launcher's audit directory is empty although sessions
+// worked: the proxy never started the instrumented backend (it ignores
+// {backend}), and how a profile passes it. `launcher` names the script.
+std::string never_started(const std::string& launcher);
+
 // One backend process's audit: its start record and what followed.
 struct BackendAudit {
   int pid = 0;
