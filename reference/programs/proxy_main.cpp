@@ -65,12 +65,14 @@ cli::Parser make_parser() {
               "testing: reproduce a known bug; repeatable or comma-separated. NAME is one of "
               "script-relative-to-exe (resolve relative backend paths against the proxy "
               "executable's directory), forward-accept-json-only (forward requests with "
-              "'Accept: application/json' only)");
+              "'Accept: application/json' only), refuse-while-starting (fail an initialize "
+              "that arrives while another backend is starting)");
   return parser;
 }
 
 constexpr std::string_view kScriptRelativeToExe = "script-relative-to-exe";
 constexpr std::string_view kForwardAcceptJsonOnly = "forward-accept-json-only";
+constexpr std::string_view kRefuseWhileStarting = "refuse-while-starting";
 
 // The directory of the running executable (/proc/self/exe), for the
 // script-relative-to-exe fault.
@@ -115,7 +117,8 @@ int main(int argc, char** argv) {
   if (!max_body) return usage(max_body.error());
   auto faults =
       cli::to_choices("fault", args.get_all("fault"),
-                      {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly)});
+                      {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly),
+                       std::string(kRefuseWhileStarting)});
   if (!faults) return usage(faults.error());
   const auto has_fault = [&](std::string_view name) {
     return std::find(faults->begin(), faults->end(), name) != faults->end();
@@ -163,6 +166,7 @@ int main(int argc, char** argv) {
                               has_fault(kForwardAcceptJsonOnly)};
   options.max_starting = static_cast<int>(*max_starting);
   options.start_queue_timeout = *queue_timeout;
+  options.refuse_while_starting = has_fault(kRefuseWhileStarting);
   proxy::ProxyApp app(options);
   mcp::HttpServerOptions http;
   http.host = args.get("host").value_or("127.0.0.1");

@@ -180,6 +180,11 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
   spec.ready_timeout = options_.ready_timeout;
   // In line behind the backends already starting (burst admission); the
   // readiness deadline starts once this one may start.
+  if (options_.refuse_while_starting && starts_.starting() > 0) {
+    return unexpected(proxy_error("mcpgym.proxy.backend_failed",
+                                  "The backend for this session did not start: another backend "
+                                  "is starting (--fault refuse-while-starting)"));
+  }
   const auto queued_at = StartQueue::Clock::now();
   auto start_slot = starts_.enter(queued_at + options_.start_queue_timeout);
   if (!start_slot) return unexpected(queue_timeout(options_, starts_));

@@ -26,6 +26,10 @@ struct ProxyOptions {
   // other initializes wait in line up to start_queue_timeout.
   int max_starting = 4;
   std::chrono::milliseconds start_queue_timeout{60'000};
+  // Testing only (--fault refuse-while-starting), reproducing a proxy that
+  // loses sessions in a burst (PROXY-013): an initialize that arrives while
+  // another backend is starting fails instead of waiting its turn.
+  bool refuse_while_starting = false;
 };
 
 // The default of --max-starting: twice the CPUs, at least 2.
