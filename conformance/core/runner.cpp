@@ -84,12 +84,16 @@ std::string overrun_text(const CheckProgress& progress, milliseconds timeout,
                          const Profile& profile) {
   const std::string within = seconds_text(timeout);
   std::lock_guard lock(progress.mutex);
-  if (progress.total == 0) return "the implementation hung";
+  if (progress.total == 0) {
+    return "the implementation hung (it was killed, and restarted for the next check)";
+  }
   const std::string slow = profile.kind == ProfileKind::kProxy
                                ? "the proxy's backends start slowly (each session starts one)"
                                : "the implementation opens sessions slowly";
   return std::to_string(progress.done) + " of " + std::to_string(progress.total) +
-         " sessions opened in " + within + ": " + slow + "; raise --check-timeout";
+         " sessions opened in " + within + ": " + slow +
+         "; raise --check-timeout (the implementation was killed, and restarted for the next "
+         "check)";
 }
 
 // Check ids become directory names: keep them tame.
@@ -254,8 +258,7 @@ CheckResult Runner::run_one(const Check& check, milliseconds timeout) {
     }
     return finish(Verdict::kFail, "a verdict within " + seconds_text(timeout),
                   "no verdict within " + seconds_text(timeout) + ": " +
-                      overrun_text(*job->progress, timeout, profile_) +
-                      " (the implementation was killed, and restarted for the next check)");
+                      overrun_text(*job->progress, timeout, profile_));
   }
   worker.join();
   auto [outcome, notes] = future.get();

@@ -156,7 +156,7 @@ TEST(ConformProgram, AProxyRunWithARelativeWorkDirPasses) {
        "proxy-forwarding.own-session-ids,proxy-forwarding.seed-reaches-backend,"
        "proxy-forwarding.methods-from-backend",
        "--work-dir", "rel/work", "--report-dir", "rel/reports"},
-      cwd);
+      cwd / "logs", std::chrono::seconds(300), cwd);
   EXPECT_EQ(done.status, (ExitStatus{false, 0})) << done.stdout_text << done.stderr_text;
   auto report = nlohmann::json::parse(slurp(cwd / "rel/reports/report.json"));
   ASSERT_EQ(report["results"].size(), 5U) << report.dump(2);
