@@ -44,7 +44,7 @@ cli::Parser make_parser() {
               "most backends starting at once; further initializes wait in line (default twice "
               "the CPUs, at least 2)")
       .option("start-queue-timeout", "SECONDS",
-              "how long an initialize may wait in that line before it fails (default 60)")
+              "how long an initialize may wait in that line before it fails (default 300)")
       .option("backend-threads", "N",
               "--threads given to a reference backend (mcpgym-frozenlake, mcpgym-gym) whose "
               "--backend command gives none; 0 leaves its default of 64 (default 4)")
@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
       "max-starting",
       args.get("max-starting").value_or(std::to_string(proxy::default_max_starting())), 1, 4096);
   if (!max_starting) return usage(max_starting.error());
-  auto queue_timeout = seconds("start-queue-timeout", 60);
+  auto queue_timeout = seconds("start-queue-timeout", 300);
   if (!queue_timeout) return usage(queue_timeout.error());
   auto backend_threads =
       cli::to_integer("backend-threads", args.get("backend-threads").value_or("4"), 0, 4096);

@@ -25,7 +25,7 @@ struct ProxyOptions {
   // Burst admission (StartQueue): at most this many backends start at once;
   // other initializes wait in line up to start_queue_timeout.
   int max_starting = 4;
-  std::chrono::milliseconds start_queue_timeout{60'000};
+  std::chrono::milliseconds start_queue_timeout{300'000};
   // Testing only (--fault refuse-while-starting), reproducing a proxy that
   // loses sessions in a burst (PROXY-013): an initialize that arrives while
   // another backend is starting fails instead of waiting its turn.
