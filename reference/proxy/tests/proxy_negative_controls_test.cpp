@@ -49,7 +49,7 @@ class ProxyNegativeControls : public ProxyTest {
 TEST_F(ProxyNegativeControls, UnknownFaultExitsWith2ListingTheValidOnes) {
   ExpectRefused({"--backend", frozenlake_template(), "--fault", "script-relative-to-exe,bogus"},
                 "[mcpgym.cli.invalid_value] --fault expects one of script-relative-to-exe, "
-                "forward-accept-json-only; got 'bogus'");
+                "forward-accept-json-only, refuse-while-starting; got 'bogus'");
 }
 
 TEST_F(ProxyNegativeControls, ScriptRelativeToExeResolvesAgainstTheProxyExecutablesDirectory) {
