@@ -25,6 +25,7 @@ std::vector<Check> session_property_checks();  // session_property.cpp: RapidChe
 std::vector<Check> proxy_path_checks();        // proxy_paths.cpp: PROXY-006, PROXY-007
 std::vector<Check> proxy_forwarding_checks();  // proxy_forwarding.cpp: PROXY-001..005, 008, 010
 std::vector<Check> proxy_lifetime_checks();    // proxy_lifetime.cpp: PROXY-009, 011, 012
+std::vector<Check> proxy_burst_checks();       // proxy_burst.cpp: PROXY-013
 std::vector<Check> termination_checks();       // termination.cpp: LAKE-006..008, DATA-006, rollouts
 std::vector<Check> metadata_checks();          // metadata.cpp: recordings' control-plane metadata
 std::vector<Check> determinism_checks();       // determinism.cpp: LAKE-010, SEED-*, model, golden

@@ -96,6 +96,7 @@ std::vector<const BackendAudit*> with_seed(const std::vector<BackendAudit>& audi
 Expected<const BackendAudit*, std::string> backend_of(const std::vector<BackendAudit>& audits,
                                                       std::uint64_t seed) {
   auto found = with_seed(audits, seed);
+  if (audits.empty()) return unexpected(never_started("({backend})"));
   if (found.empty()) {
     return unexpected(
         "no backend of the suite's instrumented backend ({backend}) got a session "

@@ -214,12 +214,9 @@ Outcome run_path_case(Context& ctx, const PathCase& c) {
     }
   }
   if (backend == nullptr) {
-    if (audits->empty()) {
+    if (audits->empty())
       return Outcome::broken(expected,
-                             "the session worked, but the script " + c.script.string() +
-                                 " never ran (its audit directory is empty): the proxy served the "
-                                 "session from some other program");
-    }
+                             "the session worked, but " + never_started(c.script.string()));
     return Outcome::broken(expected, "the script " + c.script.string() + " ran " +
                                          std::to_string(audits->size()) +
                                          " time(s), but none of its backends served the session "

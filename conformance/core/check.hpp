@@ -82,6 +82,9 @@ struct Check {
   // Run in a newly started implementation (a spawned target is restarted first).
   bool fresh_process = false;
   std::function<Outcome(Context&)> run;
+  // The sessions it opens at most. Behind a proxy each one starts a backend
+  // process, so its deadline grows with them (Runner::deadline_for).
+  int sessions = 0;
 
   std::string area() const;  // the part of id before the first '.'
 };

@@ -1,5 +1,6 @@
 #include "conformance/core/context.hpp"
 
+#include <algorithm>
 #include <system_error>
 
 #include "common/text.hpp"
@@ -76,17 +77,36 @@ Endpoint parse_endpoint(const std::string& url) {
 
 }  // namespace
 
+SuitePaths absolute_paths(SuitePaths paths) {
+  for (fs::path* path : {&paths.reference_backend, &paths.fixtures, &paths.work_dir}) {
+    std::error_code ec;
+    if (path->empty()) continue;
+    const fs::path absolute = fs::absolute(*path, ec);
+    if (!ec) *path = absolute.lexically_normal();
+  }
+  return paths;
+}
+
+void Context::sessions_opened(int done, int total) {
+  if (!progress_) return;
+  std::lock_guard lock(progress_->mutex);
+  // Threads of one check may report out of order: keep the furthest.
+  progress_->done = progress_->total == total ? std::max(progress_->done, done) : done;
+  progress_->total = total;
+}
+
 bool plays_game(const Needs& needs) {
   return needs.model || (!needs.kinds.empty() && !needs.kinds.count(ProfileKind::kMcp));
 }
 
 Context::Context(const Profile& profile, const SuitePaths& paths, Target& target, fs::path temp_dir,
-                 std::shared_ptr<GameSlot> game)
+                 std::shared_ptr<GameSlot> game, std::shared_ptr<CheckProgress> progress)
     : profile_(profile),
       paths_(paths),
       target_(target),
       temp_dir_(std::move(temp_dir)),
-      game_(game ? std::move(game) : std::make_shared<GameSlot>()) {
+      game_(game ? std::move(game) : std::make_shared<GameSlot>()),
+      progress_(std::move(progress)) {
   std::error_code ec;
   fs::create_directories(temp_dir_, ec);
 }

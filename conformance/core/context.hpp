@@ -23,6 +23,15 @@ namespace mcpgym::conformance {
 
 class Target;
 
+// How far a check has got, in sessions opened: when the check overruns its
+// deadline, the runner's message says what was slow rather than "hung". Read
+// from the runner's thread, written from the check's.
+struct CheckProgress {
+  mutable std::mutex mutex;
+  int done = 0;
+  int total = 0;  // 0: the check reported nothing
+};
+
 // Where the suite finds its own programs (the reference backend it hands a
 // proxy as {backend}, the fixtures for golden replays).
 struct SuitePaths {
@@ -30,6 +39,13 @@ struct SuitePaths {
   std::filesystem::path fixtures;           // fixtures/ (golden recordings)
   std::filesystem::path work_dir;           // logs and temporary files of this run
 };
+
+// `paths` with every path made absolute against the current directory. The
+// suite hands these paths to implementations (the {backend} launcher, its
+// --audit-dir), which run in directories of their own choosing (a proxy runs
+// its backend in the script's directory, PROXY-006): a relative path would
+// land somewhere else there. The Runner and the Target apply it.
+SuitePaths absolute_paths(SuitePaths paths);
 
 // A launch of the implementation other than the target itself, for checks that
 // must start it their own way (proxy paths): the profile's command with these
@@ -56,7 +72,8 @@ bool plays_game(const Needs& needs);
 class Context {
  public:
   Context(const Profile& profile, const SuitePaths& paths, Target& target,
-          std::filesystem::path temp_dir, std::shared_ptr<GameSlot> game = nullptr);
+          std::filesystem::path temp_dir, std::shared_ptr<GameSlot> game = nullptr,
+          std::shared_ptr<CheckProgress> progress = nullptr);
   ~Context();  // removes the temporary directory
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -106,6 +123,10 @@ class Context {
   void note(const harness::HttpExchange& exchange);
   std::vector<std::string> take_notes();
 
+  // `done` of `total` sessions opened so far (see CheckProgress). Unlike the
+  // rest of the Context, safe to call from a check's own threads.
+  void sessions_opened(int done, int total);
+
   std::chrono::milliseconds call_timeout{5'000};
 
  private:
@@ -114,6 +135,7 @@ class Context {
   Target& target_;
   std::filesystem::path temp_dir_;
   std::shared_ptr<GameSlot> game_;
+  std::shared_ptr<CheckProgress> progress_;
   std::vector<std::string> notes_;
 };
 

@@ -65,6 +65,13 @@ Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec) {
 std::vector<std::string> game_args(const std::string& game) {
   if (game.empty()) return {};
   return {"--game", game};
+std::string never_started(const std::string& launcher) {
+  return "the suite's instrumented backend " + launcher +
+         " was never started (its audit directory is empty): the proxy served the session from "
+         "a backend of its own choosing. Have the proxy start each session's backend from "
+         "{backend}, the launcher the suite writes: put {backend} in the profile's command "
+         "where the proxy takes its backend, e.g. '--server-script {backend}' or "
+         "\"--backend '{backend} --port {{port}}'\"";
 }
 
 Expected<std::vector<BackendAudit>, std::string> read_backend_audits(const fs::path& audit_dir) {

@@ -30,6 +30,10 @@ Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec);
 // (a known game's name): {"--game", game}; none for an empty name, which
 // leaves the backend's default, frozenlake.
 std::vector<std::string> game_args(const std::string& game);
+// The blame when a launcher's audit directory is empty although sessions
+// worked: the proxy never started the instrumented backend (it ignores
+// {backend}), and how a profile passes it. `launcher` names the script.
+std::string never_started(const std::string& launcher);
 
 // One backend process's audit: its start record and what followed.
 struct BackendAudit {

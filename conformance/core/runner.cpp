@@ -34,6 +34,7 @@ struct Job {
   Check check;
   std::shared_ptr<GameSlot> game;
   std::filesystem::path temp_dir;
+  std::shared_ptr<CheckProgress> progress = std::make_shared<CheckProgress>();
   std::promise<std::pair<Outcome, std::vector<std::string>>> done;
 };
 
@@ -62,7 +63,7 @@ Outcome run_in_game(Context& ctx, const Check& check) {
 void run_job(const std::shared_ptr<Job>& job) {
   std::pair<Outcome, std::vector<std::string>> result;
   try {
-    Context ctx(job->profile, job->paths, *job->target, job->temp_dir, job->game);
+    Context ctx(job->profile, job->paths, *job->target, job->temp_dir, job->game, job->progress);
     result.first = run_in_game(ctx, job->check);
     result.second = ctx.take_notes();
   } catch (const std::exception& e) {
@@ -75,6 +76,24 @@ void run_job(const std::shared_ptr<Job>& job) {
 
 std::string seconds_text(milliseconds ms) {
   return std::to_string(ms.count() / 1000) + "." + std::to_string(ms.count() % 1000 / 100) + " s";
+}
+
+// What an overrun check was doing: the sessions it had opened when it
+// reported any, else that the implementation hung.
+std::string overrun_text(const CheckProgress& progress, milliseconds timeout,
+                         const Profile& profile) {
+  const std::string within = seconds_text(timeout);
+  std::lock_guard lock(progress.mutex);
+  if (progress.total == 0) {
+    return "the implementation hung (it was killed, and restarted for the next check)";
+  }
+  const std::string slow = profile.kind == ProfileKind::kProxy
+                               ? "the proxy's backends start slowly (each session starts one)"
+                               : "the implementation opens sessions slowly";
+  return std::to_string(progress.done) + " of " + std::to_string(progress.total) +
+         " sessions opened in " + within + ": " + slow +
+         "; raise --check-timeout (the implementation was killed, and restarted for the next "
+         "check)";
 }
 
 // Check ids become directory names: keep them tame.
@@ -123,7 +142,7 @@ int RunReport::exit_status(bool strict) const {
 
 Runner::Runner(Profile profile, SuitePaths paths)
     : profile_(std::move(profile)),
-      paths_(std::move(paths)),
+      paths_(absolute_paths(std::move(paths))),
       target_(std::make_shared<Target>(profile_, paths_)),
       game_(std::make_shared<GameSlot>()) {
   if (!profile_.game.empty()) {
@@ -189,6 +208,11 @@ std::optional<std::string> Runner::skip_reason(const Check& check) const {
   return std::nullopt;
 }
 
+milliseconds Runner::deadline_for(const Check& check, milliseconds check_timeout) const {
+  if (profile_.kind != ProfileKind::kProxy) return check_timeout;
+  return check_timeout + check.sessions * kBackendStartAllowance;
+}
+
 CheckResult Runner::run_one(const Check& check, milliseconds timeout) {
   CheckResult result;
   result.id = check.id;
@@ -232,10 +256,9 @@ CheckResult Runner::run_one(const Check& check, milliseconds timeout) {
     } else {
       worker.detach();
     }
-    return finish(
-        Verdict::kFail, "a verdict within " + seconds_text(timeout),
-        "no verdict within " + seconds_text(timeout) +
-            ": the implementation hung (it was killed, and restarted for the next check)");
+    return finish(Verdict::kFail, "a verdict within " + seconds_text(timeout),
+                  "no verdict within " + seconds_text(timeout) + ": " +
+                      overrun_text(*job->progress, timeout, profile_));
   }
   worker.join();
   auto [outcome, notes] = future.get();
@@ -283,7 +306,8 @@ RunReport run_suite(const std::vector<Check>& checks, const Profile& profile,
                    " had passed";
       } else {
         auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
-        r = runner.run_one(check, std::min(options.check_timeout, left));
+        r = runner.run_one(check,
+                           std::min(runner.deadline_for(check, options.check_timeout), left));
       }
       if (options.on_result) options.on_result(r, i, selected.size());
       report.results.push_back(std::move(r));

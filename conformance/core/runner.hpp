@@ -19,6 +19,10 @@
 
 namespace mcpgym::conformance {
 
+// What Runner::deadline_for allows per session a check opens behind a proxy:
+// a lean backend starts in tens of milliseconds.
+inline constexpr std::chrono::milliseconds kBackendStartAllowance{250};
+
 struct Selection {
   std::vector<std::string> only;     // globs over check ids ('*', '?'); empty: all
   std::vector<std::string> exclude;  // globs over check ids
@@ -59,6 +63,10 @@ class Runner {
   // One check: never throws, never hangs past `timeout` (plus the time to kill
   // and restart a spawned implementation).
   CheckResult run_one(const Check& check, std::chrono::milliseconds timeout);
+  // A check's deadline: `check_timeout`, plus, behind a proxy, an allowance
+  // per session it opens (each one a backend the proxy must start).
+  std::chrono::milliseconds deadline_for(const Check& check,
+                                         std::chrono::milliseconds check_timeout) const;
   Target& target() { return *target_; }
   // The game the checks play (see GameSlot); unset until it is known.
   std::optional<GameChoice> game() const;

@@ -17,7 +17,7 @@ harness::Readiness readiness_for(const Profile& profile) {
 }
 
 Target::Target(Profile profile, SuitePaths paths)
-    : profile_(std::move(profile)), paths_(std::move(paths)) {
+    : profile_(std::move(profile)), paths_(absolute_paths(std::move(paths))) {
   // A spawned server serves every session, so {seed} and {config} only set its
   // defaults; checks give their seeds in initialize (SEED-001).
   // Built whole, not `values_["seed"] = "0"`: g++ 12 at -O3 reports a false

@@ -43,7 +43,8 @@ class CheckTest : public ::testing::Test {
  public:
   CheckTest(Runner& runner, const Check& check) : runner_(runner), check_(check) {}
   void TestBody() override {
-    CheckResult r = runner_.run_one(check_, shared->options.check_timeout);
+    CheckResult r =
+        runner_.run_one(check_, runner_.deadline_for(check_, shared->options.check_timeout));
     const bool listed = shared->options.baseline && shared->options.baseline->lists(r.id);
     const bool failed =
         r.verdict == Verdict::kFail || r.verdict == Verdict::kError || r.verdict == Verdict::kWarn;

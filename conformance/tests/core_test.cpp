@@ -186,6 +186,37 @@ TEST(Runner, AHungCheckFailsWithinItsDeadlineAndTheNextCheckGetsAFreshProcess) {
   EXPECT_NE(first_pid, second_pid);
 }
 
+// A check that reported its sessions is not called hung: the message says
+// how far it got and what was slow.
+TEST(Runner, AnOverrunCheckThatOpensSessionsSaysWhatWasSlow) {
+  TempWork work;
+  Runner runner(reference_backend_profile(), work.paths());
+  Check slow = make_check("core.slow", [](Context& ctx) {
+    ctx.sessions_opened(12, 64);
+    std::this_thread::sleep_for(1500ms);  // stands for sessions that open slowly
+    return Outcome::held("", "");
+  });
+  CheckResult r = runner.run_one(slow, 200ms);
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.actual,
+            "no verdict within 0.2 s: 12 of 64 sessions opened in 0.2 s: the implementation "
+            "opens sessions slowly; raise --check-timeout (the implementation was killed, and "
+            "restarted for the next check)");
+}
+
+// Behind a proxy every session starts a backend: the deadline grows with them.
+TEST(Runner, ADeadlineGrowsWithTheBackendsAProxyMustStart) {
+  TempWork work;
+  Check many = make_check("core.many", [](Context&) { return Outcome::held("", ""); });
+  many.sessions = 64;
+  const Check few = make_check("core.few", [](Context&) { return Outcome::held("", ""); });
+  Runner proxy(testing::reference_proxy_profile(), work.paths());
+  EXPECT_EQ(proxy.deadline_for(many, 30s), 30s + 64 * kBackendStartAllowance);
+  EXPECT_EQ(proxy.deadline_for(few, 30s), 30s);
+  Runner backend(reference_backend_profile(), work.paths());
+  EXPECT_EQ(backend.deadline_for(many, 30s), 30s);
+}
+
 TEST(Runner, AnImplementationThatDiesFailsTheCheckAtHandAndIsRestarted) {
   TempWork work;
   Runner runner(reference_backend_profile({"--exit-after-calls", "1"}), work.paths());

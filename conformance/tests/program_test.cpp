@@ -19,6 +19,7 @@ using testing::TempWork;
 
 const std::string kConform = (bin_dir() / "mcpgym-conform").string();
 const std::string kBackend = (bin_dir() / "mcpgym-frozenlake").string();
+const std::string kProxy = (bin_dir() / "mcpgym-proxy").string();
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path);
@@ -136,6 +137,39 @@ TEST(ConformProgram, ABaselineExcusesListedFailuresAndAStaleEntryFailsTheRun) {
   auto stale = run_program(args, work.paths().work_dir);
   EXPECT_EQ(stale.status, (ExitStatus{false, 1})) << stale.stdout_text;
   EXPECT_NE(stale.stdout_text.find("lifecycle.ping"), std::string::npos) << stale.stdout_text;
+}
+
+// Every path the suite hands an implementation is absolute, so a relative
+// --work-dir works as an absolute one does: here the reference proxy runs its
+// {backend} in the launcher's own directory (--server-script, PROXY-006),
+// where a relative --audit-dir would have put the audit somewhere else and
+// failed every check that reads it.
+TEST(ConformProgram, AProxyRunWithARelativeWorkDirPasses) {
+  TempWork work;
+  const fs::path cwd = work.paths().work_dir;
+  auto done = run_program(
+      {kConform, "--profile", "proxy", "--cmd",
+       harness::template_word(kProxy) +
+           " --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8",
+       "--max-envs", "8", "--only",
+       "proxy-forwarding.forwarded-headers,proxy-forwarding.session-per-backend,"
+       "proxy-forwarding.own-session-ids,proxy-forwarding.seed-reaches-backend,"
+       "proxy-forwarding.methods-from-backend",
+       "--work-dir", "rel/work", "--report-dir", "rel/reports"},
+      cwd / "logs", std::chrono::seconds(300), cwd);
+  EXPECT_EQ(done.status, (ExitStatus{false, 0})) << done.stdout_text << done.stderr_text;
+  auto report = nlohmann::json::parse(slurp(cwd / "rel/reports/report.json"));
+  ASSERT_EQ(report["results"].size(), 5U) << report.dump(2);
+  for (const auto& r : report["results"])
+    EXPECT_EQ(r["verdict"], "pass") << r.dump(2);
+  const std::string launcher = slurp(cwd / "rel/work/backend/mcpgym-audited-backend.sh");
+  EXPECT_NE(launcher.find("--audit-dir '" + (cwd / "rel/work/audit").string() + "'"),
+            std::string::npos)
+      << launcher;
+  std::size_t audits = 0;
+  for (const auto& entry : fs::directory_iterator(cwd / "rel/work/audit"))
+    audits += entry.path().extension() == ".jsonl";
+  EXPECT_GE(audits, 5U);
 }
 
 TEST(ConformGtestProgram, RunsEachCheckAsAGoogleTestTest) {

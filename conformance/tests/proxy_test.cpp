@@ -8,12 +8,15 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/core/instrumented_backend.hpp"
@@ -25,6 +28,7 @@
 namespace mcpgym::conformance {
 namespace {
 
+namespace fs = std::filesystem;
 using json = nlohmann::json;
 using testing::describe;
 using testing::reference_cliffwalking_proxy_profile;
@@ -42,7 +46,8 @@ const std::vector<std::string> kForwardingChecks = {"proxy-forwarding.forwarded-
                                                     "proxy-forwarding.seed-reaches-backend",
                                                     "proxy-forwarding.methods-from-backend",
                                                     "proxy-forwarding.max-envs",
-                                                    "proxy-forwarding.backend-crash-isolated"};
+                                                    "proxy-forwarding.backend-crash-isolated",
+                                                    "proxy-forwarding.burst-of-sessions"};
 
 const CheckResult& result_of(const std::vector<CheckResult>& results, const std::string& id) {
   for (const auto& r : results) {
@@ -74,6 +79,16 @@ Profile shell_proxy(const std::string& name, const std::string& script) {
 // No proxy at all: the suite's launcher run once, one backend for every session.
 Profile single_backend_proxy() {
   return shell_proxy("one backend for all sessions", "exec /bin/sh \"$1\" --port \"$0\"");
+}
+
+// `text` as a regular expression that matches exactly it.
+std::string escape_regex(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 // ------------------------------------------------------------ the reference
@@ -136,6 +151,36 @@ TEST(ProxyChecks, SkippedForBackendsAndWithoutALimit) {
 
 // ------------------------------------------------------------ PROXY-006/007
 
+// Backends that take a second each to start: the 64-session id sample
+// overruns its deadline (the check timeout plus an allowance per backend the
+// proxy starts), and the message says what was slow instead of "hung". The
+// delay is the backend's own (its interpreter wrapper holds back its
+// readiness line), not the test's.
+TEST(ProxyChecks, SlowBackendsAreReportedAsSlowNotHung) {
+  testing::TempWork work;
+  const fs::path slow = work.paths().work_dir / "slow-sh";
+  // The readiness line comes a second late; the port is bound at once, so no
+  // other program can take it meanwhile.
+  std::ofstream(slow) << "#!/bin/sh\n/bin/sh \"$@\" | { sleep 1; exec cat; }\n";
+  fs::permissions(slow, fs::perms::owner_all);
+  const Profile p = reference_proxy_profile({"--interpreter", slow.string()});
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = run_checks(p, {"sessions.ids-unpredictable"}, std::chrono::seconds(2));
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(results.size(), 1U);
+  const CheckResult& r = results.front();
+  EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
+  // 2 s plus 64 x 0.25 s; the count depends on the machine's speed.
+  EXPECT_TRUE(std::regex_match(
+      r.actual,
+      std::regex("no verdict within 18\\.0 s: [0-9]+ of 64 sessions opened in 18\\.0 s: the "
+                 "proxy's backends start slowly \\(each session starts one\\); raise "
+                 "--check-timeout \\(the implementation was killed, and restarted for the next "
+                 "check\\)")))
+      << r.actual;
+  EXPECT_LT(took, std::chrono::seconds(60));
+}
+
 TEST(ProxyPaths, ScriptRelativeToExeFailsOnlyTheRelativePath) {
   const auto results = run_checks(reference_proxy_profile({"--fault", "script-relative-to-exe"}),
                                   {"proxy-paths.*", "proxy-forwarding.*"});
@@ -159,9 +204,25 @@ TEST(ProxyPaths, ABackendRunningElsewhereFails) {
   // every session works, but none came from the script.
   const std::string backend = (testing::bin_dir() / "mcpgym-frozenlake").string();
   const Profile p = shell_proxy("ignores {backend}", "exec '" + backend + "' --port \"$0\"");
-  const auto results = run_checks(p, {"proxy-paths.absolute-script", "proxy-paths.missing-script"});
-  expect_fail_naming(results, "proxy-paths.absolute-script",
-                     "never ran (its audit directory is empty)");
+  const auto results = run_checks(p, {"proxy-paths.absolute-script", "proxy-paths.missing-script",
+                                      "proxy-forwarding.forwarded-headers"});
+  // The blame lands on the proxy ignoring {backend}, with how to pass it.
+  const std::string how =
+      " was never started (its audit directory is empty): the proxy served the session from a "
+      "backend of its own choosing. Have the proxy start each session's backend from "
+      "{backend}, the launcher the suite writes: put {backend} in the profile's command where "
+      "the proxy takes its backend, e.g. '--server-script {backend}' or \"--backend '{backend} "
+      "--port {{port}}'\"";
+  const CheckResult& absolute = result_of(results, "proxy-paths.absolute-script");
+  EXPECT_EQ(absolute.verdict, Verdict::kFail) << describe(absolute);
+  EXPECT_TRUE(std::regex_match(
+      absolute.actual,
+      std::regex("the session worked, but the suite's instrumented backend /[^ ]+/backend\\.sh" +
+                 escape_regex(how))))
+      << absolute.actual;
+  const CheckResult& headers = result_of(results, "proxy-forwarding.forwarded-headers");
+  EXPECT_EQ(headers.verdict, Verdict::kFail) << describe(headers);
+  EXPECT_EQ(headers.actual, "the suite's instrumented backend ({backend})" + how);
   const CheckResult& missing = expect_fail_naming(
       results, "proxy-paths.missing-script", "the proxy started and listened at http://127.0.0.1:");
   EXPECT_NE(missing.actual.find("with its backend script missing"), std::string::npos)
@@ -253,6 +314,27 @@ TEST(ProxyForwarding, StrictEpisodeWalksCliffWalkingsSafePath) {
 }
 
 // ------------------------------------------------------------ PROXY-001/002/008/010
+
+// PROXY-013: a proxy that loses sessions in a burst (it refuses an
+// initialize while another backend starts) fails the burst check, which
+// passes against the reference proxy (AllPassAgainstTheReferenceProxy).
+TEST(ProxyForwarding, ABurstThatLosesSessionsFails) {
+  const CheckResult r = run_check(reference_proxy_profile({"--fault", "refuse-while-starting"}),
+                                  "proxy-forwarding.burst-of-sessions");
+  EXPECT_EQ(r.verdict, Verdict::kFail) << describe(r);
+  EXPECT_EQ(r.expected,
+            "8 sessions opened at the same moment (the profile's max_envs, at most 32) all "
+            "initialize, take a step and read the control plane");
+  EXPECT_TRUE(std::regex_match(
+      r.actual,
+      std::regex("[1-7] of 8 sessions opened at the same moment failed; the first: session [1-8] "
+                 "\\(seed 609[0-9][0-9]\\): initialize failed: .*" +
+                 escape_regex("[mcpgym.proxy.backend_failed] The backend for this session did "
+                              "not start: another backend is starting (--fault "
+                              "refuse-while-starting)") +
+                 ".*")))
+      << r.actual;
+}
 
 TEST(ProxyForwarding, OneBackendForAllSessionsFails) {
   const auto results =

@@ -427,7 +427,30 @@ TEST(SessionChecks, SameSessionFailsWhenAReadReachesAnotherEnvironment) {
   p.control = {ControlPlane::kHttp, ControlPlane::kResources};
   auto r = run_check(p, "sessions.same-id-and-environment-for-episode");
   expect_verdict(r, Verdict::kFail, "GET /control/");
-  EXPECT_NE(r.actual.find("the request reached another environment"), std::string::npos)
+  // One read cannot tell a twin that never moved from a stale control plane:
+  // the message says both, and no more.
+  EXPECT_EQ(r.actual,
+            "GET /control/status after move 1 (DOWN) should show step_count 1 but answered "
+            "{\"step_count\":0,\"terminated\":false,\"total_reward\":0.0,\"truncated\":false}: "
+            "the count from before this move: the control plane is stale, or served from an "
+            "environment this session's moves never reached")
+      << describe(r);
+}
+
+// A stale control plane is called stale, not "another environment": after
+// the second move it still shows the count from before it.
+TEST(SessionChecks, SameSessionNamesAStaleControlPlane) {
+  gym::GymAppOptions app;
+  app.faults.stale_status = true;
+  testkit::InProcessBackend backend(app);
+  Profile p = url_profile(backend.url());
+  p.control = {ControlPlane::kResources};
+  auto r = run_check(p, "sessions.same-id-and-environment-for-episode");
+  expect_verdict(r, Verdict::kFail, "step_count");
+  EXPECT_EQ(r.actual,
+            "control://reward after move 1 (DOWN) should show step_count 1 but answered "
+            "{\"reward\":0.0,\"step_count\":0}: the count from before this move: the control "
+            "plane is stale, or served from an environment this session's moves never reached")
       << describe(r);
 }
 

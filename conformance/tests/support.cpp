@@ -136,7 +136,7 @@ std::string describe(const CheckResult& r) {
 }
 
 Finished run_program(const std::vector<std::string>& argv, const fs::path& logs,
-                     std::chrono::seconds deadline) {
+                     std::chrono::seconds deadline, std::optional<fs::path> working_directory) {
   // launch() expands placeholders; these words are meant literally.
   std::string command;
   for (const std::string& word : argv) {
@@ -147,6 +147,7 @@ Finished run_program(const std::vector<std::string>& argv, const fs::path& logs,
   spec.command = command;
   spec.name = "program";
   spec.log_directory = logs;
+  spec.working_directory = std::move(working_directory);
   spec.readiness.kind = harness::ReadinessKind::kNone;
   auto process = harness::launch(spec);
   if (!process) return {{false, -1}, "", process.error()};

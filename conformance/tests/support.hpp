@@ -4,6 +4,7 @@
 // one-call way to get a check's result.
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,9 +63,11 @@ struct Finished {
   std::string stdout_text;
   std::string stderr_text;
 };
-// `argv` is passed as is (no shell, no placeholders); logs go under `logs`.
+// `argv` is passed as is (no shell, no placeholders); logs go under `logs`;
+// it runs in `working_directory` (unset: the test's own).
 Finished run_program(const std::vector<std::string>& argv, const std::filesystem::path& logs,
-                     std::chrono::seconds deadline = std::chrono::seconds(120));
+                     std::chrono::seconds deadline = std::chrono::seconds(120),
+                     std::optional<std::filesystem::path> working_directory = std::nullopt);
 
 // The ids of results with this verdict.
 std::vector<std::string> ids_with(const std::vector<CheckResult>& results, Verdict verdict);

@@ -17,7 +17,11 @@
 //      --steps steps each) through the proxy: errors, steps and steps/s; then
 //      the same rollout straight against one backend, as a baseline;
 //   5. raw throughput: the rollout's three requests per step from --sessions
-//      client threads without the harness, through the proxy and direct.
+//      client threads without the harness, through the proxy and direct;
+//   6. bursts (--bursts, default 128 and 512): that many clients send
+//      initialize at the same moment, as a rollout starts: failures (must be
+//      0), the time until the last session is ready, and the peak load.
+// Any environment that errors (rollout or burst) makes the exit status 1.
 //
 // Every process it starts is stopped by PID before it exits, on failure too;
 // backends the proxy left behind are killed by PID as well.
@@ -28,7 +32,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +42,7 @@
 #include <latch>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -533,6 +540,159 @@ void measure_live_memory(const harness::Process& proxy, int sessions) {
   std::fflush(stdout);
 }
 
+// ---- bursts ---------------------------------------------------------------
+
+// The 1-minute load average and the runnable-entity count of /proc/loadavg.
+struct Load {
+  double one_minute = 0;
+  int runnable = 0;
+};
+
+Load read_load() {
+  std::ifstream in("/proc/loadavg");
+  Load load;
+  std::string runnable;
+  double five = 0, fifteen = 0;
+  in >> load.one_minute >> five >> fifteen >> runnable;
+  load.runnable = std::atoi(runnable.substr(0, runnable.find('/')).c_str());
+  return load;
+}
+
+// Samples /proc/loadavg every 100 ms until stopped, keeping the peaks.
+class LoadSampler {
+ public:
+  LoadSampler() : thread_([this] { run(); }) {}
+  LoadSampler(const LoadSampler&) = delete;
+  LoadSampler& operator=(const LoadSampler&) = delete;
+  ~LoadSampler() { stop(); }
+  Load stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    return peak_;
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      const Load now = read_load();
+      peak_.one_minute = std::max(peak_.one_minute, now.one_minute);
+      peak_.runnable = std::max(peak_.runnable, now.runnable);
+      wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  Load peak_;
+  std::thread thread_;
+};
+
+// `sessions` clients, each on its own thread and connection, send initialize
+// at the same moment (as a rollout starts). A session is ready once its
+// notifications/initialized is answered; then each takes one step and, once
+// all are done, is deleted. Prints burst<N>_* figures; returns the failures.
+int measure_burst(int port, int sessions) {
+  const std::string prefix = "burst" + std::to_string(sessions);
+  constexpr auto kBurstTimeout = std::chrono::seconds(180);
+  std::latch ready(sessions + 1);
+  std::latch go(1);
+  std::latch done(sessions);
+  std::latch release(1);
+  std::vector<std::string> errors(static_cast<std::size_t>(sessions));
+  std::vector<double> ready_ms(static_cast<std::size_t>(sessions), 0.0);
+  Clock::time_point start;
+  auto client_thread = [&](int i) {
+    auto& error = errors[static_cast<std::size_t>(i)];
+    std::optional<harness::RawHttpClient> client;
+    std::string id;
+    try {
+      client.emplace("127.0.0.1", port, kBurstTimeout);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    ready.count_down();
+    go.wait();
+    try {
+      if (client) {
+        id = open_session(*client, 100'000 + i, nullptr);
+        ready_ms[static_cast<std::size_t>(i)] = ms_since(start);
+        step(*client, harness::mcp_post_headers(id, kVersion));
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    done.count_down();
+    release.wait();
+    try {
+      if (!id.empty()) close_session(*client, id);
+    } catch (const std::exception& e) {
+      if (error.empty()) error = e.what();
+    }
+  };
+  const Load before = read_load();
+  std::vector<std::thread> threads;
+  try {
+    for (int i = 0; i < sessions; ++i)
+      threads.emplace_back(client_thread, i);
+  } catch (...) {
+    ready.count_down(sessions - static_cast<int>(threads.size()));
+    done.count_down(sessions - static_cast<int>(threads.size()));
+    go.count_down();
+    release.count_down();
+    for (auto& thread : threads)
+      thread.join();
+    throw;
+  }
+  ready.arrive_and_wait();
+  LoadSampler sampler;
+  start = Clock::now();
+  go.count_down();
+  done.wait();
+  const Load peak = sampler.stop();
+  release.count_down();
+  for (auto& thread : threads)
+    thread.join();
+  int failed = 0;
+  std::vector<double> times;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (!errors[i].empty()) {
+      if (++failed <= 5) std::cerr << kProgram << ": " << prefix << ": " << errors[i] << "\n";
+    } else {
+      times.push_back(ready_ms[i]);
+    }
+  }
+  std::printf("%s_sessions %d sessions\n%s_failures %d sessions\n", prefix.c_str(), sessions,
+              prefix.c_str(), failed);
+  if (!times.empty()) {
+    std::printf("%s_last_ready %.0f ms\n%s_median_ready %.0f ms\n", prefix.c_str(),
+                *std::max_element(times.begin(), times.end()), prefix.c_str(),
+                percentile(times, 0.5));
+  }
+  std::printf("%s_loadavg_before %.2f\n%s_peak_loadavg %.2f\n%s_peak_runnable %d\n", prefix.c_str(),
+              before.one_minute, prefix.c_str(), peak.one_minute, prefix.c_str(), peak.runnable);
+  std::fflush(stdout);
+  return failed;
+}
+
+// "128,512": the burst sizes.
+Expected<std::vector<int>, std::string> burst_sizes(const std::string& text) {
+  std::vector<int> sizes;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', from), text.size());
+    auto n = cli::to_integer("bursts", text.substr(from, comma - from), 0, 4000);
+    if (!n) return unexpected(n.error());
+    if (*n > 0) sizes.push_back(static_cast<int>(*n));
+    from = comma + 1;
+  }
+  return sizes;
+}
+
 bool executable(const std::filesystem::path& path) {
   return std::filesystem::is_regular_file(path) && ::access(path.c_str(), X_OK) == 0;
 }
@@ -551,7 +711,9 @@ int main(int argc, char** argv) {
       .option("sessions", "N", "environments in the rollout and live for memory (default 128)")
       .option("steps", "N", "steps per environment in the rollout (default 200)")
       .option("creations", "N", "sequential sessions timed for session creation (default 100)")
-      .option("round-trips", "N", "lake_move round trips per path for latency (default 5000)");
+      .option("round-trips", "N", "lake_move round trips per path for latency (default 5000)")
+      .option("bursts", "N,N",
+              "simultaneous initializes per burst, comma-separated; 0 for none (default 128,512)");
   auto parsed = parser.parse_command_line(argc, argv);
   if (const int* status = std::get_if<int>(&parsed)) return *status;
   const cli::Args& args = std::get<cli::Args>(parsed);
@@ -582,6 +744,10 @@ int main(int argc, char** argv) {
   const std::string proxy_binary = std::filesystem::absolute(*args.get("proxy")).string();
   const std::string backend_binary = std::filesystem::absolute(*args.get("backend")).string();
   const int n = static_cast<int>(*sessions);
+  const auto bursts = burst_sizes(args.get("bursts").value_or("128,512"));
+  if (!bursts) return usage(bursts.error());
+  const int most_sessions =
+      std::max(n, bursts->empty() ? 0 : *std::max_element(bursts->begin(), bursts->end()));
 
   const auto logs = std::filesystem::temp_directory_path() /
                     (std::string(kProgram) + "-" + std::to_string(::getpid()));
@@ -596,14 +762,17 @@ int main(int argc, char** argv) {
         "{binary} --port {port} --log-level error --max-envs {max} --threads {threads} "
         "--backend {backend} --log-dir {logs}",
         {{"binary", proxy_binary},
-         {"max", std::to_string(n + 32)},
-         {"threads", std::to_string(n + 64)},
+         {"max", std::to_string(most_sessions + 32)},
+         {"threads", std::to_string(most_sessions + 64)},
          {"backend", harness::template_word(backend_binary) + " --port {port} --log-level error"},
          {"logs", (logs / "backends").string()}},
         logs));
     const int proxy_port = *proxy->port();
     std::printf("proxy_rss_idle %ld KiB\n", status_kib(proxy->pid(), "VmRSS"));
 
+    int burst_failures = 0;
+    for (const int burst : *bursts)
+      burst_failures += measure_burst(proxy_port, burst);
     measure_session_creation(proxy_port, static_cast<int>(*creations));
     measure_step_latency(proxy_port, *backend->port(), static_cast<int>(*round_trips));
     measure_live_memory(*proxy, n);
@@ -617,7 +786,7 @@ int main(int argc, char** argv) {
     const double raw_direct =
         measure_raw_throughput("raw_direct", *backend->port(), n, static_cast<int>(*steps));
     std::printf("raw_throughput_ratio %.2f x\n", raw_proxy / raw_direct);
-    ok = through_proxy.errors == 0 && direct.errors == 0;
+    ok = through_proxy.errors == 0 && direct.errors == 0 && burst_failures == 0;
 
     if (const int leftover = proxy.stop(); leftover > 0) {
       throw Failure(std::to_string(leftover) +
@@ -630,7 +799,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!ok) {
-    std::cerr << kProgram << ": the rollout had errors; logs kept in " << logs.string() << "\n";
+    std::cerr << kProgram << ": environments failed (rollout or burst, see above); logs kept in "
+              << logs.string() << "\n";
     return 1;
   }
   std::error_code ec;

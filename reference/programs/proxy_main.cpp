@@ -40,6 +40,14 @@ cli::Parser make_parser() {
       .option("idle-timeout", "SECONDS",
               "end sessions idle this long, and their backends; 0 never (default 600)")
       .option("log-dir", "DIR", "backends' stdout/stderr logs (default: a temp dir)")
+      .option("max-starting", "N",
+              "most backends starting at once; further initializes wait in line (default twice "
+              "the CPUs, at least 2)")
+      .option("start-queue-timeout", "SECONDS",
+              "how long an initialize may wait in that line before it fails (default 300)")
+      .option("backend-threads", "N",
+              "--threads given to a reference backend (mcpgym-frozenlake, mcpgym-gym) whose "
+              "--backend command gives none; 0 leaves its default of 64 (default 4)")
       .option("threads", "N",
               "HTTP worker threads = requests computed at once; open connections cost none "
               "(default max-envs + 32)")
@@ -63,7 +71,8 @@ cli::Parser make_parser() {
               "(a session's end leaves its backend running until the proxy exits), "
               "backends-outlive-proxy (backends are not tied to the proxy's life: a SIGKILLed "
               "proxy leaves them running), backend-error-without-stderr (a backend that fails to "
-              "start fails the initialize without saying why)");
+              "start fails the initialize without saying why), refuse-while-starting (fail an "
+              "initialize that arrives while another backend is starting)");
   return parser;
 }
 
@@ -73,6 +82,7 @@ constexpr std::string_view kForwardResourceReadGet = "forward-resource-read-get"
 constexpr std::string_view kBackendSurvivesDelete = "backend-survives-delete";
 constexpr std::string_view kBackendsOutliveProxy = "backends-outlive-proxy";
 constexpr std::string_view kBackendErrorWithoutStderr = "backend-error-without-stderr";
+constexpr std::string_view kRefuseWhileStarting = "refuse-while-starting";
 
 // The directory of the running executable (/proc/self/exe), for the
 // script-relative-to-exe fault.
@@ -119,7 +129,8 @@ int main(int argc, char** argv) {
       "fault", args.get_all("fault"),
       {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly),
        std::string(kForwardResourceReadGet), std::string(kBackendSurvivesDelete),
-       std::string(kBackendsOutliveProxy), std::string(kBackendErrorWithoutStderr)});
+       std::string(kBackendsOutliveProxy), std::string(kBackendErrorWithoutStderr),
+       std::string(kRefuseWhileStarting)});
   if (!faults) return usage(faults.error());
   const auto has_fault = [&](std::string_view name) {
     return std::find(faults->begin(), faults->end(), name) != faults->end();
@@ -138,6 +149,16 @@ int main(int argc, char** argv) {
       cli::to_integer("max-connections", args.get("max-connections").value_or("512"), 1, 1'000'000);
   if (!max_connections) return usage(max_connections.error());
 
+  auto max_starting = cli::to_integer(
+      "max-starting",
+      args.get("max-starting").value_or(std::to_string(proxy::default_max_starting())), 1, 4096);
+  if (!max_starting) return usage(max_starting.error());
+  auto queue_timeout = seconds("start-queue-timeout", 300);
+  if (!queue_timeout) return usage(queue_timeout.error());
+  auto backend_threads =
+      cli::to_integer("backend-threads", args.get("backend-threads").value_or("4"), 0, 4096);
+  if (!backend_threads) return usage(backend_threads.error());
+
   // Resolved now, against where the proxy was started (PROXY-006), and
   // checked before listening (PROXY-007).
   proxy::BackendOptions backend_options;
@@ -146,6 +167,7 @@ int main(int argc, char** argv) {
   backend_options.interpreter = args.get("interpreter").value_or("python3");
   backend_options.start_directory = std::filesystem::current_path();
   if (has_fault(kScriptRelativeToExe)) backend_options.resolve_against = executable_directory();
+  backend_options.reference_backend_threads = static_cast<int>(*backend_threads);
   auto backend = proxy::resolve_backend(backend_options);
   if (!backend) return usage(backend.error());
   backend->log_directory = args.get("log-dir").value_or(
@@ -162,6 +184,9 @@ int main(int argc, char** argv) {
   proxy_options.backend_survives_delete = has_fault(kBackendSurvivesDelete);
   proxy_options.backends_outlive_proxy = has_fault(kBackendsOutliveProxy);
   proxy_options.backend_error_without_stderr = has_fault(kBackendErrorWithoutStderr);
+  proxy_options.max_starting = static_cast<int>(*max_starting);
+  proxy_options.start_queue_timeout = *queue_timeout;
+  proxy_options.refuse_while_starting = has_fault(kRefuseWhileStarting);
   proxy::ProxyApp app(std::move(proxy_options));
   mcp::HttpServerOptions http;
   http.host = args.get("host").value_or("127.0.0.1");
@@ -175,7 +200,8 @@ int main(int argc, char** argv) {
   http.max_connections = static_cast<std::size_t>(*max_connections);
   mcp::HttpServer server(app, http);
   log_info("backends: " + backend->command + " (in " + backend->working_directory->string() +
-           ", logs in " + backend->log_directory.string() + ")");
+           ", logs in " + backend->log_directory.string() + "); at most " +
+           std::to_string(*max_starting) + " starting at once");
   return mcp::serve_until_signalled(server, [&server] {
     // SIGTERM: every session ends, and with it its backend (PROXY-011).
     const auto ended = server.sessions().clear();

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <system_error>
 
@@ -73,7 +74,21 @@ Expected<fs::path, std::string> resolve_program(const std::string& program, cons
   return absolute;
 }
 
+// The template's words after the program, as the supervisor will split them.
+bool gives_flag(const std::string& rest, const std::string& flag) {
+  auto words = harness::expand_command(rest, {{"port", "1"}, {"seed", "0"}, {"config", "{}"}});
+  if (!words) return false;
+  return std::any_of(words->begin(), words->end(), [&](const std::string& w) {
+    return w == flag || w.rfind(flag + "=", 0) == 0;
+  });
+}
+
 }  // namespace
+
+bool is_reference_backend(const fs::path& program) {
+  const std::string name = program.filename().string();
+  return name == "mcpgym-frozenlake" || name == "mcpgym-gym";
+}
 
 Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions& options) {
   if (options.backend_template.has_value() == options.server_script.has_value()) {
@@ -111,6 +126,10 @@ Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions&
     auto program = resolve_program(words->front(), base);
     if (!program) return unexpected(program.error());
     spec.command = harness::template_word(program->string()) + rest;
+    if (options.reference_backend_threads > 0 && is_reference_backend(*program) &&
+        !gives_flag(rest, "--threads")) {
+      spec.command += " --threads " + std::to_string(options.reference_backend_threads);
+    }
     spec.working_directory = options.start_directory;
   }
   // Every placeholder must be one the proxy fills.

@@ -22,14 +22,24 @@ struct BackendOptions {
   // resolve against this directory instead of start_directory (a --backend
   // command still runs in start_directory).
   std::optional<std::filesystem::path> resolve_against;
+  // Lean backends (--backend-threads): a --backend whose program is the
+  // reference backend (mcpgym-frozenlake, mcpgym-gym) and whose template gives
+  // no --threads gets "--threads N" appended; 0 leaves its default (64 worker
+  // threads, far more than one session needs: 128 backends started at once
+  // made 8,192 threads).
+  int reference_backend_threads = 4;
 };
+
+// Whether `program` is the reference backend, by its file name.
+bool is_reference_backend(const std::filesystem::path& program);
 
 // The launch template and working directory; errors start with
 // [mcpgym.proxy.bad_backend] and name the resolved absolute path.
 // (Below, "the start directory" is resolve_against when that is set.)
 //   --server-script S: INTERPRETER /abs/S --port {port} --seed {seed}, run in S's directory.
 //   --backend T: T with its program made absolute (relative to the start
-//   directory) or found on PATH, run in the start directory.
+//   directory) or found on PATH, run in the start directory; plus
+//   "--threads N" for a reference backend (reference_backend_threads).
 Expected<harness::LaunchSpec, std::string> resolve_backend(const BackendOptions& options);
 
 }  // namespace mcpgym::proxy

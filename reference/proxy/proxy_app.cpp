@@ -1,5 +1,7 @@
 #include "reference/proxy/proxy_app.hpp"
 
+#include <thread>
+
 #include "common/bounded_json.hpp"
 #include "common/log.hpp"
 #include "common/protocol.hpp"
@@ -46,6 +48,20 @@ struct SessionFaults {
   bool resource_read_as_get = false;
   std::shared_ptr<AbandonedBackends> abandon_to;  // backend_survives_delete
 };
+
+// An initialize that waited in line for a backend start until its deadline.
+RpcError queue_timeout(const ProxyOptions& options, const StartQueue& queue) {
+  const auto seconds = std::to_string(options.start_queue_timeout.count() / 1000.0);
+  return proxy_error(
+      "mcpgym.proxy.start_queue_timeout",
+      "The backend for this session did not start: the initialize waited " +
+          seconds.substr(0, seconds.find('.') + 2) + " s (--start-queue-timeout) in line behind " +
+          std::to_string(queue.starting()) + " starting backend(s) and " +
+          std::to_string(queue.waiting()) + " other waiting initialize(s) (--max-starting " +
+          std::to_string(queue.slots()) +
+          "); retry later, or raise --max-starting or --start-queue-timeout",
+      json{{"max_starting", queue.slots()}});
+}
 
 class ProxySession final : public mcp::Session {
  public:
@@ -158,8 +174,16 @@ class ProxySession final : public mcp::Session {
 
 }  // namespace
 
+int default_max_starting() {
+  return static_cast<int>(std::max(2U, 2 * std::thread::hardware_concurrency()));
+}
+
 ProxyApp::ProxyApp(ProxyOptions options)
-    : options_(std::move(options)), live_(std::make_shared<std::atomic<int>>(0)) {}
+    : options_(std::move(options)),
+      live_(std::make_shared<std::atomic<int>>(0)),
+      starts_(options_.max_starting, [slots = options_.max_starting](const StartQueueEvent& e) {
+        log_info(describe(e, slots));
+      }) {}
 
 ProxyApp::~ProxyApp() = default;
 
@@ -218,7 +242,18 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
   spec.name = "backend-" + std::to_string(launched_.fetch_add(1));
   spec.ready_timeout = options_.ready_timeout;
   spec.testing_outlive_harness = options_.backends_outlive_proxy;
+  // In line behind the backends already starting (burst admission); the
+  // readiness deadline starts once this one may start.
+  if (options_.refuse_while_starting && starts_.starting() > 0) {
+    return unexpected(proxy_error("mcpgym.proxy.backend_failed",
+                                  "The backend for this session did not start: another backend "
+                                  "is starting (--fault refuse-while-starting)"));
+  }
+  const auto queued_at = StartQueue::Clock::now();
+  auto start_slot = starts_.enter(queued_at + options_.start_queue_timeout);
+  if (!start_slot) return unexpected(queue_timeout(options_, starts_));
   auto process = harness::launch(spec);
+  start_slot.reset();
   if (!process) {
     return unexpected(
         proxy_error("mcpgym.proxy.backend_failed",

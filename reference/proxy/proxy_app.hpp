@@ -11,6 +11,7 @@
 
 #include "harness/process/supervisor.hpp"
 #include "reference/mcp/application.hpp"
+#include "reference/proxy/start_queue.hpp"
 
 namespace mcpgym::proxy {
 
@@ -40,6 +41,14 @@ struct ProxyOptions {
   // fails to start fails the initialize with an error that does not say why
   // (no exit status, no stderr; against PROXY-009).
   bool backend_error_without_stderr = false;
+  // Burst admission (StartQueue): at most this many backends start at once;
+  // other initializes wait in line up to start_queue_timeout.
+  int max_starting = 4;
+  std::chrono::milliseconds start_queue_timeout{300'000};
+  // Testing only (--fault refuse-while-starting), reproducing a proxy that
+  // loses sessions in a burst (PROXY-013): an initialize that arrives while
+  // another backend is starting fails instead of waiting its turn.
+  bool refuse_while_starting = false;
 };
 
 // The backend processes of ended sessions that --fault backend-survives-delete
@@ -48,6 +57,9 @@ struct AbandonedBackends {
   std::mutex mutex;
   std::vector<std::unique_ptr<harness::Process>> processes;
 };
+
+// The default of --max-starting: twice the CPUs, at least 2.
+int default_max_starting();
 
 class ProxyApp : public mcp::Application {
  public:
@@ -69,6 +81,7 @@ class ProxyApp : public mcp::Application {
   // backend_survives_delete: the backends of ended sessions, stopped only
   // when the proxy goes.
   std::shared_ptr<AbandonedBackends> abandoned_ = std::make_shared<AbandonedBackends>();
+  StartQueue starts_;
 };
 
 }  // namespace mcpgym::proxy

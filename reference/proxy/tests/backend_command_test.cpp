@@ -291,4 +291,34 @@ TEST_F(BackendCommand, ResolveAgainstMovesABackendProgramButNotWhereItRuns) {
 }
 
 }  // namespace
+// Lean backends: the reference backend gets a small --threads unless its
+// template chooses its own; other programs are left alone.
+TEST_F(BackendCommand, AReferenceBackendStartsWithFewThreads) {
+  for (const char* name : {"mcpgym-frozenlake", "mcpgym-gym"}) {
+    make_executable(start() / "bin" / name);
+    const std::string program = (start() / "bin" / name).string();
+    const auto spec = resolve_backend(backend(std::string("bin/") + name + " --port {port}"));
+    ASSERT_TRUE(spec) << spec.error();
+    EXPECT_EQ(argv_of(*spec),
+              (std::vector<std::string>{program, "--port", "8123", "--threads", "4"}));
+
+    auto chosen = backend(std::string("bin/") + name + " --threads 9 --port {port}");
+    const auto own = resolve_backend(chosen);
+    ASSERT_TRUE(own) << own.error();
+    EXPECT_EQ(argv_of(*own),
+              (std::vector<std::string>{program, "--threads", "9", "--port", "8123"}));
+
+    auto default_threads = backend(std::string("bin/") + name + " --port {port}");
+    default_threads.reference_backend_threads = 0;
+    const auto left = resolve_backend(default_threads);
+    ASSERT_TRUE(left) << left.error();
+    EXPECT_EQ(argv_of(*left), (std::vector<std::string>{program, "--port", "8123"}));
+  }
+  make_executable(start() / "bin" / "other-server");
+  const auto other = resolve_backend(backend("bin/other-server --port {port}"));
+  ASSERT_TRUE(other) << other.error();
+  EXPECT_EQ(argv_of(*other), (std::vector<std::string>{(start() / "bin" / "other-server").string(),
+                                                       "--port", "8123"}));
+}
+
 }  // namespace mcpgym::proxy

@@ -50,7 +50,8 @@ TEST_F(ProxyNegativeControls, UnknownFaultExitsWith2ListingTheValidOnes) {
   ExpectRefused({"--backend", frozenlake_template(), "--fault", "script-relative-to-exe,bogus"},
                 "[mcpgym.cli.invalid_value] --fault expects one of script-relative-to-exe, "
                 "forward-accept-json-only, forward-resource-read-get, backend-survives-delete, "
-                "backends-outlive-proxy, backend-error-without-stderr; got 'bogus'");
+                "backends-outlive-proxy, backend-error-without-stderr, "
+                "refuse-while-starting; got 'bogus'");
 }
 
 TEST_F(ProxyNegativeControls, ScriptRelativeToExeResolvesAgainstTheProxyExecutablesDirectory) {
