@@ -1,8 +1,9 @@
 # The two set-up commands of the README, and a few helpers.
 #   make conform   the main job: build only what it runs, then run the conformance suite against
 #                  the reference backend and proxy (FrozenLake), the reference backend and
-#                  proxy serving CliffWalking, and the backend serving Taxi (reports in
-#                  build/conformance-report/, .../cliffwalking/, .../cliffwalking-proxy/, .../taxi/)
+#                  proxy serving CliffWalking, and the backend serving Taxi and Blackjack (reports
+#                  in build/conformance-report/, .../cliffwalking/, .../cliffwalking-proxy/,
+#                  .../taxi/, .../blackjack/)
 #   make test      build and pass every test, then the unit tests again under ASan+UBSan
 #   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
 BUILD ?= build
@@ -72,6 +73,11 @@ conform: configure
 	  --features truncation --control-plane both \
 	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game taxi --port {port}' \
 	  --report-dir $(BUILD)/conformance-report/taxi
+	@echo
+	@$(BUILD)/bin/mcpgym-conform --profile backend --game blackjack \
+	  --features truncation --control-plane both \
+	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game blackjack --port {port}' \
+	  --report-dir $(BUILD)/conformance-report/blackjack
 
 play: build
 	@tools/play-episode.sh $(BUILD)/bin

@@ -117,4 +117,45 @@ harness::PolicyFactory planned_policy(const GameDriver& game, std::vector<EnvPla
   };
 }
 
+namespace {
+
+// Whether `moves` played on a fresh model leave the episode going.
+bool goes_on(const GameDriver& game, std::uint64_t seed, const json& config,
+             const json& initial_state, const std::vector<int>& moves) {
+  auto model = game.model(seed, config, initial_state);
+  if (!model) return false;
+  for (int action : moves) {
+    const PredictedStep step = (*model)->step(action);
+    if (step.terminated || step.truncated) return false;
+  }
+  return true;
+}
+
+// Depth-first: extends `prefix` to `count` moves that go on.
+bool extend(const GameDriver& game, std::uint64_t seed, const json& config,
+            const json& initial_state, int count, std::vector<int>& prefix) {
+  if (static_cast<int>(prefix.size()) == count) return true;
+  const int actions = static_cast<int>(game.actions().size());
+  for (int a = 0; a < actions; ++a) {
+    prefix.push_back(a);
+    if (goes_on(game, seed, config, initial_state, prefix) &&
+        extend(game, seed, config, initial_state, count, prefix)) {
+      return true;
+    }
+    prefix.pop_back();
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::vector<int>> moves_that_go_on(const GameDriver& game, std::uint64_t seed,
+                                                 const json& config, const json& initial_state,
+                                                 int count) {
+  if (!game.has_model()) return std::nullopt;
+  std::vector<int> moves;
+  if (!extend(game, seed, config, initial_state, count, moves)) return std::nullopt;
+  return moves;
+}
+
 }  // namespace mcpgym::conformance::driven

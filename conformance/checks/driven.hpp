@@ -51,6 +51,15 @@ Expected<Plan, std::string> plan_episode(const GameDriver& game, std::uint64_t s
                                          const json& config, const json& initial_state,
                                          int detours);
 
+// `count` moves (indexes into the driver's actions()) after which the model
+// says the episode started in `initial_state` for `seed` and `config` still
+// goes on, found by trying the actions in order at every step; nullopt when
+// no such moves exist (a Blackjack hand that every HIT busts) or there is no
+// model. For the checks that need an episode to last a few moves in any game.
+std::optional<std::vector<int>> moves_that_go_on(const GameDriver& game, std::uint64_t seed,
+                                                 const json& config, const json& initial_state,
+                                                 int count);
+
 // One environment of a planned rollout. The plan is made by the policy from
 // the initial state that environment's own session shows, during the rollout.
 struct EnvPlan {

@@ -215,7 +215,7 @@ Expected<KeptProxy, std::string> start_kept_proxy(Context& ctx, const std::strin
                                          .reference_backend = ctx.paths().reference_backend,
                                          .audit_dir = kept.audit_dir,
                                          .strict = false,
-                                         .extra_args = {}});
+                                         .extra_args = game_args(ctx.profile().game)});
   if (!written) return unexpected(written.error());
   auto shell =
       ctx.launch({.values = {{"backend", (dir / "backend.sh").string()}},

@@ -27,6 +27,7 @@
 #include "common/bounded_json.hpp"
 #include "common/text.hpp"
 #include "conformance/checks/areas.hpp"
+#include "conformance/checks/driven.hpp"
 #include "conformance/checks/id_statistics.hpp"
 #include "conformance/checks/verify.hpp"
 #include "conformance/checks/wire.hpp"
@@ -347,26 +348,59 @@ std::string concurrent_worker(RawHttpClient http, const std::string& path, bool 
   return problem;
 }
 
-// SESS-008 for any game, with no model: two sessions on the same seed and
-// config; A moves twice; B, untouched by A, replays A's first move and must
-// answer what A answered; A, untouched by B, is still at step 2.
+// SESS-008 for any game: two sessions on the same seed and config; A makes
+// two moves; B, untouched by A, replays A's first move and must answer what A
+// answered; A, untouched by B, is still at step 2. With a model the moves are
+// two it says leave the episode going (seeds from 11 on until a deal allows
+// them: every Blackjack STICK ends the hand); without one, the game's first
+// action twice.
 Outcome isolated_by_replay(Context& ctx) {
   const GameDriver& game = ctx.game();
-  const json extra = {{"seed", 11}, {"config", game.long_episode_config()}};
-  auto a = wire::open(ctx, extra);
-  if (!a) return Outcome::could_not_run(a.error());
+  constexpr std::uint64_t kFirstSeed = 11;
+  constexpr std::uint64_t kSeeds = 16;
+  int rpc_id = 10;
+  std::unique_ptr<OpenSession> a;
+  json extra;
+  std::vector<int> moves = {0, 0};
+  for (std::uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds && !a; ++seed) {
+    extra = {{"seed", seed}, {"config", game.long_episode_config()}};
+    auto opened = wire::open(ctx, extra);
+    if (!opened) return Outcome::could_not_run(opened.error());
+    if (!game.has_model()) {
+      a = std::move(*opened);
+      break;
+    }
+    auto state = read_initial_state(ctx, **opened, rpc_id++);
+    if (!state) return Outcome::could_not_run(state.error());
+    if (!game.model(seed, game.long_episode_config(), *state)) {
+      // The model cannot follow this server (its start is not the seed's):
+      // the replay alone judges it, with the game's first action.
+      a = std::move(*opened);
+      break;
+    }
+    if (auto on = driven::moves_that_go_on(game, seed, game.long_episode_config(), *state, 2)) {
+      moves = *on;
+      a = std::move(*opened);
+    }
+  }
+  if (!a) {
+    return Outcome::could_not_run("the " + game.name() +
+                                  " model finds no two moves that leave an episode going for "
+                                  "seeds 11 to 26");
+  }
   auto b = wire::open(ctx, extra);
   if (!b) return Outcome::could_not_run(b.error());
-  const std::string first_action = game.actions().front();
+  const auto& names = game.actions();
+  const std::string first_action = names[static_cast<std::size_t>(moves[0])];
+  const std::string second_action = names[static_cast<std::size_t>(moves[1])];
   const std::string expected =
-      "two sessions with the same seed and config evolve independently: after two " + first_action +
-      " moves in A, B is at step 0 and its own first " + first_action +
+      "two sessions with the same seed and config evolve independently: after " + first_action +
+      " and " + second_action + " in A, B is at step 0 and its own first " + first_action +
       " answers what A's first did, and A stays at step 2";
   const Via via = control_forms(ctx.profile()).front();
-  int rpc_id = 10;
   json first;
   for (int k = 0; k < 2; ++k) {
-    auto x = move_exchange(ctx, **a, 0, rpc_id++);
+    auto x = move_exchange(ctx, *a, moves[static_cast<std::size_t>(k)], rpc_id++);
     if (!x) return Outcome::could_not_run(x.error());
     auto p = move_payload(*x);
     if (!p) return Outcome::could_not_run("session A's move: " + p.error());
@@ -384,7 +418,7 @@ Outcome isolated_by_replay(Context& ctx) {
                                          via_name(via, "status") + " is " +
                                          json_excerpt(*status_b) + " (expected step_count 0)");
   }
-  auto x = move_exchange(ctx, **b, 0, rpc_id++);
+  auto x = move_exchange(ctx, **b, moves[0], rpc_id++);
   if (!x) return Outcome::could_not_run(x.error());
   auto p = move_payload(*x);
   if (!p) return Outcome::broken(expected, "session B's first move answered " + p.error());
@@ -392,7 +426,7 @@ Outcome isolated_by_replay(Context& ctx) {
     return Outcome::broken(expected, "session B's first move answered " + json_excerpt(*p) +
                                          ", session A's first " + json_excerpt(first));
   }
-  auto status_a = step_count_of(**a);
+  auto status_a = step_count_of(*a);
   if (!status_a) return Outcome::could_not_run("session A's status: " + status_a.error());
   if (int_field(*status_a, "step_count") != 2) {
     return Outcome::broken(expected, "after one move in session B, session A's " +

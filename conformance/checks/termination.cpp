@@ -6,6 +6,7 @@
 // nothing; and in a multi-environment rollout every environment ends at its
 // own step. FrozenLake's holes and CliffWalking's cliff have a check each, for
 // their game only.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -439,27 +440,26 @@ Outcome moves_after_end_check(Context& ctx) {
       "two moves " + *checked + " were refused; reward and status stayed the same");
 }
 
-// termination.truncation: the first 3 moves of the driver's way to the end
-// (longer than 3 in the long episode), with max_episode_steps 3.
-Outcome truncation_check(Context& ctx) {
-  json config = ctx.game().long_episode_config();
-  config["max_episode_steps"] = 3;
-  auto lake = Lake::open(ctx, {{"seed", 5}, {"config", config}}, true);
-  if (!lake) return Outcome::could_not_run(lake.error());
-  auto state = lake->initial_state();
-  if (!state) return Outcome::could_not_run("reading game://initial_state: " + state.error());
-  const auto way = ctx.game().actions_to_end(*state);
-  if (!way || way->size() <= 3) {
-    return Outcome::could_not_run("the " + ctx.game().name() +
-                                  " driver finds no way longer than 3 moves from " + show(*state));
-  }
+// Three moves that do not end an episode of `game` started in `initial_state`
+// for `seed` and `config` (without a time limit): the first 3 of the driver's
+// way to the end when it is longer, else 3 the model says go on.
+std::optional<std::vector<int>> three_moves_on(const GameDriver& game, std::uint64_t seed,
+                                               const json& config, const json& initial_state) {
+  const auto way = game.actions_to_end(initial_state);
+  if (way && way->size() > 3) return std::vector<int>(way->begin(), way->begin() + 3);
+  return driven::moves_that_go_on(game, seed, config, initial_state, 3);
+}
+
+// Plays `moves` in `lake`, whose episode has max_episode_steps 3.
+Outcome truncated_at_three(Context& ctx, Lake& lake, const std::vector<int>& moves) {
   const std::string expected =
-      "with max_episode_steps 3, the first 3 moves of the driver's way to the end: truncated "
-      "false on steps 1 and 2, truncated true (terminated false) on step 3 with step_count 3";
+      "with max_episode_steps 3, 3 moves that do not end the episode (the first 3 of the "
+      "driver's way to the end, or 3 its model says go on): truncated false on steps 1 and 2, "
+      "truncated true (terminated false) on step 3 with step_count 3";
   const auto names = ctx.game().actions();
   for (int step = 1; step <= 3; ++step) {
-    const std::string name = names[static_cast<std::size_t>((*way)[step - 1])];
-    Played played = play_step(ctx, *lake, name, "step " + std::to_string(step) + " (" + name + ")");
+    const std::string name = names[static_cast<std::size_t>(moves[step - 1])];
+    Played played = play_step(ctx, lake, name, "step " + std::to_string(step) + " (" + name + ")");
     if (played.outcome) {
       if (played.outcome->kind == Outcome::Kind::kBroken) played.outcome->expected = expected;
       return std::move(*played.outcome);
@@ -473,6 +473,33 @@ Outcome truncation_check(Context& ctx) {
     }
   }
   return Outcome::held(expected, "as expected");
+}
+
+// termination.truncation: 3 moves that do not end the episode, with
+// max_episode_steps 3. Seeds from 5 on until one deals an episode that lasts
+// (a Blackjack hand that every HIT busts does not).
+Outcome truncation_check(Context& ctx) {
+  constexpr std::uint64_t kFirstSeed = 5;
+  constexpr std::uint64_t kSeeds = 16;
+  const json plain = ctx.game().long_episode_config();
+  json config = plain;
+  config["max_episode_steps"] = 3;
+  std::string last_state;
+  for (std::uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
+    auto lake = Lake::open(ctx, {{"seed", seed}, {"config", config}}, seed == kFirstSeed);
+    if (!lake) return Outcome::could_not_run(lake.error());
+    auto state = lake->initial_state();
+    if (!state) return Outcome::could_not_run("reading game://initial_state: " + state.error());
+    if (auto moves = three_moves_on(ctx.game(), seed, plain, *state)) {
+      return truncated_at_three(ctx, *lake, *moves);
+    }
+    last_state = show(*state);
+  }
+  return Outcome::could_not_run(
+      "the " + ctx.game().name() +
+      " driver finds no 3 moves that leave the episode going, for seeds " +
+      std::to_string(kFirstSeed) + " to " + std::to_string(kFirstSeed + kSeeds - 1) +
+      " (the last from " + last_state + ")");
 }
 
 // The control_plane metadata of a recorded line's last message.

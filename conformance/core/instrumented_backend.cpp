@@ -65,6 +65,8 @@ Expected<void, std::string> write_backend_launcher(const LauncherSpec& spec) {
 std::vector<std::string> game_args(const std::string& game) {
   if (game.empty()) return {};
   return {"--game", game};
+}
+
 std::string never_started(const std::string& launcher) {
   return "the suite's instrumented backend " + launcher +
          " was never started (its audit directory is empty): the proxy served the session from "

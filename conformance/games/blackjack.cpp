@@ -84,6 +84,20 @@ class BlackjackDriver final : public GameDriver {
     }
     return std::unique_ptr<GameModel>(std::make_unique<BlackjackModel>(std::move(env), max_steps));
   }
+
+  // BJACK-002..004: every server deals with numpy's choice as gymnasium does.
+  ExactDynamics exact_dynamics() const override { return {{}, "BJACK-002, BJACK-003, BJACK-004"}; }
+
+  // tools/regen-golden.sh's Blackjack recordings.
+  std::vector<GoldenRecording> golden_recordings() const override {
+    return {
+        {"blackjack-stick17.jsonl", json::object(), 100, {}},
+        {"blackjack-natural.jsonl", {{"natural", true}}, 100, {}},
+        {"blackjack-sab.jsonl", {{"sab", true}}, 100, {}},
+        {"blackjack-random.jsonl", {{"natural", true}, {"sab", false}}, 10, {}},
+        {"blackjack-truncated.jsonl", {{"max_episode_steps", 1}}, 100, {Feature::kTruncation}},
+    };
+  }
 };
 
 }  // namespace

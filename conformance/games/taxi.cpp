@@ -105,6 +105,19 @@ class TaxiDriver final : public GameDriver {
     }
     return std::unique_ptr<GameModel>(std::make_unique<TaxiModel>(std::move(env), max_steps));
   }
+
+  // TAXI-005: every server draws reset's state as gymnasium does.
+  ExactDynamics exact_dynamics() const override { return {{}, "TAXI-003, TAXI-004, TAXI-005"}; }
+
+  // tools/regen-golden.sh's Taxi recordings.
+  std::vector<GoldenRecording> golden_recordings() const override {
+    return {
+        {"taxi-shortest.jsonl", json::object(), 100, {}},
+        {"taxi-illegal.jsonl", json::object(), 9, {}},
+        {"taxi-random.jsonl", json::object(), 25, {}},
+        {"taxi-truncated.jsonl", {{"max_episode_steps", 3}}, 100, {Feature::kTruncation}},
+    };
+  }
 };
 
 }  // namespace

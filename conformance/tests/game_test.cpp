@@ -331,6 +331,8 @@ TEST(GameDrivers, PlanPolicyPlaysTheWayToTheEndFromTheInitialState) {
   want.push_back("DOWN");
   want.push_back("UP");  // past the end: the game's first action
   EXPECT_EQ(played, want);
+}
+
 // numpy 1.24, seed 0: dealer [10, 9], player [7, 4] (blackjack_rollouts.jsonl, line 1).
 TEST(GameDrivers, BlackjackSticksToEndAndPredictsEachStep) {
   auto blackjack = driver_named("blackjack");

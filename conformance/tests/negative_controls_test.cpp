@@ -133,6 +133,15 @@ std::string explain(const std::vector<CheckResult>& results, const std::set<std:
 
 class NegativeControl : public ::testing::TestWithParam<Control> {};
 
+// A control's test name: its fault name with '_' for '-' (gtest's names allow no '-').
+std::string test_name(const ::testing::TestParamInfo<Control>& info) {
+  std::string name = info.param.name;
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
 TEST_P(NegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   const Control& control = GetParam();
   const std::vector<std::string> flags = {"--fault", control.name};
@@ -151,14 +160,7 @@ TEST_P(NegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   EXPECT_TRUE(extra.empty()) << "not expected:" << explain(results, extra);
 }
 
-INSTANTIATE_TEST_SUITE_P(FieldBugs, NegativeControl, ::testing::ValuesIn(kControls),
-                         [](const ::testing::TestParamInfo<Control>& info) {
-                           std::string name = info.param.name;
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(FieldBugs, NegativeControl, ::testing::ValuesIn(kControls), test_name);
 
 TEST(CleanReference, TheBackendPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(reference_backend_profile(), {});
@@ -246,8 +248,7 @@ const std::vector<Control> kCliffWalkingControls = {
                                       "sessions.isolated-environments:error",
                                       "termination.moves-after-end:error"})},
     // CliffWalking's own: the cliff ends the episode (against CLIFF-004).
-    {"cliff-terminates",
-     false,
+    {"cliff-terminates", false,
      cliffwalking_model_checks_and({"termination.cliff:fail", "termination.multi-env-rollout:fail",
                                     "metadata.line-per-step:fail",
                                     "metadata.matches-control-plane:fail"})},
@@ -264,14 +265,7 @@ TEST_P(CliffWalkingNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CliffWalking, CliffWalkingNegativeControl,
-                         ::testing::ValuesIn(kCliffWalkingControls),
-                         [](const ::testing::TestParamInfo<Control>& info) {
-                           std::string name = info.param.name;
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+                         ::testing::ValuesIn(kCliffWalkingControls), test_name);
 
 TEST(CleanReference, TheBackendServingCliffWalkingPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(reference_cliffwalking_backend_profile(), {});
@@ -298,36 +292,68 @@ Profile taxi_profile(std::vector<std::string> flags) {
   return p;
 }
 
+// The checks that play Taxi's and Blackjack's episodes through their drivers
+// and models: every fault that corrupts the control plane or the episodes
+// fails them.
+const std::set<std::string> kModelledEpisodeChecks = {"determinism.golden-replay:fail",
+                                                      "metadata.control-plane-present:fail",
+                                                      "metadata.line-per-step:fail",
+                                                      "metadata.matches-control-plane:fail",
+                                                      "metadata.no-call-after-end:error",
+                                                      "properties.session-interleavings:fail",
+                                                      "termination.goal:fail",
+                                                      "termination.multi-env-rollout:fail",
+                                                      "termination.truncation:fail"};
+
+std::set<std::string> modelled_episode_checks_and(std::set<std::string> more) {
+  more.insert(kModelledEpisodeChecks.begin(), kModelledEpisodeChecks.end());
+  return more;
+}
+
 const std::vector<Control> kTaxiControls = {
-    {"new-session-per-request",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
+    {"new-session-per-request", false,
+     modelled_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                  "sessions.isolated-environments:fail",
+                                  "termination.moves-after-end:error"})},
     // Taxi's start depends on the seed (CliffWalking's is always 36), so a server that
     // ignores the seed or shares one environment also breaks the same-seed checks: the
-    // model cannot follow the initial state (SESS-007), two sessions of one seed differ.
+    // model cannot follow the initial state (SESS-007, termination.goal: error), two
+    // sessions of one seed differ.
     {"shared-state",
      false,
-     {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail",
+     {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
+      "determinism.seed-used:fail", "metadata.control-plane-present:fail",
+      "metadata.line-per-step:fail", "metadata.matches-control-plane:fail",
+      "metadata.no-call-after-end:error", "properties.session-interleavings:fail",
       "sessions.isolated-environments:fail", "sessions.same-id-and-environment-for-episode:error",
-      "termination.moves-after-end:error"}},
+      "termination.goal:error", "termination.moves-after-end:error",
+      "termination.multi-env-rollout:fail", "termination.truncation:fail"}},
     {"ignore-seed",
      false,
-     {"determinism.same-seed-same-episode:fail", "determinism.seed-used:fail",
-      "sessions.isolated-environments:fail", "sessions.same-id-and-environment-for-episode:error"}},
-    {"moves-after-end", false, {"termination.moves-after-end:fail"}},
-    {"stale-status",
+     {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
+      "determinism.seed-used:fail", "metadata.line-per-step:error",
+      "metadata.matches-control-plane:error", "metadata.no-call-after-end:error",
+      "properties.session-interleavings:fail", "sessions.isolated-environments:fail",
+      "sessions.same-id-and-environment-for-episode:error", "termination.goal:error",
+      "termination.multi-env-rollout:error"}},
+    {"moves-after-end",
      false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
-    {"empty-control-plane",
-     false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:fail",
-      "termination.moves-after-end:error"}},
+     {"properties.session-interleavings:fail", "termination.moves-after-end:fail"}},
+    {"stale-status", false,
+     modelled_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                  "sessions.isolated-environments:fail",
+                                  "termination.moves-after-end:error"})},
+    {"empty-control-plane", false,
+     modelled_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                  "sessions.isolated-environments:fail",
+                                  "termination.moves-after-end:error"})},
     {"terminate-after-first-step",
      false,
-     {"sessions.same-id-and-environment-for-episode:fail", "sessions.isolated-environments:error",
-      "termination.moves-after-end:error"}},
+     {"determinism.golden-replay:fail", "metadata.line-per-step:fail",
+      "metadata.matches-control-plane:fail", "properties.session-interleavings:fail",
+      "sessions.isolated-environments:error", "sessions.same-id-and-environment-for-episode:fail",
+      "termination.goal:fail", "termination.moves-after-end:error",
+      "termination.multi-env-rollout:fail", "termination.truncation:fail"}},
 };
 
 class TaxiNegativeControl : public ::testing::TestWithParam<Control> {};
@@ -339,17 +365,82 @@ TEST_P(TaxiNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
 }
 
-INSTANTIATE_TEST_SUITE_P(Taxi, TaxiNegativeControl, ::testing::ValuesIn(kTaxiControls),
-                         [](const ::testing::TestParamInfo<Control>& info) {
-                           std::string name = info.param.name;
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Taxi, TaxiNegativeControl, ::testing::ValuesIn(kTaxiControls), test_name);
 
 TEST(CleanReference, TheBackendServingTaxiPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(taxi_profile({}), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+}
+
+// --- Blackjack ----------------------------------------------------------------
+// The same generic fault switches, with the reference serving Blackjack.
+
+Profile blackjack_profile(std::vector<std::string> flags) {
+  flags.insert(flags.begin(), {"--game", "blackjack"});
+  Profile p = reference_backend_profile(flags);
+  p.name = "reference backend serving Blackjack";
+  p.game = "blackjack";
+  p.features = {Feature::kTruncation};
+  return p;
+}
+
+const std::vector<Control> kBlackjackControls = {
+    {"new-session-per-request", false,
+     modelled_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                  "sessions.isolated-environments:fail",
+                                  "termination.moves-after-end:error"})},
+    // Blackjack's deal depends on the seed: with one shared or seed-blind
+    // environment the model cannot follow the server's initial state (error).
+    {"shared-state",
+     false,
+     {"determinism.golden-replay:fail", "determinism.seed-used:fail",
+      "metadata.control-plane-present:fail", "metadata.line-per-step:fail",
+      "metadata.matches-control-plane:fail", "metadata.no-call-after-end:error",
+      "properties.session-interleavings:fail", "sessions.isolated-environments:error",
+      "sessions.same-id-and-environment-for-episode:error", "termination.goal:error",
+      "termination.moves-after-end:error", "termination.multi-env-rollout:fail",
+      "termination.truncation:error"}},
+    {"ignore-seed",
+     false,
+     {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
+      "determinism.seed-used:fail", "metadata.line-per-step:error",
+      "metadata.matches-control-plane:error", "metadata.no-call-after-end:error",
+      "properties.session-interleavings:fail", "sessions.isolated-environments:error",
+      "sessions.same-id-and-environment-for-episode:error", "termination.goal:error",
+      "termination.multi-env-rollout:error", "termination.truncation:error"}},
+    {"moves-after-end",
+     false,
+     {"properties.session-interleavings:fail", "termination.moves-after-end:fail"}},
+    {"stale-status", false,
+     modelled_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                  "sessions.isolated-environments:fail",
+                                  "termination.moves-after-end:error"})},
+    {"empty-control-plane", false,
+     modelled_episode_checks_and({"sessions.same-id-and-environment-for-episode:fail",
+                                  "sessions.isolated-environments:fail",
+                                  "termination.moves-after-end:error"})},
+    // A hand is short: only the checks that need two or three moves see it end early.
+    {"terminate-after-first-step",
+     false,
+     {"determinism.golden-replay:fail", "sessions.isolated-environments:error",
+      "termination.truncation:fail"}},
+};
+
+class BlackjackNegativeControl : public ::testing::TestWithParam<Control> {};
+
+TEST_P(BlackjackNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
+  const Control& control = GetParam();
+  const auto results = testing::run_checks(blackjack_profile({"--fault", control.name}), {});
+  const auto actual = not_passing(results);
+  EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
+}
+
+INSTANTIATE_TEST_SUITE_P(Blackjack, BlackjackNegativeControl,
+                         ::testing::ValuesIn(kBlackjackControls), test_name);
+
+TEST(CleanReference, TheBackendServingBlackjackPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(blackjack_profile({}), {});
   const auto failing = not_passing(results);
   EXPECT_TRUE(failing.empty()) << explain(results, failing);
 }

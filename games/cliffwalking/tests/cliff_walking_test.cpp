@@ -87,9 +87,10 @@ TEST(CliffWalking, SlipperyStepsLandOnACandidateAndEachCandidateHappens) {
 }
 
 // A session's environment is this object: a generator and a position, nothing on the heap
-// (issue 10 asks for no more per session than FrozenLake 4x4, whose model is 128 bytes).
+// (issue 10 asks for no more per session than FrozenLake 4x4, whose model is 144 bytes). The
+// generator is 48 bytes: the 128-bit state and increment, and numpy's pending 32-bit half.
 TEST(CliffWalking, IsAGeneratorAndAPositionAndNothingMore) {
-  EXPECT_LE(sizeof(CliffWalking), 48U);
+  EXPECT_LE(sizeof(CliffWalking), 64U);
 }
 
 }  // namespace

@@ -110,8 +110,10 @@ TEST(FrozenLake, SteppingAfterTheEndStaysPutLikeGymnasium) {
 }
 
 // A session's budget is 2 KB; the only other memory is the map's one byte per cell.
+// 144 bytes since the generator keeps numpy's pending 32-bit half (BJACK-003),
+// 16 bytes with the 128-bit state's alignment.
 TEST(FrozenLake, StaysSmall) {
-  EXPECT_LE(sizeof(FrozenLake), 128U);
+  EXPECT_LE(sizeof(FrozenLake), 144U);
 }
 
 }  // namespace

@@ -46,9 +46,10 @@ TEST(Taxi, StepsFollowTheTableAndReportProbabilityOne) {
   }
 }
 
-// A session's environment is this object: a generator and two states, nothing on the heap.
+// A session's environment is this object: a generator (48 bytes with numpy's pending 32-bit
+// half) and two states, nothing on the heap.
 TEST(Taxi, IsAGeneratorAndAStateAndNothingMore) {
-  EXPECT_LE(sizeof(Taxi), 48U);
+  EXPECT_LE(sizeof(Taxi), 64U);
 }
 
 }  // namespace

@@ -54,6 +54,8 @@ TEST(GameCatalogue, KnowsTaxiWithItsToolActionsAndGoalPolicy) {
   EXPECT_EQ(*parse_script(taxi->example_script, taxi->actions),
             (std::vector<std::string>{"NORTH", "NORTH", "EAST", "EAST", "PICKUP", "SOUTH", "SOUTH",
                                       "DROPOFF"}));
+}
+
 TEST(GameCatalogue, KnowsBlackjackWithItsToolActionsAndPolicy) {
   const GameSpec* blackjack = find_game("blackjack");
   ASSERT_NE(blackjack, nullptr);

@@ -283,6 +283,8 @@ TEST(TaxiPolicy, PlaysSouthWhenItCannotReadTheState) {
   const json initial = {{"state", 0}};
   const json carrying = {{"state", taxi::encode({0, 4, taxi::kInTaxi, 1})}};
   EXPECT_EQ(policy->next_action({0, 0, 1, &initial, &carrying, game.actions}), "DROPOFF");
+}
+
 // Blackjack played through the pure model with the game's policy: it hits
 // below 17 and sticks from 17, whatever it was dealt.
 TEST(BlackjackPolicy, HitsBelow17AndSticksFrom17) {
