@@ -112,7 +112,8 @@ json slipperiness_config(const GameDriver& game, bool slippery);
 // on (or when there is no way to the end). `game` must outlive the rollout.
 harness::PolicyFactory plan_policy(const GameDriver& game);
 
-// The games the suite has a driver for, in order: "frozenlake", "cliffwalking", "taxi", "blackjack".
+// The games the suite has a driver for, in order: "frozenlake", "cliffwalking", "taxi",
+// "blackjack".
 const std::vector<std::string>& known_games();
 // "frozenlake, cliffwalking, taxi, blackjack".
 std::string known_games_text();
@@ -130,8 +131,8 @@ struct GameChoice {
 };
 
 // The game of the tools a server lists (tools/list's `tools`): a known tool
-// name (lake_move -> frozenlake, cliff_move -> cliffwalking, taxi_move -> taxi, blackjack_move -> blackjack) whatever its
-// schema, else the one tool taking a string `action` from an enum (the game
+// name (lake_move -> frozenlake, cliff_move -> cliffwalking, taxi_move -> taxi, blackjack_move ->
+// blackjack) whatever its schema, else the one tool taking a string `action` from an enum (the game
 // "unknown", with that tool and those actions). Errors start with
 // [mcpgym.conform.game_not_recognised] and list the tools seen.
 Expected<GameChoice, std::string> recognise_game(const json& tools);

@@ -87,7 +87,8 @@ void add_suite_flags(cli::Parser& parser) {
           "features", "LIST",
           "optional features it claims, comma-separated: slippery, truncation, gymnasium-maps, 8x8")
       .option("game", "NAME",
-              "the game it serves: frozenlake, cliffwalking, taxi or blackjack (default: recognised from the "
+              "the game it serves: frozenlake, cliffwalking, taxi or blackjack (default: "
+              "recognised from the "
               "data-plane tool in tools/list)")
       .option("max-envs", "N", "a proxy's live-session limit, to check PROXY-008")
       .option("ready-pattern", "REGEX",

@@ -87,11 +87,11 @@ TEST(GameProfile, NamesAKnownGameWithFeaturesItHas) {
     auto q = profile_from_json(doc);
     return q ? std::string("accepted") : q.error();
   };
-  EXPECT_EQ(
-      error({{"url", "http://h/mcp"}, {"game", "chess"}}),
-      "[mcpgym.conform.bad_profile] game: 'chess' is not a game the suite knows "
-      "(frozenlake, cliffwalking, taxi, blackjack); leave it out to have the suite recognise the game from "
-      "tools/list");
+  EXPECT_EQ(error({{"url", "http://h/mcp"}, {"game", "chess"}}),
+            "[mcpgym.conform.bad_profile] game: 'chess' is not a game the suite knows "
+            "(frozenlake, cliffwalking, taxi, blackjack); leave it out to have the suite recognise "
+            "the game from "
+            "tools/list");
   EXPECT_EQ(error({{"url", "http://h/mcp"}, {"game", "cliffwalking"}, {"features", {"8x8"}}}),
             "[mcpgym.conform.bad_profile] features: '8x8' does not exist for game cliffwalking "
             "(its features: slippery, truncation)");

@@ -94,7 +94,8 @@ TEST(UnknownGame, TheModelFreeChecksRunAndTheRestAreSkippedWithTheReason) {
     ASSERT_TRUE(by_id.count(id)) << id;
     EXPECT_EQ(by_id[id]->verdict, Verdict::kSkip) << describe(*by_id[id]);
     EXPECT_EQ(by_id[id]->actual,
-              "needs a model of the game; the suite knows frozenlake, cliffwalking, taxi, blackjack (the game "
+              "needs a model of the game; the suite knows frozenlake, cliffwalking, taxi, "
+              "blackjack (the game "
               "is "
               "unknown (the tool frob_move in tools/list is no game the suite knows (it knows "
               "frozenlake, cliffwalking, taxi, blackjack)))")

@@ -125,12 +125,12 @@ int main(int argc, char** argv) {
   auto max_body =
       cli::to_integer("max-body", args.get("max-body").value_or("4194304"), 1024, 1LL << 30);
   if (!max_body) return usage(max_body.error());
-  auto faults = cli::to_choices(
-      "fault", args.get_all("fault"),
-      {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly),
-       std::string(kForwardResourceReadGet), std::string(kBackendSurvivesDelete),
-       std::string(kBackendsOutliveProxy), std::string(kBackendErrorWithoutStderr),
-       std::string(kRefuseWhileStarting)});
+  auto faults =
+      cli::to_choices("fault", args.get_all("fault"),
+                      {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly),
+                       std::string(kForwardResourceReadGet), std::string(kBackendSurvivesDelete),
+                       std::string(kBackendsOutliveProxy), std::string(kBackendErrorWithoutStderr),
+                       std::string(kRefuseWhileStarting)});
   if (!faults) return usage(faults.error());
   const auto has_fault = [&](std::string_view name) {
     return std::find(faults->begin(), faults->end(), name) != faults->end();

@@ -4,7 +4,6 @@
 #include "reference/gym/games/cliffwalking/cliffwalking_game.hpp"
 #include "reference/gym/games/frozenlake/frozenlake_game.hpp"
 #include "reference/gym/games/taxi/taxi_game.hpp"
-#include "reference/gym/games/blackjack/blackjack_game.hpp"
 
 namespace mcpgym::gym {
 
