@@ -11,8 +11,7 @@ namespace {
 void read_fixture(const std::string& name, std::string& out) {
   const std::string path = std::string(MCPGYM_SOURCE_DIR "/fixtures/model/") + name;
   std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing fixture " << path
-                  << " (regenerate them all: make fixtures)";
+  ASSERT_TRUE(in) << "missing fixture " << path << " (regenerate them all: make fixtures)";
   std::ostringstream text;
   text << in.rdbuf();
   out = text.str();
