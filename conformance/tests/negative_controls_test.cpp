@@ -6,6 +6,7 @@
 // everything. A change that makes a check stop catching its bug, or start
 // failing on healthy behaviour, breaks one of these tests.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <ostream>
 #include <set>
@@ -19,11 +20,31 @@ namespace {
 using testing::reference_backend_profile;
 using testing::reference_proxy_profile;
 
+// The property check draws its RapidCheck seed per run unless this variable
+// names one. Under shared-state every session plays one environment, so the
+// property's random walk decides what later checks find: with a drawn seed
+// determinism.same-seed-same-episode passed in one run and failed in the
+// next. A fixed seed (still overridable from the environment) makes the
+// exact sets below reproducible.
+[[maybe_unused]] const bool kPropertySeedFixed =
+    ::setenv("MCPGYM_CONFORM_PROPERTY_SEED", "20261206", 0) == 0;
+
 struct Control {
   const char* name;                   // the --fault value; also the test's name
   bool proxy;                         // a fault of mcpgym-proxy (else of mcpgym-frozenlake)
   std::set<std::string> not_passing;  // "<check id>:<verdict>"
+  // Checks whose verdict under this fault depends on what concurrent checks
+  // left in an environment that the fault shares between sessions: judged
+  // neither way (each entry says which verdict it may also take).
+  std::set<std::string> unsettled = {};
 };
+
+// The checks a control's run tripped, its unsettled ones taken out.
+std::set<std::string> settled(std::set<std::string> tripped, const Control& control) {
+  for (const auto& id : control.unsettled)
+    tripped.erase(id);
+  return tripped;
+}
 
 // Checks whose verdict follows from the control plane or the environment
 // being wrong in any way: every fault that corrupts episodes fails them.
@@ -325,13 +346,17 @@ const std::vector<Control> kTaxiControls = {
     // sessions of one seed differ.
     {"shared-state",
      false,
-     {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
-      "determinism.seed-used:fail", "metadata.control-plane-present:fail",
-      "metadata.line-per-step:fail", "metadata.matches-control-plane:fail",
-      "metadata.no-call-after-end:error", "properties.session-interleavings:fail",
-      "sessions.isolated-environments:fail", "sessions.same-id-and-environment-for-episode:error",
-      "termination.goal:error", "termination.moves-after-end:error",
-      "termination.multi-env-rollout:fail", "termination.truncation:fail"}},
+     {"determinism.golden-replay:fail", "determinism.seed-used:fail",
+      "metadata.control-plane-present:fail", "metadata.line-per-step:fail",
+      "metadata.matches-control-plane:fail", "metadata.no-call-after-end:error",
+      "properties.session-interleavings:fail", "sessions.isolated-environments:fail",
+      "sessions.same-id-and-environment-for-episode:error", "termination.goal:error",
+      "termination.moves-after-end:error", "termination.multi-env-rollout:fail",
+      "termination.truncation:fail"},
+     // Two same-seed sessions on the one shared environment agree when the
+     // rollouts before them left it at the end of an episode (both see it over)
+     // and differ otherwise, which depends on how those rollouts interleaved.
+     {"determinism.same-seed-same-episode:fail"}},
     {"ignore-seed",
      false,
      {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
@@ -365,7 +390,7 @@ class TaxiNegativeControl : public ::testing::TestWithParam<Control> {};
 TEST_P(TaxiNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   const Control& control = GetParam();
   const auto results = testing::run_checks(taxi_profile({"--fault", control.name}), {});
-  const auto actual = not_passing(results);
+  const auto actual = settled(not_passing(results), control);
   EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
 }
 
@@ -404,7 +429,10 @@ const std::vector<Control> kBlackjackControls = {
       "properties.session-interleavings:fail", "sessions.isolated-environments:error",
       "sessions.same-id-and-environment-for-episode:error", "termination.goal:error",
       "termination.moves-after-end:error", "termination.multi-env-rollout:fail",
-      "termination.truncation:error"}},
+      "termination.truncation:error"},
+     // As for Taxi: whether two same-seed sessions on the shared environment
+     // agree depends on where the interleaved rollouts before them left it.
+     {"determinism.same-seed-same-episode:fail"}},
     {"ignore-seed",
      false,
      {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
@@ -436,7 +464,7 @@ class BlackjackNegativeControl : public ::testing::TestWithParam<Control> {};
 TEST_P(BlackjackNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   const Control& control = GetParam();
   const auto results = testing::run_checks(blackjack_profile({"--fault", control.name}), {});
-  const auto actual = not_passing(results);
+  const auto actual = settled(not_passing(results), control);
   EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
 }
 
