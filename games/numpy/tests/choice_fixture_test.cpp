@@ -116,7 +116,8 @@ std::uint32_t modulo(Pcg64& rng, std::uint32_t n) {
 // RandomState's masked rejection on the same buffered words.
 std::uint32_t masked(Pcg64& rng, std::uint32_t n) {
   if (n == 1) return 0;
-  const std::uint32_t mask = std::bit_ceil(n) - 1;
+  // In 64 bits: for n above 2^31 the 32-bit bit_ceil would be 2^32 (undefined).
+  const auto mask = static_cast<std::uint32_t>(std::bit_ceil(std::uint64_t{n}) - 1);
   std::uint32_t value = 0;
   do {
     value = rng.next_uint32() & mask;
