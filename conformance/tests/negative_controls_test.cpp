@@ -33,16 +33,17 @@ struct Control {
   const char* name;                   // the --fault value; also the test's name
   bool proxy;                         // a fault of mcpgym-proxy (else of mcpgym-frozenlake)
   std::set<std::string> not_passing;  // "<check id>:<verdict>"
-  // Checks whose verdict under this fault depends on what concurrent checks
-  // left in an environment that the fault shares between sessions: judged
-  // neither way (each entry says which verdict it may also take).
+  // Check ids whose verdict under this fault depends on chance (what
+  // concurrent checks left in a shared environment, or a deal the fault draws
+  // at random): judged neither way.
   std::set<std::string> unsettled = {};
 };
 
-// The checks a control's run tripped, its unsettled ones taken out.
+// The checks a control's run tripped, whatever its unsettled checks said.
 std::set<std::string> settled(std::set<std::string> tripped, const Control& control) {
-  for (const auto& id : control.unsettled)
-    tripped.erase(id);
+  std::erase_if(tripped, [&](const std::string& entry) {
+    return control.unsettled.contains(entry.substr(0, entry.find(':')));
+  });
   return tripped;
 }
 
@@ -356,7 +357,7 @@ const std::vector<Control> kTaxiControls = {
      // Two same-seed sessions on the one shared environment agree when the
      // rollouts before them left it at the end of an episode (both see it over)
      // and differ otherwise, which depends on how those rollouts interleaved.
-     {"determinism.same-seed-same-episode:fail"}},
+     {"determinism.same-seed-same-episode"}},
     {"ignore-seed",
      false,
      {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
@@ -432,15 +433,19 @@ const std::vector<Control> kBlackjackControls = {
       "termination.truncation:error"},
      // As for Taxi: whether two same-seed sessions on the shared environment
      // agree depends on where the interleaved rollouts before them left it.
-     {"determinism.same-seed-same-episode:fail"}},
+     {"determinism.same-seed-same-episode"}},
     {"ignore-seed",
      false,
      {"determinism.golden-replay:fail", "determinism.same-seed-same-episode:fail",
-      "determinism.seed-used:fail", "metadata.line-per-step:error",
-      "metadata.matches-control-plane:error", "metadata.no-call-after-end:error",
+      "determinism.seed-used:fail", "metadata.no-call-after-end:error",
       "properties.session-interleavings:fail", "sessions.isolated-environments:error",
-      "sessions.same-id-and-environment-for-episode:error", "termination.goal:error",
-      "termination.multi-env-rollout:error", "termination.truncation:error"}},
+      "sessions.same-id-and-environment-for-episode:error"},
+     // The fault deals from a seed of its own. A Blackjack start is three small
+     // numbers, so now and then a random deal looks like the seed's and the
+     // model follows it until the cards differ: these then fail instead of
+     // erring (both are caught; which one is chance).
+     {"metadata.line-per-step", "metadata.matches-control-plane", "termination.goal",
+      "termination.multi-env-rollout", "termination.truncation"}},
     {"moves-after-end",
      false,
      {"properties.session-interleavings:fail", "termination.moves-after-end:fail"}},
