@@ -19,6 +19,12 @@
 namespace mcpgym::conformance::testing {
 namespace {
 
+// The property draws its RapidCheck seed per run unless this variable names
+// one; whether 100 random cases reach a FrozenLake hole before their short
+// time limits is chance, so these tests fix the seed (still overridable).
+[[maybe_unused]] const bool kPropertySeedFixed =
+    ::setenv("MCPGYM_CONFORM_PROPERTY_SEED", "20261206", 0) == 0;
+
 using json = nlohmann::json;
 
 const std::vector<std::string> kSessionIds = {
