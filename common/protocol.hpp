@@ -35,6 +35,21 @@ inline constexpr std::string_view kProtocolVersionHeader = "MCP-Protocol-Version
 inline constexpr std::string_view kJsonMediaType = "application/json";
 inline constexpr std::string_view kSseMediaType = "text/event-stream";
 
+// MCP 2026-07-28, the modern era (docs/spec.md): no initialize and no session;
+// every request names its version in `_meta` and, on HTTP, in headers.
+inline constexpr std::string_view kModernVersion = "2026-07-28";
+inline constexpr std::string_view kMethodHeader = "Mcp-Method";
+inline constexpr std::string_view kNameHeader = "Mcp-Name";
+// A tool argument annotated `"x-mcp-header": "<Name>"` is mirrored in this
+// header followed by <Name>.
+inline constexpr std::string_view kParamHeaderPrefix = "Mcp-Param-";
+inline constexpr std::string_view kMetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+inline constexpr std::string_view kMetaClientCapabilities =
+    "io.modelcontextprotocol/clientCapabilities";
+inline constexpr std::string_view kMetaClientInfo = "io.modelcontextprotocol/clientInfo";
+inline constexpr std::string_view kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
+inline constexpr std::string_view kDiscoverMethod = "server/discover";
+
 namespace code {
 inline constexpr int kParseError = -32700;
 inline constexpr int kInvalidRequest = -32600;
@@ -45,6 +60,11 @@ inline constexpr int kInternalError = -32603;
 inline constexpr int kTransportError = -32000;
 // MCP's "resource not found".
 inline constexpr int kResourceNotFound = -32002;
+// MCP 2026-07-28: an HTTP header that is missing or disagrees with the body.
+inline constexpr int kHeaderMismatch = -32020;
+// MCP 2026-07-28: a protocol version the server does not support
+// (`data.supported`, `data.requested`).
+inline constexpr int kUnsupportedProtocolVersion = -32022;
 }  // namespace code
 
 }  // namespace mcpgym::mcp

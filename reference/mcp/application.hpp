@@ -8,7 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/error_ids.hpp"
 #include "common/expected.hpp"
+#include "common/protocol.hpp"
 #include "reference/mcp/json_rpc.hpp"
 
 namespace mcpgym::mcp {
@@ -45,6 +47,31 @@ class Application {
   // to the client.
   virtual Expected<std::unique_ptr<Session>, RpcError> create_session(
       const json& params, std::string_view negotiated) = 0;
+
+  // MCP 2026-07-28 (the modern era, docs/spec.md): a request carries its
+  // protocol version and client capabilities in `params._meta` and belongs to
+  // no session; state that outlives a request lives in handles the
+  // application mints and the client passes back as tool arguments. The core
+  // validates the envelope and the HTTP headers, answers `server/discover`
+  // itself, and hands every other modern request here, concurrently from
+  // several threads (an application that serves the modern era locks its own
+  // state). An application that returns false from serves_modern() is
+  // legacy-only: the core then answers modern requests -32022 naming the
+  // legacy versions.
+  virtual bool serves_modern() const { return false; }
+  // A modern request: tools/list, tools/call, resources/list,
+  // resources/templates/list, resources/read, ... `params` is an object; its
+  // `_meta` was validated. Unknown methods answer -32601.
+  virtual Outcome handle_modern(std::string_view method, const json& /*params*/) {
+    return unexpected(rpc_error(code::kMethodNotFound, err::kMethodNotFound,
+                                "Method not found: " + excerpt(method)));
+  }
+  // The modern HTTP control plane, GET /control/<name>?env_id=<handle>: the
+  // payload, or -32602 for an unknown handle or name.
+  virtual Outcome read_control_by_handle(std::string_view name, std::string_view /*handle*/) {
+    return unexpected(rpc_error(code::kInvalidParams, err::kResourceNotFound,
+                                "Not Found: no control " + excerpt(name) + " by handle"));
+  }
 };
 
 }  // namespace mcpgym::mcp
