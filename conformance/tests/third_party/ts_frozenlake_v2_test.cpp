@@ -119,7 +119,7 @@ json read_payload(const json& read_answer) {
   return parsed(read_answer["result"]["contents"][0]["text"].get<std::string>());
 }
 
-TEST(TsFrozenLakeV2, ModernHandleExchange_HANDLE001_HANDLE005_HANDLE009) {
+TEST(TsFrozenLakeV2, ModernHandleExchange_HANDLE001_HANDLE005_HANDLE009_MODERN004) {
   if (!node_and_npm_installed()) {
     GTEST_SKIP() << "Node.js and npm are not installed: the TypeScript SDK v2 fixture test needs "
                     "them (apt-get install nodejs npm)";
@@ -176,6 +176,34 @@ TEST(TsFrozenLakeV2, ModernHandleExchange_HANDLE001_HANDLE005_HANDLE009) {
   EXPECT_EQ(unknown["result"]["content"][0]["text"],
             "unknown env_id \"nope\": no such environment (never created, closed, or expired); "
             "call env_create");
+
+  // MODERN-004: the router adds the legacy leg's versions to the SDK's modern-only list.
+  HttpRequest future = modern_request("tools/list", json::object());
+  future.body = json{{"jsonrpc", "2.0"},
+                     {"id", 9},
+                     {"method", "tools/list"},
+                     {"params",
+                      {{"_meta",
+                        {{std::string(kMetaProtocolVersion), "2099-12-31"},
+                         {std::string(kMetaClientCapabilities), json::object()}}}}}}
+                    .dump();
+  for (auto& [name, value] : future.headers) {
+    if (name == "MCP-Protocol-Version") value = "2099-12-31";
+  }
+  const auto unsupported = client.send(future);
+  ASSERT_TRUE(unsupported) << unsupported.error();
+  EXPECT_EQ(unsupported->status, 400);
+  EXPECT_EQ(parsed(unsupported->body),
+            (json{{"jsonrpc", "2.0"},
+                  {"id", 9},
+                  {"error",
+                   {{"code", -32022},
+                    {"message", "Unsupported protocol version: 2099-12-31"},
+                    {"data",
+                     {{"supported",
+                       {"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05",
+                        "2024-10-07"}},
+                      {"requested", "2099-12-31"}}}}}}));
 
   EXPECT_EQ((*server)->stop(), (ExitStatus{false, 0}));
 }
