@@ -21,6 +21,9 @@ inline constexpr std::string_view kUnsupportedProtocolVersion =
     "mcpgym.http.unsupported_protocol_version";
 inline constexpr std::string_view kSessionOnInitialize = "mcpgym.http.session_on_initialize";
 inline constexpr std::string_view kUnknownControl = "mcpgym.http.unknown_control";
+// POST /control/reset_session (EVP-006).
+inline constexpr std::string_view kInvalidResetBody = "mcpgym.http.invalid_reset_body";
+inline constexpr std::string_view kResetUnsupported = "mcpgym.http.reset_unsupported";
 // HTTP framing, refused by the transport before any handler runs.
 inline constexpr std::string_view kBadRequest = "mcpgym.http.bad_request";
 inline constexpr std::string_view kHeaderFieldsTooLarge =
@@ -42,6 +45,8 @@ inline constexpr std::string_view kLineTooLong = "mcpgym.stdio.line_too_long";
 
 // Environment configuration given at initialize.
 inline constexpr std::string_view kInvalidSeed = "mcpgym.config.invalid_seed";
+// config.seed differs from clientInfo._extra.seed (EVP-008).
+inline constexpr std::string_view kSeedConflict = "mcpgym.config.seed_conflict";
 inline constexpr std::string_view kUnknownConfigKey = "mcpgym.config.unknown_key";
 inline constexpr std::string_view kInvalidConfigValue = "mcpgym.config.invalid_value";
 inline constexpr std::string_view kNoValidMap = "mcpgym.config.no_valid_map";

@@ -6,6 +6,7 @@
 
 #include "common/error_ids.hpp"
 #include "common/protocol.hpp"
+#include "common/random_id.hpp"
 #include "common/text.hpp"
 #include "reference/gym/session_config.hpp"
 
@@ -88,12 +89,16 @@ std::optional<int> parse_action(const GameInfo& info, std::string_view text) {
   return std::nullopt;
 }
 
-// The initialize params without clientInfo._extra.seed (the ignore-seed fault).
+// The initialize params without the client's seeds (the ignore-seed fault).
 json without_client_seed(json params) {
   auto info = params.find("clientInfo");
   if (info == params.end() || !info->is_object()) return params;
   auto extra = info->find("_extra");
-  if (extra != info->end() && extra->is_object()) extra->erase("seed");
+  if (extra == info->end() || !extra->is_object()) return params;
+  extra->erase("seed");
+  // config.seed is a client seed too (EVP-008).
+  auto config = extra->find("config");
+  if (config != extra->end() && config->is_object()) config->erase("seed");
   return params;
 }
 
@@ -104,11 +109,15 @@ json without_client_seed(json params) {
 // threads share it: hence the mutex, taken by every call that touches it.
 struct Episode {
   explicit Episode(SessionSetup setup)
-      : env(std::move(setup.env)), seed(setup.seed), max_episode_steps(setup.max_episode_steps) {}
+      : env(std::move(setup.env)),
+        seed(setup.seed),
+        game_config(std::move(setup.game_config)),
+        max_episode_steps(setup.max_episode_steps) {}
 
   std::mutex mutex;
   std::unique_ptr<GameEnv> env;
   std::uint64_t seed;
+  json game_config;  // what the game made `env` from, for restart
   std::optional<int> max_episode_steps;
   int step_count = 0;
   double last_reward = 0.0;
@@ -130,6 +139,20 @@ struct Episode {
     truncated = max_episode_steps.has_value() && step_count >= *max_episode_steps;
     info = std::move(result.info);
   }
+
+  // reset_session (EVP-006): a new episode of the same config on `new_seed`,
+  // everything counted from scratch.
+  void restart(std::unique_ptr<GameEnv> fresh, std::uint64_t new_seed) {
+    env = std::move(fresh);
+    seed = new_seed;
+    step_count = 0;
+    last_reward = 0.0;
+    total_reward = 0.0;
+    terminated = false;
+    truncated = false;
+    info = json::object();
+    before_last_step = nullptr;
+  }
 };
 
 namespace {
@@ -146,9 +169,11 @@ struct CrashAfterCalls {
 
 class GymSession final : public mcp::Session {
  public:
-  GymSession(const GameInfo& game, std::shared_ptr<Episode> episode, bool control_resources,
-             Faults faults, CrashAfterCalls crash)
-      : game_(game),
+  GymSession(const Game& game, std::shared_ptr<Episode> episode, bool control_resources,
+             Faults faults, CrashAfterCalls crash, std::optional<std::uint64_t> server_seed)
+      : the_game_(game),
+        game_(game.info()),
+        server_seed_(server_seed),
         episode_(std::move(episode)),
         control_resources_(control_resources),
         faults_(std::move(faults)),
@@ -177,6 +202,19 @@ class GymSession final : public mcp::Session {
     std::lock_guard lock(episode_->mutex);
     if (auto payload = payload_for(name)) return *std::move(payload);
     return unexpected(not_found("/control/" + std::string(name)));
+  }
+
+  // EVP-006: the body's seed, else as SEED-002 without a client seed.
+  Outcome reset_session(const json& body) override {
+    auto requested = seed_from_reset_body(body);
+    if (!requested) return unexpected(requested.error());
+    const std::optional<std::uint64_t> seed = *requested ? *requested : server_seed_;
+    const std::uint64_t chosen = seed ? *seed : random_below_or_equal(kMaxSeed);
+    std::lock_guard lock(episode_->mutex);
+    auto env = remake_env(the_game_, episode_->game_config, chosen, faults_.game);
+    if (!env) return unexpected(env.error());
+    episode_->restart(std::move(*env), chosen);
+    return json{{"message", "Session reset successfully"}};
   }
 
  private:
@@ -313,7 +351,9 @@ class GymSession final : public mcp::Session {
                           "Resource not found: " + mcp::excerpt(uri), json{{"uri", uri}});
   }
 
+  const Game& the_game_;
   const GameInfo& game_;
+  std::optional<std::uint64_t> server_seed_;  // --seed, for a reset without a seed
   std::shared_ptr<Episode> episode_;
   bool control_resources_;
   Faults faults_;
@@ -352,9 +392,9 @@ Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> GymApp::create_session(
           : session_from_initialize(game_, params, options_.default_seed, options_.faults.game);
   if (!setup) return unexpected(setup.error());
   return std::unique_ptr<mcp::Session>(std::make_unique<GymSession>(
-      game_.info(), shared_or(std::make_shared<Episode>(std::move(*setup))),
-      options_.control_resources, options_.faults,
-      CrashAfterCalls{options_.exit_after_tool_calls, tool_calls_}));
+      game_, shared_or(std::make_shared<Episode>(std::move(*setup))), options_.control_resources,
+      options_.faults, CrashAfterCalls{options_.exit_after_tool_calls, tool_calls_},
+      options_.default_seed));
 }
 
 // `fresh`, or under the shared-state fault the first session's episode for all.

@@ -6,6 +6,7 @@
 
 #include "common/error_ids.hpp"
 #include "common/random_id.hpp"
+#include "common/text.hpp"
 
 namespace mcpgym::gym {
 
@@ -14,8 +15,11 @@ namespace {
 using mcp::json;
 using mcp::RpcError;
 
-// The application's own config key; every other one belongs to the game.
+// The application's own config keys; every other one belongs to the game.
 constexpr std::string_view kMaxEpisodeSteps = "max_episode_steps";
+// eval-protocol's dataset rows carry these (EVP-007, EVP-008).
+constexpr std::string_view kGameKey = "game";
+constexpr std::string_view kSeedKey = "seed";
 
 RpcError invalid(std::string_view error_id, const std::string& key, const std::string& text) {
   return mcp::rpc_error(mcp::code::kInvalidParams, error_id, "Invalid params: " + text,
@@ -33,22 +37,54 @@ const json* member(const json& object, std::string_view key) {
   return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
-Expected<std::uint64_t, RpcError> read_seed(const json& value) {
+// SEED-003 for a seed given at `key`.
+Expected<std::uint64_t, RpcError> read_seed(const json& value,
+                                            const std::string& key = "clientInfo._extra.seed") {
   const bool integral =
       value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
   if (!integral || value.get<std::uint64_t>() > kMaxSeed) {
-    return unexpected(invalid(err::kInvalidSeed, "clientInfo._extra.seed",
-                              "clientInfo._extra.seed must be an integer from 0 to " +
-                                  std::to_string(kMaxSeed) + " (2^53-1); got " +
-                                  mcp::describe(value)));
+    return unexpected(invalid(err::kInvalidSeed, key,
+                              key + " must be an integer from 0 to " + std::to_string(kMaxSeed) +
+                                  " (2^53-1); got " + mcp::describe(value)));
   }
   return value.get<std::uint64_t>();
+}
+
+// EVP-007: config.game, when given, names the game this server serves.
+std::optional<RpcError> wrong_game(const json& config, const GameInfo& info) {
+  const json* game = member(config, kGameKey);
+  if (game == nullptr) return std::nullopt;
+  if (game->is_string() && iequals(game->get_ref<const std::string&>(), info.name)) {
+    return std::nullopt;
+  }
+  return bad_value("config.game",
+                   "the name of the game this server serves, \"" + info.name + "\" (any case)",
+                   *game);
+}
+
+// EVP-008: _extra.seed wins; config.seed must agree with it, or is the seed
+// when _extra has none.
+Expected<std::optional<std::uint64_t>, RpcError> merge_config_seed(
+    std::optional<std::uint64_t> extra_seed, const json& config) {
+  const json* given = member(config, kSeedKey);
+  if (given == nullptr) return extra_seed;
+  auto seed = read_seed(*given, "config.seed");
+  if (!seed) return unexpected(seed.error());
+  if (extra_seed && *extra_seed != *seed) {
+    return unexpected(
+        invalid(err::kSeedConflict, "config.seed",
+                "config.seed " + std::to_string(*seed) + " differs from clientInfo._extra.seed " +
+                    std::to_string(*extra_seed) + "; send one seed, or the same in both"));
+  }
+  return std::optional<std::uint64_t>(*seed);
 }
 
 // The keys a config may hold, sorted as the refusal lists them.
 std::vector<std::string> known_keys(const GameInfo& info) {
   std::vector<std::string> keys = info.config_keys;
   keys.emplace_back(kMaxEpisodeSteps);
+  keys.emplace_back(kGameKey);
+  keys.emplace_back(kSeedKey);
   std::sort(keys.begin(), keys.end());
   return keys;
 }
@@ -79,10 +115,11 @@ Expected<std::optional<int>, RpcError> read_max_episode_steps(const json& config
   return std::optional<int>(static_cast<int>(v->get<std::int64_t>()));
 }
 
-// What Game::make sees: the config without the application's key.
+// What Game::make sees: the config without the application's keys.
 json game_config(const json* config) {
   json out = config == nullptr ? json::object() : *config;
-  out.erase(std::string(kMaxEpisodeSteps));
+  for (const auto key : {kMaxEpisodeSteps, kGameKey, kSeedKey})
+    out.erase(std::string(key));
   return out;
 }
 
@@ -101,13 +138,13 @@ Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const
   if (extra != nullptr && !extra->is_object()) {
     return unexpected(bad_value("clientInfo._extra", "an object", *extra));
   }
-  std::optional<std::uint64_t> seed = server_seed;
+  std::optional<std::uint64_t> client_seed;
   const json* config = nullptr;
   if (extra != nullptr) {
     if (const json* s = member(*extra, "seed")) {
       auto parsed = read_seed(*s);
       if (!parsed) return unexpected(parsed.error());
-      seed = *parsed;
+      client_seed = *parsed;
     }
     config = member(*extra, "config");
   }
@@ -115,9 +152,15 @@ Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const
     if (!config->is_object())
       return unexpected(bad_value("clientInfo._extra.config", "an object", *config));
     if (auto refused = unknown_key(*config, game.info())) return unexpected(*std::move(refused));
+    if (auto refused = wrong_game(*config, game.info())) return unexpected(*std::move(refused));
+    auto merged = merge_config_seed(client_seed, *config);
+    if (!merged) return unexpected(merged.error());
+    client_seed = *merged;
   }
+  const std::optional<std::uint64_t> seed = client_seed ? client_seed : server_seed;
   const std::uint64_t chosen = seed ? *seed : random_below_or_equal(kMaxSeed);
-  auto env = game.make(game_config(config), chosen, game_faults);
+  json make_config = game_config(config);
+  auto env = game.make(make_config, chosen, game_faults);
   if (!env) {
     const ConfigError& e = env.error();
     return unexpected(invalid(e.id, e.key, e.text));
@@ -128,7 +171,26 @@ Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const
     if (!read) return unexpected(read.error());
     max_steps = *read;
   }
-  return SessionSetup{chosen, max_steps, std::move(*env)};
+  return SessionSetup{chosen, max_steps, std::move(*env), std::move(make_config)};
+}
+
+Expected<std::optional<std::uint64_t>, RpcError> seed_from_reset_body(const json& body) {
+  const json* given = member(body, kSeedKey);
+  if (given == nullptr) return std::optional<std::uint64_t>();
+  auto seed = read_seed(*given, "seed");
+  if (!seed) return unexpected(seed.error());
+  return std::optional<std::uint64_t>(*seed);
+}
+
+Expected<std::unique_ptr<GameEnv>, RpcError> remake_env(const Game& game, const json& config,
+                                                        std::uint64_t seed,
+                                                        const std::set<std::string>& game_faults) {
+  auto env = game.make(config, seed, game_faults);
+  if (!env) {
+    const ConfigError& e = env.error();
+    return unexpected(invalid(e.id, e.key, e.text));
+  }
+  return std::move(*env);
 }
 
 }  // namespace mcpgym::gym

@@ -23,12 +23,25 @@ struct SessionSetup {
   std::uint64_t seed;                    // the seed in use: the client's, --seed or drawn
   std::optional<int> max_episode_steps;  // nullopt: never truncated
   std::unique_ptr<GameEnv> env;          // after reset(seed=seed)
+  // The config Game::make saw (the game's own keys): reset_session (EVP-006)
+  // makes the new episode's environment from it.
+  json game_config = json::object();
 };
 
 // `server_seed` is the server's --seed fallback; with neither, a seed is drawn.
 // `game_faults` are the game's own faults switched on, passed to Game::make.
 Expected<SessionSetup, mcp::RpcError> session_from_initialize(
     const Game& game, const mcp::json& initialize_params, std::optional<std::uint64_t> server_seed,
+    const std::set<std::string>& game_faults = {});
+
+// POST /control/reset_session's body (EVP-006): the seed {"seed": n} asks
+// for, nullopt when absent or null; -32602 naming `seed` for any other value.
+Expected<std::optional<std::uint64_t>, mcp::RpcError> seed_from_reset_body(const mcp::json& body);
+
+// A new environment of the same game config on `seed`: the environment a
+// reset session plays (EVP-006).
+Expected<std::unique_ptr<GameEnv>, mcp::RpcError> remake_env(
+    const Game& game, const json& game_config, std::uint64_t seed,
     const std::set<std::string>& game_faults = {});
 
 }  // namespace mcpgym::gym

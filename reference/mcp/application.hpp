@@ -32,6 +32,14 @@ class Session {
   // The eval-protocol HTTP control plane, GET /control/<name>: the payload, or
   // -32002 for a name this session does not know.
   virtual Outcome read_control(std::string_view name) = 0;
+  // POST /control/reset_session (EVP-006): `body` is the request's JSON
+  // object, {"seed": n}. The answer's payload, -32602 for a body the session
+  // refuses (answered 400), or by default -32601 (answered 501): a session
+  // that cannot be reset.
+  virtual Outcome reset_session(const json& /*body*/) {
+    return unexpected(rpc_error(code::kMethodNotFound, err::kResetUnsupported,
+                                "Not Implemented: this server does not reset sessions"));
+  }
   // Client notifications (notifications/initialized, cancellations, ...).
   virtual void notify(std::string_view /*method*/, const json& /*params*/) {}
 };

@@ -18,6 +18,10 @@ namespace {
 const std::string kSessionHeaderName(kSessionHeader);
 const std::string kProtocolHeaderName(kProtocolVersionHeader);
 const std::string kJson(kJsonMediaType);
+// EVP-009: eval-protocol's client posts to the endpoint with a trailing slash.
+const std::string kEndpointWithSlash = std::string(kEndpointPath) + "/";
+// EVP-006: the one control route that is a POST.
+const std::string kResetSessionPath = std::string(kControlPathPrefix) + "reset_session";
 
 void reply_json(HttpResponseMessage& res, int status, const json& body) {
   res.status = status;
@@ -92,7 +96,7 @@ HttpResponseMessage HttpServer::route(const Request& req) {
   Response res;
   const std::string& method = req.method() == "HEAD" ? std::string("GET") : req.method();
   const std::string& path = req.path();
-  const bool is_endpoint = path == kEndpointPath;
+  const bool is_endpoint = path == kEndpointPath || path == kEndpointWithSlash;
   // A POST to the endpoint is recorded by handle_post, once its body (and so
   // its JSON-RPC method) is known; every other request here.
   if (!(is_endpoint && method == "POST")) record(req, nullptr);
@@ -105,6 +109,14 @@ HttpResponseMessage HttpServer::route(const Request& req) {
       handle_not_allowed(req, res, "POST, DELETE",
                          "this server offers no server-to-client SSE stream, use POST (and "
                          "DELETE to end a session)");
+    }
+    return res;
+  }
+  if (options_.control_http && path == kResetSessionPath) {
+    if (method == "POST") {
+      handle_reset_session(req, res);
+    } else {
+      handle_not_allowed(req, res, "POST", "a session is reset with POST {\"seed\": n}");
     }
     return res;
   }
@@ -376,6 +388,34 @@ void HttpServer::handle_control(const Request& req, Response& res, const std::st
     reply_transport_error(res, 404, err::kUnknownControl,
                           "Not Found: no control " + in_quotes(name) +
                               "; expected one of reward, status, info, initial_state");
+  } else {
+    reply_error(res, 502, outcome.error());
+  }
+}
+
+// EVP-006: the session's environment starts a new episode with the body's seed.
+void HttpServer::handle_reset_session(const Request& req, Response& res) {
+  if (!admit(req, res)) return;
+  auto slot = resolve_session(req, res);
+  if (!slot) return;
+  auto body = parse_json(req.body);
+  if (!body || !body->is_object()) {
+    reply_transport_error(res, 400, err::kInvalidResetBody,
+                          "Bad Request: the body of POST /control/reset_session must be a JSON "
+                          "object such as {\"seed\": 42}");
+    return;
+  }
+  Outcome outcome = unexpected(RpcError{});
+  {
+    std::lock_guard lock(slot->mutex);
+    outcome = slot->session->reset_session(*body);
+  }
+  if (outcome) {
+    reply_json(res, 200, *outcome);
+  } else if (outcome.error().code == code::kInvalidParams) {
+    reply_error(res, 400, outcome.error());
+  } else if (outcome.error().code == code::kMethodNotFound) {
+    reply_error(res, 501, outcome.error());
   } else {
     reply_error(res, 502, outcome.error());
   }

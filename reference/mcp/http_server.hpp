@@ -111,6 +111,7 @@ class HttpServer {
   void handle_batch(const Request& req, Response& res, const json& batch);
   void handle_delete(const Request& req, Response& res);
   void handle_control(const Request& req, Response& res, const std::string& name);
+  void handle_reset_session(const Request& req, Response& res);
   void handle_not_allowed(const Request& req, Response& res, const std::string& allow,
                           std::string_view hint) const;
   void reply_answer(Response& res, const json& answer) const;

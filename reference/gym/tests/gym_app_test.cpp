@@ -259,14 +259,16 @@ TEST(GymApp, UnknownConfigKeysAreRefusedAgainstTheGamesKeys_CONF002_CONF004) {
   WalkGame game;
   GymApp app(game);
   // FrozenLake's keys mean nothing to this game.
-  EXPECT_EQ(refusal(app, {{"seed", 1}, {"config", {{"map_name", "4x4"}}}}),
-            invalid_params("mcpgym.config.unknown_key", "config.map_name",
-                           "unknown config key config.map_name; known keys: max_episode_steps, "
-                           "start"));
+  EXPECT_EQ(
+      refusal(app, {{"seed", 1}, {"config", {{"map_name", "4x4"}}}}),
+      invalid_params("mcpgym.config.unknown_key", "config.map_name",
+                     "unknown config key config.map_name; known keys: game, max_episode_steps, "
+                     "seed, start"));
   // An unknown key is refused before the game sees any value.
   EXPECT_EQ(refusal(app, {{"seed", 1}, {"config", {{"start", 7}, {"zzz", 1}}}}),
-            invalid_params("mcpgym.config.unknown_key", "config.zzz",
-                           "unknown config key config.zzz; known keys: max_episode_steps, start"));
+            invalid_params(
+                "mcpgym.config.unknown_key", "config.zzz",
+                "unknown config key config.zzz; known keys: game, max_episode_steps, seed, start"));
   EXPECT_EQ(game.makes, 0);
   EXPECT_EQ(refusal(app, {{"seed", 1}, {"config", "start"}}),
             invalid_params("mcpgym.config.invalid_value", "clientInfo._extra.config",

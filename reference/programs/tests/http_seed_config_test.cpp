@@ -146,7 +146,7 @@ TEST_F(HttpSeedConfig, BadConfigIsInvalidParamsNamingTheKey_CONF002) {
   const std::vector<Case> cases = {
       {{{"colour", "blue"}},
        "[mcpgym.config.unknown_key] Invalid params: unknown config key config.colour; known keys: "
-       "desc, is_slippery, map_name, max_episode_steps, p, size",
+       "desc, game, is_slippery, map_name, max_episode_steps, p, seed, size",
        "config.colour"},
       {{{"p", 1.5}}, bad_value + "config.p must be a number from 0 to 1; got 1.5", "config.p"},
       {{{"p", "high"}},

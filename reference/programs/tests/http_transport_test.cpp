@@ -24,14 +24,18 @@ TEST_F(HttpTransport, PostToMcpAnswersInitialize_HTTP001) {
   EXPECT_FALSE(exchange.header("Mcp-Session-Id").empty());
 }
 
+// /mcp/ is the endpoint too (EVP-009, eval-protocol's client posts there);
+// anything longer is not.
 TEST_F(HttpTransport, PostElsewhereIsNotFoundWithAJsonBody_HTTP001) {
   auto client = Client();
-  const auto exchange =
-      send(client, {"POST", "/mcp/", post_headers(), initialize_request(1).dump()});
-  EXPECT_TRUE(IsRejection(exchange, 404, -32000,
-                          "[mcpgym.http.not_found] Not Found: no endpoint at POST /mcp/; MCP is "
-                          "served at POST /mcp"));
-  EXPECT_FALSE(exchange.has_header("Mcp-Session-Id"));
+  for (const std::string path : {"/mcp/x", "/mcp//", "/mcpx"}) {
+    const auto exchange =
+        send(client, {"POST", path, post_headers(), initialize_request(1).dump()});
+    EXPECT_TRUE(IsRejection(exchange, 404, -32000,
+                            "[mcpgym.http.not_found] Not Found: no endpoint at POST " + path +
+                                "; MCP is served at POST /mcp"));
+    EXPECT_FALSE(exchange.has_header("Mcp-Session-Id"));
+  }
 }
 
 TEST_F(HttpTransport, UnknownPathIsNotFoundWithAJsonBody_HTTP015) {

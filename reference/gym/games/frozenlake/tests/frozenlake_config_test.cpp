@@ -183,15 +183,17 @@ TEST(EnvConfig, RejectsNonObjectContainers_CONF002) {
 }
 
 TEST(EnvConfig, RejectsUnknownConfigKey_CONF002) {
-  EXPECT_EQ(error_of(with_config({{"slippery", true}})),
-            refusal("mcpgym.config.unknown_key", "config.slippery",
-                    "unknown config key config.slippery; known keys: desc, is_slippery, map_name, "
-                    "max_episode_steps, p, size"));
+  EXPECT_EQ(
+      error_of(with_config({{"slippery", true}})),
+      refusal("mcpgym.config.unknown_key", "config.slippery",
+              "unknown config key config.slippery; known keys: desc, game, is_slippery, map_name, "
+              "max_episode_steps, p, seed, size"));
   // Control characters in a key are escaped in the message, kept verbatim in data.key.
-  EXPECT_EQ(error_of(with_config({{"a\nb", 1}})),
-            refusal("mcpgym.config.unknown_key", "config.a\nb",
-                    "unknown config key config.a\\x0ab; known keys: desc, is_slippery, map_name, "
-                    "max_episode_steps, p, size"));
+  EXPECT_EQ(
+      error_of(with_config({{"a\nb", 1}})),
+      refusal("mcpgym.config.unknown_key", "config.a\nb",
+              "unknown config key config.a\\x0ab; known keys: desc, game, is_slippery, map_name, "
+              "max_episode_steps, p, seed, size"));
 }
 
 TEST(EnvConfig, MapNameSelectsSize_CONF001) {
@@ -321,8 +323,8 @@ TEST(EnvConfig, FirstBadKeyIsReportedEvenWithOtherKeysValid_CONF002) {
   // An unknown key is reported before any value is checked.
   EXPECT_EQ(error_of(with_config({{"p", 5}, {"zzz", 1}})),
             refusal("mcpgym.config.unknown_key", "config.zzz",
-                    "unknown config key config.zzz; known keys: desc, is_slippery, map_name, "
-                    "max_episode_steps, p, size"));
+                    "unknown config key config.zzz; known keys: desc, game, is_slippery, map_name, "
+                    "max_episode_steps, p, seed, size"));
 }
 
 }  // namespace
