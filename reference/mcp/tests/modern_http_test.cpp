@@ -397,6 +397,14 @@ TEST_F(ModernHttp, ControlPlaneByHandle_HANDLE011) {
   EXPECT_EQ(Get("/control/reward").status, 400);
 }
 
+TEST_F(ModernHttp, ApplicationThatThrowsGetsInternalErrorAndTheServerKeepsServing) {
+  EXPECT_TRUE(IsReply(Modern(modern_request(15, "boom")), 200,
+                      error_body(15, -32603,
+                                 "[mcpgym.rpc.internal_error] Internal error while handling boom: "
+                                 "kaput")));
+  EXPECT_EQ(Modern(modern_request(16, "server/discover")).status, 200);
+}
+
 class LegacyOnlyHttp : public ModernHttp {
  protected:
   void SetUp() override {
