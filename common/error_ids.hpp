@@ -43,6 +43,15 @@ inline constexpr std::string_view kAlreadyInitialized = "mcpgym.rpc.already_init
 inline constexpr std::string_view kInternalError = "mcpgym.rpc.internal_error";
 inline constexpr std::string_view kLineTooLong = "mcpgym.stdio.line_too_long";
 
+// The server core's refusals of MCP 2026-07-28 (modern) requests.
+inline constexpr std::string_view kModernBadEnvelope = "mcpgym.modern.bad_envelope";
+inline constexpr std::string_view kModernHeaderMismatch = "mcpgym.modern.header_mismatch";
+inline constexpr std::string_view kModernUnsupportedVersion = "mcpgym.modern.unsupported_version";
+inline constexpr std::string_view kModernMethodRemoved = "mcpgym.modern.method_removed";
+inline constexpr std::string_view kModernBatchRejected = "mcpgym.modern.batch_rejected";
+inline constexpr std::string_view kModernMissingHandle = "mcpgym.modern.missing_handle";
+inline constexpr std::string_view kModernUnknownHandle = "mcpgym.modern.unknown_handle";
+
 // Environment configuration given at initialize.
 inline constexpr std::string_view kInvalidSeed = "mcpgym.config.invalid_seed";
 // config.seed differs from clientInfo._extra.seed (EVP-008).

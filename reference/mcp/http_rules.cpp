@@ -54,6 +54,25 @@ bool accept_lists(std::string_view accept, std::string_view type) {
   return false;
 }
 
+std::optional<std::string> percent_decoded(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] != '%') {
+      out += text[i];
+    } else {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int high = hex_digit_value(text[i + 1]);
+      const int low = hex_digit_value(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool accept_lists_json_and_sse(std::string_view accept) {
@@ -102,6 +121,25 @@ bool is_loopback_origin(std::string_view origin) {
 
 bool is_loopback_bind_address(std::string_view address) {
   return is_loopback_name(address);
+}
+
+std::optional<std::string> query_parameter(std::string_view target, std::string_view name) {
+  const std::size_t question = target.find('?');
+  if (question == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(question + 1);
+  query = query.substr(0, query.find('#'));
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    const std::size_t amp = std::min(query.find('&', pos), query.size());
+    const std::string_view pair = query.substr(pos, amp - pos);
+    const std::size_t eq = pair.find('=');
+    if (percent_decoded(pair.substr(0, eq)) == std::string(name)) {
+      if (eq == std::string_view::npos) return std::string();
+      return percent_decoded(pair.substr(eq + 1));
+    }
+    pos = amp + 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace mcpgym::mcp

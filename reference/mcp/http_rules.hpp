@@ -1,6 +1,8 @@
 #pragma once
 // Pure predicates over HTTP header values, kept apart from the server so each
 // rule of docs/spec.md can be unit-tested without a socket.
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace mcpgym::mcp {
@@ -17,5 +19,8 @@ bool is_loopback_origin(std::string_view origin);
 bool is_loopback_host(std::string_view host);
 // Whether a bind address is a loopback one (and so Host checking applies).
 bool is_loopback_bind_address(std::string_view address);
+// The first `name=value` of a request-target's query, percent-decoded
+// ('+' is a space); nullopt when absent or not decodable.
+std::optional<std::string> query_parameter(std::string_view target, std::string_view name);
 
 }  // namespace mcpgym::mcp

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <thread>
 
 #include "common/bounded_json.hpp"
@@ -10,6 +11,7 @@
 #include "common/protocol.hpp"
 #include "common/text.hpp"
 #include "reference/mcp/http_rules.hpp"
+#include "reference/mcp/modern_request.hpp"
 
 namespace mcpgym::mcp {
 
@@ -57,6 +59,7 @@ HttpServer::HttpServer(Application& app, HttpServerOptions options)
     : options_(std::move(options)),
       store_(options_.session_idle_timeout),
       dispatcher_(app, store_),
+      modern_(app),
       transport_(
           transport_options(options_), [this](const Request& req) { return route(req); },
           [this](int status, std::string_view id, const std::string& text,
@@ -291,6 +294,13 @@ void HttpServer::handle_post(const Request& req, Response& res) {
     return;
   }
   const json& body = *parsed;
+  if (has_modern_element(body)) {
+    reply_error(res, 400,
+                rpc_error(code::kInvalidRequest, err::kModernBatchRejected,
+                          "Invalid Request: JSON-RPC batches are not part of MCP " +
+                              std::string(kModernVersion) + "; send one request per POST"));
+    return;
+  }
   if (body.is_array()) {
     handle_batch(req, res, body);
     return;
@@ -298,6 +308,11 @@ void HttpServer::handle_post(const Request& req, Response& res) {
   auto message = classify(body);
   if (!message) {
     reply_error(res, 400, message.error().error, message.error().id);
+    return;
+  }
+  // MODERN-001: the body decides the era, before any session header.
+  if (is_modern(*message)) {
+    handle_modern_post(req, res, *message);
     return;
   }
   if (message->kind == MessageKind::kRequest && message->method == "initialize") {
@@ -342,6 +357,23 @@ void HttpServer::handle_batch(const Request& req, Response& res, const json& bat
   }
 }
 
+// A modern request belongs to no session: a stray Mcp-Session-Id is ignored,
+// and none is minted or echoed.
+void HttpServer::handle_modern_post(const Request& req, Response& res, const Message& message) {
+  const HeaderLookup headers = [&req](std::string_view name) -> std::optional<std::string> {
+    if (!req.has_header(name)) return std::nullopt;
+    return req.header(name);
+  };
+  auto answer = modern_.handle(message, &headers);
+  if (!answer) {
+    res.status = 202;  // a notification: accepted, no body
+  } else if (answer->http_status == 200) {
+    reply_answer(res, answer->response);
+  } else {
+    reply_json(res, answer->http_status, answer->response);
+  }
+}
+
 // The answer to a POST that carried requests. In SSE mode it is a complete
 // stream as the TypeScript SDK sends one: a comment, a priming event with an
 // id and empty data (what a client would resume from), then the response as a
@@ -375,6 +407,22 @@ void HttpServer::handle_delete(const Request& req, Response& res) {
 void HttpServer::handle_control(const Request& req, Response& res, const std::string& name) {
   if (!admit(req, res)) return;
   if (options_.strict_get && !admit_strict_get(req, res)) return;
+  // HANDLE-011: ?env_id=<handle> reads the modern control plane; without it,
+  // a session's (CTRL-009), exactly as before the modern era.
+  const auto handle = query_parameter(req.head.target, "env_id");
+  if (handle && !handle->empty()) {
+    handle_control_by_handle(res, name, *handle);
+    return;
+  }
+  // An empty ?env_id= names no handle; with no session either, say what is missing.
+  // (No query and no session keeps CTRL-009's missing-session answer.)
+  if (handle && !req.has_header(kSessionHeaderName)) {
+    reply_transport_error(res, 400, err::kModernMissingHandle,
+                          "Bad Request: GET /control/" + excerpt(name) +
+                              " needs ?env_id=<handle> (an environment made by env_create) or an " +
+                              kSessionHeaderName + " header (a legacy session)");
+    return;
+  }
   auto slot = resolve_session(req, res);
   if (!slot) return;
   Outcome outcome = unexpected(RpcError{});
@@ -418,6 +466,29 @@ void HttpServer::handle_reset_session(const Request& req, Response& res) {
     reply_error(res, 501, outcome.error());
   } else {
     reply_error(res, 502, outcome.error());
+  }
+}
+
+void HttpServer::handle_control_by_handle(Response& res, const std::string& name,
+                                          const std::string& handle) {
+  Outcome outcome = unexpected(RpcError{});
+  try {
+    outcome = dispatcher_.application().read_control_by_handle(name, handle);
+  } catch (const std::exception& e) {
+    outcome = unexpected(
+        rpc_error(code::kInternalError, err::kInternalError,
+                  "Internal error while reading control " + excerpt(name) + ": " + e.what()));
+  }
+  if (outcome) {
+    reply_json(res, 200, *outcome);
+  } else if (outcome.error().code == code::kInternalError) {
+    reply_error(res, 500, outcome.error());
+  } else {
+    reply_transport_error(res, 404, err::kModernUnknownHandle,
+                          "Not Found: no control " + in_quotes(name) + " for env_id " +
+                              in_quotes(handle) +
+                              " (unknown, closed or expired handle, or a name other than reward, "
+                              "status, info, initial_state); create one with env_create");
   }
 }
 

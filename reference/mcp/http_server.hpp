@@ -21,6 +21,7 @@
 #include "reference/mcp/application.hpp"
 #include "reference/mcp/dispatcher.hpp"
 #include "reference/mcp/http_transport.hpp"
+#include "reference/mcp/modern_dispatcher.hpp"
 #include "reference/mcp/session_store.hpp"
 
 namespace mcpgym::mcp {
@@ -109,6 +110,8 @@ class HttpServer {
   Response route(const Request& req);
   void handle_post(const Request& req, Response& res);
   void handle_batch(const Request& req, Response& res, const json& batch);
+  void handle_modern_post(const Request& req, Response& res, const Message& message);
+  void handle_control_by_handle(Response& res, const std::string& name, const std::string& handle);
   void handle_delete(const Request& req, Response& res);
   void handle_control(const Request& req, Response& res, const std::string& name);
   void handle_reset_session(const Request& req, Response& res);
@@ -127,6 +130,7 @@ class HttpServer {
   HttpServerOptions options_;
   SessionStore store_;
   Dispatcher dispatcher_;
+  ModernDispatcher modern_;
   HttpTransport transport_;
   bool host_check_;
   int port_ = -1;

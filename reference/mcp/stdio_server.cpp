@@ -18,6 +18,7 @@ namespace mcpgym::mcp {
 StdioServer::StdioServer(Application& app, std::size_t max_line_bytes)
     : store_(std::chrono::milliseconds(0)),
       dispatcher_(app, store_),
+      modern_(app),
       max_line_bytes_(max_line_bytes) {
   if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::system_error(errno, std::generic_category(), "pipe2");
@@ -123,6 +124,13 @@ json StdioServer::line_too_long() const {
 std::optional<json> StdioServer::handle_message(const json& raw) {
   auto message = classify(raw);
   if (!message) return make_error(message.error().id, message.error().error);
+  // MCP 2026-07-28 stdio: a line whose _meta names its version is served on
+  // its own, without initialize, before or after a legacy session began.
+  if (is_modern(*message)) {
+    auto answer = modern_.handle(*message, nullptr);
+    if (!answer) return std::nullopt;
+    return std::move(answer->response);
+  }
   if (session_) return dispatcher_.handle(*session_, *message);
   if (message->kind == MessageKind::kRequest && message->method == "initialize") {
     auto initialized = dispatcher_.initialize(*message);

@@ -7,6 +7,7 @@
 
 #include "reference/mcp/application.hpp"
 #include "reference/mcp/dispatcher.hpp"
+#include "reference/mcp/modern_dispatcher.hpp"
 #include "reference/mcp/session_store.hpp"
 
 namespace mcpgym::mcp {
@@ -34,6 +35,7 @@ class StdioServer {
 
   SessionStore store_;
   Dispatcher dispatcher_;
+  ModernDispatcher modern_;
   std::shared_ptr<SessionSlot> session_;
   std::size_t max_line_bytes_;
   int wake_pipe_[2] = {-1, -1};

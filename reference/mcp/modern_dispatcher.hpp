@@ -1,0 +1,45 @@
+#pragma once
+// Serving one MCP 2026-07-28 (modern) request, for any transport: the
+// envelope, version and (on HTTP) header rules, server/discover, and the
+// shape every modern result and error must have (docs/spec.md MODERN-*,
+// HANDLE-007). Everything else is the Application's handle_modern().
+#include <mutex>
+#include <optional>
+
+#include "reference/mcp/application.hpp"
+#include "reference/mcp/json_rpc.hpp"
+#include "reference/mcp/modern_request.hpp"
+#include "reference/mcp/param_headers.hpp"
+
+namespace mcpgym::mcp {
+
+struct ModernAnswer {
+  int http_status = 200;  // ignored off HTTP
+  json response;          // the JSON-RPC response
+};
+
+class ModernDispatcher {
+ public:
+  explicit ModernDispatcher(Application& app) : app_(app) {}
+
+  // A modern message (is_modern). `headers` is the HTTP request's headers, or
+  // null off HTTP (stdio has no header layer). Nothing to answer for a
+  // notification. Thread-safe.
+  std::optional<ModernAnswer> handle(const Message& message, const HeaderLookup* headers);
+
+ private:
+  ModernAnswer refuse(const json& id, int http_status, const RpcError& error) const;
+  Outcome serve(const Message& request, const json& params, const HeaderLookup* headers);
+  Outcome call_application(const std::string& method, const json& params);
+  json discover() const;
+  json decorated(std::string_view method, json result) const;
+  RpcError in_modern_codes(const json& params, RpcError error) const;
+  std::vector<ParamHeader> param_headers_for(const json& params);
+
+  Application& app_;
+  // HANDLE-007: what the application's own tools/list annotates, asked once.
+  std::mutex param_headers_mutex_;
+  std::optional<ParamHeaderMap> param_headers_;
+};
+
+}  // namespace mcpgym::mcp
