@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <mutex>
 
 #include "common/protocol.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/tests/support.hpp"
 #include "harness/rollout/handles.hpp"
+#include "harness/rollout/rollout.hpp"
 
 namespace mcpgym::harness {
 namespace {
@@ -403,6 +405,90 @@ TEST(Handles, AToolErrorAtCreationIsAnErrorSayingWhy) {
             "seed out of range (sent nothing, got {\"content\":[{\"text\":\"seed out of range\","
             "\"type\":\"text\"}],\"isError\":true})");
   EXPECT_EQ(params_of(server.seen().at(0)).at("arguments"), json::object());
+}
+
+// A two-step game over handles: every environment terminates with reward 1
+// after its second move.
+class HandleGame {
+ public:
+  CannedServer::Handler handler() {
+    return [this](const SeenRequest& req, httplib::Response& res) {
+      const json message = json::parse(req.body);
+      res.set_content(answer(message, result(message)), "application/json");
+    };
+  }
+
+ private:
+  json result(const json& message) {
+    std::lock_guard lock(mutex_);
+    const std::string method = message.at("method");
+    const json params = message.value("params", json::object());
+    if (method == "tools/call" && params.at("name") == "env_create") {
+      const std::string id = "env-" + std::to_string(steps_.size() + 1);
+      steps_[id] = 0;
+      return text_result({{"env_id", id},
+                          {"seed", params["arguments"]["seed"]},
+                          {"initial_state", {{"position", 0}}}});
+    }
+    if (method == "tools/call" && params.at("name") == "lake_move") {
+      return text_result({{"position", ++steps_.at(params["arguments"]["env_id"])}});
+    }
+    if (method == "resources/read") {
+      const std::string uri = params.at("uri");
+      const std::string id = uri.substr(uri.find("//") + 2, uri.rfind('/') - uri.find("//") - 2);
+      const int steps = steps_.at(id);
+      json payload = {{"position", 0}};
+      if (uri.ends_with("/reward")) payload = {{"reward", steps >= 2 ? 1.0 : 0.0}};
+      if (uri.ends_with("/status")) {
+        payload = {{"terminated", steps >= 2},
+                   {"truncated", false},
+                   {"step_count", steps},
+                   {"total_reward", steps >= 2 ? 1.0 : 0.0}};
+      }
+      return {{"contents", json::array({{{"uri", uri}, {"text", payload.dump()}}})}};
+    }
+    return modern_result(message, {"2026-07-28"});
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, int> steps_;
+};
+
+TEST(Handles, ARolloutRunsOverHandlesAndRecordsWithoutTheHandle) {
+  HandleGame game;
+  CannedServer server(game.handler());
+  ClientOptions options;
+  options.timeout = kShort;
+  options.era = Era::kModern;
+  auto connector = url_connector(server.url(), options);
+  RolloutOptions rollout;
+  rollout.over_handles = true;
+  const auto result = run_rollout(*connector, {{5, json::object()}, {6, json::object()}},
+                                  random_policy(1), rollout);
+  ASSERT_TRUE(result.ok()) << (result.envs[0].error ? *result.envs[0].error : "")
+                           << (result.envs[1].error ? *result.envs[1].error : "");
+  for (const auto& env : result.envs) {
+    EXPECT_EQ(env.describe(), "env " + std::to_string(env.env_index) + " (seed " +
+                                  std::to_string(env.seed) +
+                                  "): terminated at step 2, total "
+                                  "reward 1.0");
+  }
+  int moves = 0;
+  int closes = 0;
+  for (const auto& seen : server.seen()) {
+    const json params = params_of(seen);
+    if (seen.header("Mcp-Name") == "lake_move") {
+      ++moves;
+      EXPECT_EQ(seen.header("Mcp-Param-Env-Id"), params["arguments"]["env_id"]);
+    }
+    if (seen.header("Mcp-Name") == "env_close") ++closes;
+    EXPECT_EQ(seen.header("Mcp-Session-Id"), "(absent)");
+  }
+  EXPECT_EQ(moves, 4);
+  EXPECT_EQ(closes, 2);
+  const json call = result.recording().front().messages.at(2).at("tool_calls").at(0);
+  EXPECT_FALSE(
+      json::parse(call.at("function").at("arguments").get<std::string>()).contains("env_id"));
 }
 
 }  // namespace
