@@ -9,6 +9,7 @@
 // clients on different threads never interfere.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include "common/bounded_json.hpp"
 #include "common/expected.hpp"
+#include "harness/http/modern_headers.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
 
@@ -55,10 +57,32 @@ struct CallError {
 template <class T>
 using Result = Expected<T, CallError>;
 
+// Which MCP era a client speaks (docs/spec.md, the modern era: MODERN-*).
+enum class Era {
+  kLegacy,  // 2025-03-26 .. 2025-11-25: initialize, then a session (Mcp-Session-Id)
+  kModern,  // 2026-07-28: no handshake and no session; `_meta` and headers on every request
+  // Decided at initialize() (or the first call): server/discover with a modern
+  // envelope; modern when its supportedVersions lists kModernVersion, else a
+  // legacy initialize.
+  kAuto,
+};
+
+// "legacy", "modern", "auto".
+std::string_view era_name(Era era);
+
 struct ClientOptions {
   std::string client_name = "mcpgym-harness";
   std::string client_version = "0.1.0";
   std::string protocol_version = "2025-11-25";  // requested at initialize
+  // Legacy by default, so every existing caller keeps its behaviour.
+  Era era = Era::kLegacy;
+  // Modern: the clientCapabilities sent in every request's `_meta`.
+  json client_capabilities = json::object();
+  // Modern, HTTP: the x-mcp-header annotations of tools, by tool name, when the
+  // caller knows them. A tool named here is called without listing first; any
+  // other tool's annotations are learned from tools/list (listed before the
+  // first call to a tool the client has not seen).
+  std::map<std::string, ParamHeaders> param_headers;
   // Per call: one deadline for the whole call (HTTP: connect, write, head and
   // body; stdio: the write and every line read until the answer).
   std::chrono::milliseconds timeout{10'000};
@@ -79,26 +103,40 @@ class McpClient {
  public:
   virtual ~McpClient() = default;
 
-  // Sends initialize (with clientInfo._extra = extra unless it is null), then
-  // notifications/initialized. Remembers the session id and negotiated version.
+  // Legacy: sends initialize (with clientInfo._extra = extra unless it is
+  // null), then notifications/initialized. Remembers the session id and
+  // negotiated version. Modern: there is no handshake; sends server/discover
+  // and returns its result (an error unless it lists kModernVersion), and
+  // `extra` must be null (environments are created with env_create). Auto:
+  // decides the era with server/discover, then does one of the two.
   virtual Result<json> initialize(const json& extra) = 0;
   // Any request (null params are left out): the JSON-RPC `result`, or an error
-  // (a JSON-RPC error answer included, with rpc_error set).
+  // (a JSON-RPC error answer included, with rpc_error set). Modern: params
+  // gain the `_meta` envelope and, on HTTP, the request its headers; a
+  // tools/list result teaches the client the tools' x-mcp-header annotations.
   virtual Result<json> request(const std::string& method, const json& params) = 0;
   virtual Result<void> notify(const std::string& method, const json& params) = 0;
   // tools/call; a tool error (isError: true) is a result, not a CallError.
+  // Modern, HTTP: every annotated argument is mirrored in Mcp-Param-<Name>.
   virtual Result<json> call_tool(const std::string& name, const json& arguments) = 0;
   // resources/read: the JSON payload of the first content's text.
   virtual Result<json> read_resource(const std::string& uri) = 0;
   // The eval-protocol form: GET /control/<name> (HTTP only).
   virtual Result<json> read_control_http(const std::string& name) = 0;
-  // HTTP: DELETE the session (200, any 2xx or 405 is success). stdio:
+  // The same for one environment over handles: GET /control/<name>?env_id=<handle>
+  // (HANDLE-011). HTTP only.
+  virtual Result<json> read_env_control_http(const std::string& name, const std::string& env_id);
+  // HTTP: DELETE the session (200, any 2xx or 405 is success); modern: sends
+  // nothing (there is no session). stdio:
   // Process::close_stdin(). Idempotent: only the first call sends anything, and
   // any later call other than close() is a [mcpgym.client.closed] error.
   virtual Result<void> close() = 0;
 
   virtual const std::optional<std::string>& session_id() const = 0;
+  // Modern: kModernVersion.
   virtual const std::string& negotiated_version() const = 0;
+  // The era in use: kLegacy or kModern, or kAuto while it is undecided.
+  virtual Era era() const { return Era::kLegacy; }
 };
 
 // Streamable HTTP at `url` (http://host:port/path; no port means 80, no path

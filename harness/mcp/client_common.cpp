@@ -2,9 +2,11 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/bounded_json.hpp"
+#include "common/protocol.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
 
@@ -26,6 +28,24 @@ std::string_view call_error_id(CallErrorKind kind) {
       return "mcpgym.client.unsupported";
   }
   return "mcpgym.client.unknown";
+}
+
+std::string_view era_name(Era era) {
+  switch (era) {
+    case Era::kLegacy:
+      return "legacy";
+    case Era::kModern:
+      return "modern";
+    case Era::kAuto:
+      return "auto";
+  }
+  return "unknown";
+}
+
+Result<json> McpClient::read_env_control_http(const std::string& name, const std::string&) {
+  return unexpected(detail::make_error(CallErrorKind::kUnsupported, "GET /control/" + name,
+                                       "the HTTP control plane needs the HTTP transport; on stdio "
+                                       "read the control:// resources"));
 }
 
 std::string CallError::message() const {
@@ -86,6 +106,33 @@ Expected<json, std::string> parse_untrusted(std::string_view text, std::string_v
   return unexpected(std::string(what) + " is refused: " + parsed.error().message);
 }
 
+bool says_why_in_data(const json& error) {
+  if (!error.is_object()) return false;
+  const json code = error.value("code", json());
+  return code == mcp::code::kHeaderMismatch || code == mcp::code::kUnsupportedProtocolVersion;
+}
+
+std::string rpc_error_summary(const json& error) {
+  const json code = error.is_object() ? error.value("code", json()) : json();
+  const json text = error.is_object() ? error.value("message", json()) : json();
+  std::string out = "JSON-RPC error " + dump(code) + ": " +
+                    (text.is_string() ? excerpt(text.get<std::string>(), 200) : dump(text));
+  if (says_why_in_data(error)) {
+    const auto data = error.find("data");
+    out += data == error.end() ? ", no data" : ", data " + excerpt(dump(*data), 300);
+  }
+  return out;
+}
+
+std::optional<std::string> modern_version_of(const json& params) {
+  if (!params.is_object()) return std::nullopt;
+  const auto meta = params.find("_meta");
+  if (meta == params.end() || !meta->is_object()) return std::nullopt;
+  const auto version = meta->find(mcp::kMetaProtocolVersion);
+  if (version == meta->end() || !version->is_string()) return std::nullopt;
+  return version->get<std::string>();
+}
+
 bool is_server_message(const json& message) {
   return message.is_object() && message.contains("method");
 }
@@ -131,9 +178,8 @@ Expected<json, CallError> check_response(json message, std::int64_t id) {
         bad("the answer's \"error\" is not a JSON-RPC error object "
             "(an integer \"code\" and a string \"message\")"));
   }
-  CallError e = make_error(CallErrorKind::kRpcError, {},
-                           "the server answered JSON-RPC error " + dump(*code) + ": " +
-                               excerpt(text->get<std::string>(), 200));
+  CallError e =
+      make_error(CallErrorKind::kRpcError, {}, "the server answered " + rpc_error_summary(*error));
   e.rpc_error = *error;
   return unexpected(std::move(e));
 }
@@ -143,7 +189,87 @@ CallError ClientBase::answer_error(CallErrorKind kind, const std::string& method
   return make_error(kind, method, std::move(why), answer.sent, answer.http_status, answer.received);
 }
 
+ClientBase::ClientBase(ClientOptions options)
+    : options_(std::move(options)), era_(options_.era), tool_headers_(options_.param_headers) {
+  if (era_ == Era::kModern) negotiated_ = std::string(mcp::kModernVersion);
+}
+
+const ParamHeaders& ClientBase::param_headers_for(const std::string& tool) const {
+  static const ParamHeaders kNone;
+  const auto found = tool_headers_.find(tool);
+  return found == tool_headers_.end() ? kNone : found->second;
+}
+
+Expected<Answer, CallError> ClientBase::send(const std::string& method, const json& params) {
+  if (era_ != Era::kModern) return roundtrip(method, params);
+  const json client_info = {{"name", options_.client_name}, {"version", options_.client_version}};
+  auto answer = roundtrip(
+      method, with_modern_meta(
+                  params, modern_meta(negotiated_, client_info, options_.client_capabilities)));
+  if (answer && method == "tools/list") learn_tools(answer->result);
+  return answer;
+}
+
 Result<json> ClientBase::initialize(const json& extra) {
+  if (era_ == Era::kLegacy) return legacy_initialize(extra);
+  const bool required = era_ == Era::kModern;
+  auto discovered = discover(required);
+  if (!discovered) return unexpected(std::move(discovered).error());
+  if (!discovered->has_value()) {
+    era_ = Era::kLegacy;
+    negotiated_.clear();
+    return legacy_initialize(extra);
+  }
+  era_ = Era::kModern;
+  negotiated_ = std::string(mcp::kModernVersion);
+  if (!extra.is_null()) {
+    return unexpected(make_error(
+        CallErrorKind::kUnsupported, "initialize",
+        "the server speaks " + negotiated_ +
+            ", which has no initialize to carry clientInfo._extra; create the environment with "
+            "env_create (create_env) instead"));
+  }
+  return std::move(**discovered);
+}
+
+Result<std::optional<json>> ClientBase::discover(bool required) {
+  const std::string method(mcp::kDiscoverMethod);
+  const json client_info = {{"name", options_.client_name}, {"version", options_.client_version}};
+  const json params = with_modern_meta(
+      nullptr, modern_meta(mcp::kModernVersion, client_info, options_.client_capabilities));
+  auto answer = roundtrip(method, params);
+  if (!answer) {
+    // A legacy server answers a modern request with some error; only
+    // silence (no answer at all) or a required modern era stops here.
+    if (required || answer.error().kind == CallErrorKind::kTransport) {
+      return unexpected(std::move(answer).error());
+    }
+    return std::optional<json>();
+  }
+  const json& result = answer->result;
+  const auto versions = result.is_object() ? result.find("supportedVersions") : result.end();
+  const bool lists_modern =
+      versions != result.end() && versions->is_array() &&
+      std::find(versions->begin(), versions->end(), json(mcp::kModernVersion)) != versions->end();
+  if (lists_modern) return std::optional<json>(std::move(answer->result));
+  if (!required) return std::optional<json>();
+  return unexpected(answer_error(CallErrorKind::kBadResponse, method,
+                                 "the result's \"supportedVersions\" does not list " +
+                                     std::string(mcp::kModernVersion) +
+                                     ", the version a modern client speaks",
+                                 *answer));
+}
+
+std::optional<CallError> ClientBase::settle_era() {
+  if (era_ != Era::kAuto) return std::nullopt;
+  auto discovered = discover(false);
+  if (!discovered) return std::move(discovered).error();
+  era_ = discovered->has_value() ? Era::kModern : Era::kLegacy;
+  if (era_ == Era::kModern) negotiated_ = std::string(mcp::kModernVersion);
+  return std::nullopt;
+}
+
+Result<json> ClientBase::legacy_initialize(const json& extra) {
   json client_info = {{"name", options_.client_name}, {"version", options_.client_version}};
   if (!extra.is_null()) client_info["_extra"] = extra;
   const json params = {{"protocolVersion", options_.protocol_version},
@@ -165,14 +291,58 @@ Result<json> ClientBase::initialize(const json& extra) {
   return std::move(answer->result);
 }
 
+void ClientBase::learn_tools(const json& list_result) {
+  const auto tools = list_result.is_object() ? list_result.find("tools") : list_result.end();
+  if (tools == list_result.end() || !tools->is_array()) return;
+  for (const auto& tool : *tools) {
+    if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
+    const std::string name = tool["name"].get<std::string>();
+    auto headers = param_headers_of(tool.value("inputSchema", json::object()));
+    if (headers) {
+      tool_headers_[name] = std::move(*headers);
+      invalid_tools_.erase(name);
+    } else {
+      tool_headers_.erase(name);
+      invalid_tools_[name] = std::move(headers).error();
+    }
+  }
+}
+
+std::optional<CallError> ClientBase::list_all_tools() {
+  json params = nullptr;
+  for (;;) {
+    auto answer = send("tools/list", params);
+    if (!answer) return std::move(answer).error();
+    const json& result = answer->result;
+    const auto cursor = result.is_object() ? result.find("nextCursor") : result.end();
+    if (cursor == result.end() || !cursor->is_string()) break;
+    params = {{"cursor", *cursor}};
+  }
+  tools_listed_ = true;
+  return std::nullopt;
+}
+
 Result<json> ClientBase::request(const std::string& method, const json& params) {
-  auto answer = roundtrip(method, params);
+  if (auto error = settle_era()) return unexpected(std::move(*error));
+  auto answer = send(method, params);
   if (!answer) return unexpected(std::move(answer).error());
   return std::move(answer->result);
 }
 
 Result<json> ClientBase::call_tool(const std::string& name, const json& arguments) {
-  auto answer = roundtrip("tools/call", {{"name", name}, {"arguments", arguments}});
+  if (auto error = settle_era()) return unexpected(std::move(*error));
+  const bool mirrors = era_ == Era::kModern && mirrors_param_headers();
+  if (mirrors && !tools_listed_ && !tool_headers_.contains(name) &&
+      !invalid_tools_.contains(name)) {
+    if (auto error = list_all_tools()) return unexpected(std::move(*error));
+  }
+  if (const auto invalid = invalid_tools_.find(name); mirrors && invalid != invalid_tools_.end()) {
+    return unexpected(
+        make_error(CallErrorKind::kBadResponse, "tools/call",
+                   "tools/list gave \"" + excerpt(name, 100) +
+                       "\" an unusable inputSchema, so it cannot be called: " + invalid->second));
+  }
+  auto answer = send("tools/call", {{"name", name}, {"arguments", arguments}});
   if (!answer) return unexpected(std::move(answer).error());
   if (!answer->result.is_object()) {
     return unexpected(answer_error(
@@ -183,7 +353,8 @@ Result<json> ClientBase::call_tool(const std::string& name, const json& argument
 }
 
 Result<json> ClientBase::read_resource(const std::string& uri) {
-  auto answer = roundtrip("resources/read", {{"uri", uri}});
+  if (auto error = settle_era()) return unexpected(std::move(*error));
+  auto answer = send("resources/read", {{"uri", uri}});
   if (!answer) return unexpected(std::move(answer).error());
   const json& result = answer->result;
   const json* text = nullptr;

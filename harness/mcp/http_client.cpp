@@ -196,7 +196,16 @@ class HttpMcpClient final : public detail::ClientBase {
   }
 
   Result<json> read_control_http(const std::string& name) override {
-    const std::string path = "/control/" + encode_path_segment(name);
+    return get_control("/control/" + encode_path_segment(name));
+  }
+
+  // HANDLE-011: the environment is named in the query, not by a session.
+  Result<json> read_env_control_http(const std::string& name, const std::string& env_id) override {
+    return get_control("/control/" + encode_path_segment(name) +
+                       "?env_id=" + encode_path_segment(env_id));
+  }
+
+  Result<json> get_control(const std::string& path) {
     const std::string method = "GET " + path;
     if (closed_) return unexpected(closed_error(method));
     HeaderList headers = {{"Accept", "application/json"}};
@@ -262,7 +271,7 @@ class HttpMcpClient final : public detail::ClientBase {
     Answer answer;
     answer.sent = "POST " + endpoint_.path + " " + excerpt(body, kSentExcerpt);
     StreamWatch watch(id, options_.json_limits);
-    auto exchange = http_.send({"POST", endpoint_.path, post_headers(), body},
+    auto exchange = http_.send({"POST", endpoint_.path, post_headers(method, params), body},
                                [&watch](const HttpExchange& so_far, std::string_view fresh) {
                                  return watch.see(so_far, fresh);
                                });
@@ -282,6 +291,9 @@ class HttpMcpClient final : public detail::ClientBase {
                                      " where 200 with a JSON-RPC response was expected",
                                  answer);
       e.rpc_error = rpc_error_of(exchange->body);
+      if (e.rpc_error && detail::says_why_in_data(*e.rpc_error)) {
+        e.why += ": " + detail::rpc_error_summary(*e.rpc_error);
+      }
       return unexpected(std::move(e));
     }
     const std::string type = media_type(exchange->header("Content-Type"));
@@ -340,9 +352,32 @@ class HttpMcpClient final : public detail::ClientBase {
     return http_.send(std::move(request));  // MSG_NOSIGNAL: a gone peer is a value
   }
 
-  HeaderList post_headers() const {
-    HeaderList headers = mcp_post_headers(
-        session_id_, negotiated_.empty() ? std::nullopt : std::optional(negotiated_));
+  // Modern: the headers mirror the body (MODERN-003, HANDLE-007) and no
+  // session is sent.
+  HeaderList post_headers(const std::string& method, const json& params) const {
+    const auto modern_version = detail::modern_version_of(params);
+    HeaderList headers = modern_version ? mcp_post_headers() : legacy_post_headers();
+    if (modern_version) {
+      const auto name = params.find("name");
+      const ParamHeaders& annotations =
+          method == "tools/call" && name != params.end() && name->is_string()
+              ? param_headers_for(name->get<std::string>())
+              : ParamHeaders{};
+      for (auto& field : modern_headers(*modern_version, method, params, annotations)) {
+        headers.push_back(std::move(field));
+      }
+    }
+    return with_accept_override(std::move(headers));
+  }
+
+  HeaderList post_headers() const { return with_accept_override(legacy_post_headers()); }
+
+  HeaderList legacy_post_headers() const {
+    return mcp_post_headers(session_id_,
+                            negotiated_.empty() ? std::nullopt : std::optional(negotiated_));
+  }
+
+  HeaderList with_accept_override(HeaderList headers) const {
     if (options_.accept_override) {
       for (auto& [name, value] : headers) {
         if (name == "Accept") value = *options_.accept_override;
@@ -350,6 +385,8 @@ class HttpMcpClient final : public detail::ClientBase {
     }
     return headers;
   }
+
+  bool mirrors_param_headers() const override { return true; }
 
   static std::string content_type_problem(const HttpExchange& exchange, std::string_view wanted) {
     if (!exchange.has_header("Content-Type")) {

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "common/bounded_json.hpp"
+#include "harness/rollout/handles.hpp"
 
 namespace mcpgym::harness {
 
@@ -44,13 +45,18 @@ class Env {
     auto connected = connector.connect(out_.env_index, spec);
     if (!connected) return fail(connected.error());
     client_ = std::move(*connected);
-    if (auto init = client_->initialize({{"seed", spec.seed}, {"config", spec.config}}); !init) {
-      return fail(init.error().message());
+    const json extra =
+        options_.over_handles ? json() : json{{"seed", spec.seed}, {"config", spec.config}};
+    if (auto init = client_->initialize(extra); !init) return fail(init.error().message());
+    if (options_.over_handles) {
+      auto created = create_env(*client_, spec.seed, spec.config);
+      if (!created) return fail(created.error().message());
+      env_id_ = created->env_id;
     }
     auto policy_factory = options_.policy_for_game ? play_discovered_game()
                                                    : Expected<PolicyFactory, std::string>(factory);
     if (!policy_factory) return fail(policy_factory.error());
-    auto initial = read_control(*client_, options_.control_plane, "initial_state");
+    auto initial = read("initial_state");
     if (!initial) return fail(initial.error().message());
     if (!initial->is_object())
       return fail("game://initial_state is not a JSON object: " + initial->dump());
@@ -80,7 +86,8 @@ class Env {
                           {"type", "function"},
                           {"function", {{"name", tool_}, {"arguments", arguments.dump()}}}}})}});
 
-      auto result = client_->call_tool(tool_, arguments);
+      auto result =
+          client_->call_tool(tool_, env_id_ ? with_env_id(arguments, *env_id_) : arguments);
       if (!result) return fail(result.error().message());
       const std::string text = first_text(*result);
       // The server is untrusted: a non-object result or a non-boolean isError
@@ -110,6 +117,11 @@ class Env {
       last_observation = observation ? std::optional<json>(std::move(*observation)) : std::nullopt;
       if (out_.terminated || out_.truncated) break;
     }
+    if (env_id_) {
+      auto ended = close_env(*client_, *env_id_);
+      env_id_.reset();
+      if (!ended) return fail(ended.error().message());
+    }
     if (auto closed = client_->close(); !closed) return fail(closed.error().message());
     return std::move(out_);
   }
@@ -117,8 +129,16 @@ class Env {
  private:
   EnvOutcome fail(std::string why) {
     out_.error = std::move(why);
+    // Best effort: a handle left open would only expire (HANDLE-006).
+    if (client_ && env_id_) (void)close_env(*client_, *env_id_);
     if (client_) (void)client_->close();
     return std::move(out_);
+  }
+
+  // A control-plane read: by handle over handles, else by session.
+  Result<json> read(std::string_view name) {
+    if (env_id_) return read_env_control(*client_, options_.control_plane, *env_id_, name);
+    return read_control(*client_, options_.control_plane, std::string(name));
   }
 
   // The game of this session's own tools/list, and the policy for it.
@@ -155,9 +175,9 @@ class Env {
   // control://reward and control://status, checked for shape and for being
   // current: a control plane one step behind (CTRL-007) is a failure here.
   Expected<json, std::string> read_control_plane(int step) {
-    auto reward = read_control(*client_, options_.control_plane, "reward");
+    auto reward = read("reward");
     if (!reward) return unexpected(reward.error().message());
-    auto status = read_control(*client_, options_.control_plane, "status");
+    auto status = read("status");
     if (!status) return unexpected(status.error().message());
     const auto number = [](const json& j, const char* key) {
       return j.is_object() && j.contains(key) && j[key].is_number();
@@ -197,6 +217,7 @@ class Env {
   std::vector<std::string> actions_;  // and its actions
   EnvOutcome out_;
   std::unique_ptr<McpClient> client_;
+  std::optional<std::string> env_id_;  // over handles: the environment's handle
 };
 
 class UrlConnector final : public Connector {

@@ -68,6 +68,14 @@ struct RolloutOptions {
   // process.
   std::function<Expected<PolicyFactory, std::string>(int env_index, const GameSpec& game)>
       policy_for_game;
+  // MCP-Gym over handles (docs/spec.md HANDLE-001..011) instead of one
+  // environment per session: initialize(nullptr), env_create with the
+  // environment's seed and config, every game tool called with the env_id,
+  // the control plane read by handle, env_close at the end. The recorded
+  // tool arguments leave the env_id out, so a recording compares with a
+  // legacy one. Pair it with a connector whose ClientOptions::era is modern
+  // (or auto); legacy sessions stay the default.
+  bool over_handles = false;
   // Keep one recording line per step. Each line holds the whole conversation
   // so far (reward-kit's format), so a recorded episode costs O(steps^2);
   // runs that only need outcomes turn this off.
