@@ -1,5 +1,5 @@
 // The recording formats: names, detection, and conversion between them
-// (recording.hpp, formats.hpp; docs/spec.md REC-004..REC-008).
+// (recording.hpp, formats.hpp; docs/spec.md REC-004..REC-007).
 #include "harness/record/formats.hpp"
 
 #include <algorithm>

@@ -51,7 +51,7 @@ using json = nlohmann::json;
 // never meet a value deep enough to exhaust the stack.
 inline constexpr int kMaxRecordingDepth = 128;
 
-// The three recording formats (REC-004..REC-006 say what each line holds).
+// The three recording formats (REC-002, REC-004, REC-005 say what each line holds).
 //  - kMcpgym: this project's; steps count moves from 1; each tool message
 //    holds metadata.control_plane {reward, terminated, truncated, step,
 //    total_reward}; each line its seed.
@@ -133,7 +133,7 @@ class RecordingWriter {
   std::set<std::pair<int, int>> written_;  // (env_index, step) already written
 };
 
-// Reads the three formats, detected from the lines themselves (REC-007): a
+// Reads the three formats, detected from the lines themselves (REC-006): a
 // line with "seed" or a tool message's metadata.control_plane is mcpgym's, a
 // message with control_plane_step eval-protocol's, a tool message's metadata
 // with "reward", "terminated" or "info" (and no control_plane_step) reward-kit's;
