@@ -1,8 +1,12 @@
 // mcpgym-record: runs a multi-environment rollout against an MCP-Gym
 // implementation and writes the recording (JSONL, one line per environment
-// step). Exit status: 0 every environment ran cleanly, 1 the implementation
-// misbehaved (or could not be started, or the run passed its deadline), 2 bad
-// flags.
+// step) in the format --format names (mcpgym, the default; reward-kit;
+// eval-protocol). Exit status: 0 every environment ran cleanly, 1 the
+// implementation misbehaved (or could not be started, or the run passed its
+// deadline), 2 bad flags.
+// With --convert FILE it runs nothing: it reads FILE (any format, detected)
+// and writes it to --out in --format. Exit status: 0 written, 1 --out could
+// not be written, 2 bad flags or FILE unreadable or not a recording.
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,7 +38,7 @@ constexpr int kExitMisbehaved = 1;
 
 cli::Parser make_parser() {
   cli::Parser parser(
-      "mcpgym-record", "(--cmd TEMPLATE | --url URL) [flags]",
+      "mcpgym-record", "(--cmd TEMPLATE | --url URL | --convert FILE) [flags]",
       "Runs one environment per seed concurrently against an MCP-Gym implementation and records\n"
       "the rollout. With --cmd, a template using {seed} starts one process per environment\n"
       "(single-environment servers such as reward-kit's server.py --seed); otherwise one process\n"
@@ -42,7 +46,10 @@ cli::Parser make_parser() {
       "{config} (JSON). The game (its tool and actions) is --game's, or else recognised from\n"
       "the implementation's tools/list: the one tool whose inputSchema has a string \"action\"\n"
       "enum. A tool the harness does not know is played by name with scripted, random and\n"
-      "replay policies. Exit status: 0 clean, 1 the implementation misbehaved, 2 bad flags.");
+      "replay policies. Exit status: 0 clean, 1 the implementation misbehaved, 2 bad flags.\n"
+      "The recording is written in --format's format (default mcpgym). With --convert FILE,\n"
+      "nothing runs: FILE (any format, detected) is rewritten to --out in --format; exit 0\n"
+      "written, 1 --out not written, 2 bad flags or FILE not a readable recording.");
   parser.option("cmd", "TEMPLATE", "command that starts the implementation")
       .option("url", "URL", "MCP endpoint of a running implementation")
       .option("transport", "http|stdio", "with --cmd: how to talk to it (default http)")
@@ -59,6 +66,11 @@ cli::Parser make_parser() {
       .option("control-plane", "resources|http",
               "how to read reward and status (default resources)")
       .option("out", "FILE", "write the recording here (atomically)")
+      .option("format", "mcpgym|reward-kit|eval-protocol",
+              "the recording's format (default mcpgym; docs/spec.md, \"Recordings\")")
+      .option("convert", "FILE",
+              "run nothing: read the recording FILE (any format) and write it to --out in "
+              "--format")
       .option("timeout", "MS", "deadline of each MCP call (default 10000)")
       .option("run-timeout", "MS",
               "deadline of the whole run (default 600000): then every environment is stopped, "
@@ -171,11 +183,12 @@ void announce_game(const harness::GameSpec& game, std::string& said) {
   }
 }
 
-bool write_recording(const std::string& path, const std::vector<harness::RecordedStep>& lines) {
+bool write_recording(const std::string& path, const std::vector<harness::RecordedStep>& lines,
+                     harness::RecordingFormat format) {
   // What was recorded is written even when an environment failed, so the
   // misbehaviour can be inspected. Whole lines only: the file is renamed into
   // place once complete.
-  auto writer = harness::RecordingWriter::open(path);
+  auto writer = harness::RecordingWriter::open(path, format);
   if (!writer) {
     std::cerr << "mcpgym-record: " << writer.error() << "\n";
     return false;
@@ -190,8 +203,26 @@ bool write_recording(const std::string& path, const std::vector<harness::Recorde
     std::cerr << "mcpgym-record: " << committed.error() << "\n";
     return false;
   }
-  std::cerr << "mcpgym-record: wrote " << lines.size() << " line(s) to " << path << "\n";
+  std::cerr << "mcpgym-record: wrote " << lines.size() << " line(s) to " << path << " ("
+            << harness::format_name(format) << ")\n";
   return true;
+}
+
+// --convert: one recording rewritten in another format; nothing runs.
+int convert_recording(const cli::Args& args, harness::RecordingFormat format) {
+  if (args.get("cmd") || args.get("url")) {
+    return usage_error("[mcpgym.cli.invalid_value] --convert runs nothing; give no --cmd or --url");
+  }
+  const auto out = args.get("out");
+  if (!out) return usage_error("[mcpgym.cli.missing_argument] --convert needs --out FILE");
+  auto lines = harness::read_recording(*args.get("convert"));
+  if (!lines) return usage_error(lines.error());
+  if (!lines->empty()) {
+    std::cerr << "mcpgym-record: read " << lines->size() << " line(s) in "
+              << harness::format_name(lines->front().format) << " from " << *args.get("convert")
+              << "\n";
+  }
+  return write_recording(*out, *lines, format) ? 0 : kExitMisbehaved;
 }
 
 }  // namespace
@@ -200,6 +231,12 @@ int main(int argc, char** argv) {
   auto parsed = make_parser().parse_command_line(argc, argv);
   if (const int* status = std::get_if<int>(&parsed)) return *status;
   const cli::Args& args = std::get<cli::Args>(parsed);
+
+  auto format_text =
+      cli::to_choice("format", args.get("format").value_or("mcpgym"), harness::format_names());
+  if (!format_text) return usage_error(format_text.error());
+  const harness::RecordingFormat format = *harness::format_named(*format_text);
+  if (args.get("convert")) return convert_recording(args, format);
 
   const auto cmd = args.get("cmd");
   const auto url = args.get("url");
@@ -274,7 +311,7 @@ int main(int argc, char** argv) {
       if (!process) {
         std::cerr << "mcpgym-record: " << process.error() << "\n";
         // An empty recording still says, to whoever reads --out, that nothing ran.
-        if (const auto out = args.get("out")) write_recording(*out, {});
+        if (const auto out = args.get("out")) write_recording(*out, {}, format);
         return kExitMisbehaved;
       }
       shared = std::move(*process);
@@ -327,7 +364,8 @@ int main(int argc, char** argv) {
   // leftover process still holds: give up on it after a short grace.
   const bool finished =
       progress.wait_until_finished(std::chrono::steady_clock::now() + std::chrono::seconds(3));
-  const bool written = !args.get("out") || write_recording(*args.get("out"), progress.lines());
+  const bool written =
+      !args.get("out") || write_recording(*args.get("out"), progress.lines(), format);
   if (!finished) {
     std::cerr
         << "mcpgym-record: [mcpgym.record.run_deadline] calls still blocked 3 s after the run's "

@@ -8,6 +8,7 @@
 
 #include "common/fd_io.hpp"
 #include "harness/record/excerpt.hpp"
+#include "harness/record/formats.hpp"
 #include "harness/record/recording.hpp"
 
 namespace mcpgym::harness {
@@ -114,7 +115,8 @@ bool blank(std::string_view line) {
 Expected<std::vector<RecordedStep>, std::string> parse_recording(std::string_view text,
                                                                  const std::string& source) {
   std::vector<RecordedStep> steps;
-  std::map<std::pair<int, int>, std::size_t> first_line;  // (env_index, step) -> line number
+  std::map<std::pair<int, int>, std::size_t> first_line;         // (env_index, step) -> line number
+  std::optional<std::pair<RecordingFormat, std::size_t>> shown;  // the format, the line showing it
   std::size_t number = 0;
   constexpr auto kIntMax = static_cast<std::uint64_t>(std::numeric_limits<int>::max());
   while (!text.empty()) {
@@ -171,6 +173,15 @@ Expected<std::vector<RecordedStep>, std::string> parse_recording(std::string_vie
     const auto messages = value.find("messages");
     if (messages == value.end()) return bad("messages is missing");
     if (!messages->is_array()) return bad("messages must be an array; got " + excerpt(*messages));
+    if (const auto format = record_detail::format_shown_by(value)) {
+      if (shown && shown->first != *format) {
+        return unexpected("[mcpgym.record.mixed_formats] " + where + "a line in " +
+                          format_name(*format) + ", but line " + std::to_string(shown->second) +
+                          " is in " + format_name(shown->first) +
+                          "; write one format per file (mcpgym-record --convert converts)");
+      }
+      if (!shown) shown.emplace(*format, number);
+    }
     step.messages = std::move(builder.root["messages"]);
 
     const auto [previous, inserted] =
@@ -182,6 +193,9 @@ Expected<std::vector<RecordedStep>, std::string> parse_recording(std::string_vie
     }
     steps.push_back(std::move(step));
   }
+  const RecordingFormat format = shown ? shown->first : RecordingFormat::kMcpgym;
+  for (auto& step : steps)
+    step.format = format;
   return steps;
 }
 

@@ -51,7 +51,8 @@ json RecordedStep::to_json() const {
   return line;
 }
 
-Expected<RecordingWriter, std::string> RecordingWriter::open(const fs::path& path) {
+Expected<RecordingWriter, std::string> RecordingWriter::open(const fs::path& path,
+                                                             RecordingFormat format) {
   if (path.filename().empty()) return unexpected(io_error("cannot create", path, EISDIR));
   const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   std::error_code ec;
@@ -60,6 +61,7 @@ Expected<RecordingWriter, std::string> RecordingWriter::open(const fs::path& pat
 
   RecordingWriter writer;
   writer.path_ = path;
+  writer.format_ = format;
   // O_EXCL makes the name ours alone; the stream then reopens the empty file.
   for (int attempt = 0;; ++attempt) {
     const std::string suffix = ".tmp." + std::to_string(::getpid()) + "." + random_suffix();
@@ -88,6 +90,7 @@ RecordingWriter::RecordingWriter(RecordingWriter&& other) noexcept
     : path_(std::move(other.path_)),
       temp_path_(std::move(other.temp_path_)),
       out_(std::move(other.out_)),
+      format_(other.format_),
       committed_(other.committed_),
       written_(std::move(other.written_)) {
   other.temp_path_.clear();
@@ -100,6 +103,7 @@ RecordingWriter& RecordingWriter::operator=(RecordingWriter&& other) noexcept {
     path_ = std::move(other.path_);
     temp_path_ = std::move(other.temp_path_);
     out_ = std::move(other.out_);
+    format_ = other.format_;
     committed_ = other.committed_;
     written_ = std::move(other.written_);
     other.temp_path_.clear();
@@ -121,18 +125,26 @@ void RecordingWriter::discard() noexcept {
   temp_path_.clear();
 }
 
-Expected<void, std::string> RecordingWriter::write(const RecordedStep& step) {
+Expected<void, std::string> RecordingWriter::write(const RecordedStep& given) {
   if (committed_) return unexpected(io_error("cannot write", path_, "already committed"));
   if (!out_.is_open()) {
     return unexpected(io_error("cannot write", path_, "the writer is not open"));
   }
   const auto refuse = [&](const std::string& reason) {
     return unexpected("[mcpgym.record.bad_step] cannot write env " +
-                      std::to_string(step.env_index) + ", step " + std::to_string(step.step) +
+                      std::to_string(given.env_index) + ", step " + std::to_string(given.step) +
                       " to " + path_.string() + ": " + reason);
   };
-  if (step.env_index < 0) return refuse("env_index must not be negative");
-  if (step.step < 0) return refuse("step must not be negative");
+  if (given.env_index < 0) return refuse("env_index must not be negative");
+  if (given.step < 0) return refuse("step must not be negative");
+  std::optional<RecordedStep> converted;  // a copy only when the format changes
+  if (given.format != format_) converted = convert(given, format_);
+  const RecordedStep& step = converted ? *converted : given;
+  if (step.step < 0) {
+    return refuse("step 0 of " + format_name(given.format) +
+                  " (before any move) has no number in " + format_name(format_) +
+                  ", whose step 0 is the first move");
+  }
   if (!step.messages.is_array()) return refuse("messages must be an array");
   if (record_detail::depth(step.messages, kMaxRecordingDepth) + 1 > kMaxRecordingDepth) {
     return refuse("nested deeper than " + std::to_string(kMaxRecordingDepth) + " levels");

@@ -23,13 +23,14 @@ struct Finished {
   std::string out, err;
 };
 
-// Runs mcpgym-diff with stdout and stderr in files of `dir`; kills it (by its
+// Runs `program` with stdout and stderr in files of `dir`; kills it (by its
 // PID only) if it has not finished within 10 s.
-Finished run_diff(const TempDir& dir, const std::vector<std::string>& args) {
+Finished run_program(const std::string& program, const TempDir& dir,
+                     const std::vector<std::string>& args) {
   const auto out = dir.path() / "stdout.txt";
   const auto err = dir.path() / "stderr.txt";
-  bp::child child(bp::exe = std::string(MCPGYM_DIFF_BIN), bp::args = args, bp::std_out > out,
-                  bp::std_err > err, bp::std_in < bp::null);
+  bp::child child(bp::exe = program, bp::args = args, bp::std_out > out, bp::std_err > err,
+                  bp::std_in < bp::null);
   // Polled: Boost.Process v1's wait_for can sleep out its whole timeout when
   // the child has already exited.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -39,10 +40,32 @@ Finished run_diff(const TempDir& dir, const std::vector<std::string>& args) {
   if (child.running(ec)) {
     ::kill(child.id(), SIGKILL);  // only the child this test started
     child.wait(ec);
-    ADD_FAILURE() << "mcpgym-diff did not finish within 10 s";
+    ADD_FAILURE() << program << " did not finish within 10 s";
   }
   return {child.exit_code(), read_file(out), read_file(err)};
 }
+
+Finished run_diff(const TempDir& dir, const std::vector<std::string>& args) {
+  return run_program(MCPGYM_DIFF_BIN, dir, args);
+}
+
+// Steps 1..steps (a rollout's lines) of `envs` environments, in `format`.
+std::vector<RecordedStep> rollout_in(RecordingFormat format, int envs, int steps) {
+  std::vector<RecordedStep> lines;
+  for (const auto& line : recording(envs, steps)) {
+    if (line.step > 0) lines.push_back(convert(line, format));
+  }
+  return lines;
+}
+
+const std::string kMcpgymVersusEvalProtocol =
+    "not comparable: seed absent in eval-protocol\n"
+    "not comparable: truncated absent in eval-protocol\n"
+    "not comparable: total_reward absent in eval-protocol\n"
+    "not comparable: info absent in mcpgym\n"
+    "not comparable: tool_calls absent in mcpgym\n"
+    "not comparable: num_tool_calls absent in mcpgym\n"
+    "not comparable: termination_reason absent in mcpgym\n";
 
 class DiffProgram : public testing::Test {
  protected:
@@ -131,12 +154,78 @@ TEST_F(DiffProgram, UnknownFlagExits2) {
             "for usage\n");
 }
 
+TEST_F(DiffProgram, AcrossFormatsListsWhatCannotBeComparedAndExits0) {
+  const auto mcpgym = file("m.jsonl", rollout_in(RecordingFormat::kMcpgym, 2, 2));
+  const auto ep = file("ep.jsonl", rollout_in(RecordingFormat::kEvalProtocol, 2, 2));
+  const Finished run = run_diff(dir_, {mcpgym, ep});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_EQ(run.out, kMcpgymVersusEvalProtocol + "equivalent: 4 lines\n");
+  EXPECT_EQ(run.err, "");
+}
+
+TEST_F(DiffProgram, AcrossFormatsADifferenceExits1) {
+  auto changed = rollout_in(RecordingFormat::kEvalProtocol, 2, 2);
+  changed[3].messages[5]["metadata"]["terminated"] = true;  // env 1, eval-protocol step 1
+  const Finished run = run_diff(dir_, {file("m.jsonl", rollout_in(RecordingFormat::kMcpgym, 2, 2)),
+                                       file("ep.jsonl", changed)});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_EQ(run.out, kMcpgymVersusEvalProtocol +
+                         "env 1, step 2: /messages/5/control_plane/terminated differs: expected "
+                         "false, got true\n");
+}
+
 TEST_F(DiffProgram, HelpExits0WithUsage) {
   const Finished run = run_diff(dir_, {"--help"});
   EXPECT_EQ(run.status, 0);
   EXPECT_THAT(run.out, StartsWith("usage: mcpgym-diff [flags] EXPECTED.jsonl ACTUAL.jsonl\n"));
   EXPECT_THAT(run.out, HasSubstr("\n  --help"));
   EXPECT_EQ(run.err, "");
+}
+
+// mcpgym-record's --format and --convert: nothing runs, one file is rewritten.
+class RecordConvert : public DiffProgram {
+ protected:
+  Finished record(const std::vector<std::string>& args) {
+    return run_program(MCPGYM_RECORD_BIN, dir_, args);
+  }
+};
+
+TEST_F(RecordConvert, ConvertsEvalProtocolsOwnFileIntoThisFormat) {
+  const std::string fixture =
+      std::string(MCPGYM_SOURCE_DIR) + "/harness/record/tests/eval_protocol_frozenlake.jsonl";
+  const auto out = (dir_.path() / "m.jsonl").string();
+  const Finished run = record({"--convert", fixture, "--out", out});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.err, "mcpgym-record: read 2 line(s) in eval-protocol from " + fixture +
+                         "\nmcpgym-record: wrote 2 line(s) to " + out + " (mcpgym)\n");
+  const auto lines = read_recording(out);
+  ASSERT_TRUE(lines) << lines.error();
+  EXPECT_EQ(lines->back().format, RecordingFormat::kMcpgym);
+  EXPECT_EQ(lines->back().step, 2);
+  // And back: the same episode, by meaning.
+  const Finished back = record({"--convert", out, "--format", "eval-protocol", "--out",
+                                (dir_.path() / "ep.jsonl").string()});
+  EXPECT_EQ(back.status, 0) << back.err;
+  const Finished diff = run_diff(dir_, {fixture, (dir_.path() / "ep.jsonl").string()});
+  EXPECT_EQ(diff.status, 1);  // only the termination_reason mcpgym cannot carry is lost
+  EXPECT_EQ(diff.out,
+            "env 0, step 1: /messages/5/control_plane_step/termination_reason differs: expected "
+            "\"control_plane_signal\", got (absent)\n");
+}
+
+TEST_F(RecordConvert, AFormatItDoesNotKnowExits2) {
+  const Finished run = record({"--convert", "x.jsonl", "--format", "csv", "--out", "y.jsonl"});
+  EXPECT_EQ(run.status, 2);
+  EXPECT_EQ(run.err,
+            "mcpgym-record: [mcpgym.cli.invalid_value] --format expects one of mcpgym, reward-kit, "
+            "eval-protocol; got 'csv'\n");
+}
+
+TEST_F(RecordConvert, HelpNamesTheDefaultFormat) {
+  const Finished run = record({"--help"});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_THAT(run.out, HasSubstr("--format mcpgym|reward-kit|eval-protocol"));
+  EXPECT_THAT(run.out, HasSubstr("(default mcpgym;"));
 }
 
 }  // namespace
