@@ -16,30 +16,22 @@
 #include <vector>
 
 #include "common/expected.hpp"
+#include "common/header_base64.hpp"
 #include "harness/http/raw_http.hpp"
 
 namespace mcpgym::harness {
 
 using json = nlohmann::json;
 
-// "=?base64?" + Base64(UTF-8 bytes) + "?=".
-inline constexpr std::string_view kBase64SentinelPrefix = "=?base64?";
-inline constexpr std::string_view kBase64SentinelSuffix = "?=";
-
-// Standard Base64 (RFC 4648 section 4, with padding).
-std::string base64_encode(std::string_view bytes);
-// nullopt when `text` is not canonical padded Base64.
-std::optional<std::string> base64_decode(std::string_view text);
-
-// Whether `value` must travel as the sentinel: it is not plain header text
-// (a byte outside 0x20..0x7E, or leading or trailing whitespace), or it looks
-// like a sentinel itself.
-bool needs_base64_sentinel(std::string_view value);
-// The header value for `value`: as is when plain, else the sentinel.
-std::string encode_header_value(std::string_view value);
-// The value a header carries: the sentinel decoded, anything else as is;
-// nullopt for a sentinel whose Base64 is broken.
-std::optional<std::string> decode_header_value(std::string_view header_value);
+// The Base64 sentinel (base64_encode, encode_header_value, decode_header_value,
+// ...) is common/header_base64.hpp, shared with the server core.
+using mcpgym::base64_decode;
+using mcpgym::base64_encode;
+using mcpgym::decode_header_value;
+using mcpgym::encode_header_value;
+using mcpgym::kBase64SentinelPrefix;
+using mcpgym::kBase64SentinelSuffix;
+using mcpgym::needs_base64_sentinel;
 
 // The `_meta` of a modern request: protocolVersion, clientCapabilities and
 // (unless null) clientInfo.

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/error_ids.hpp"
+#include "common/header_base64.hpp"
 #include "common/protocol.hpp"
 
 namespace mcpgym::mcp {
@@ -12,9 +13,6 @@ namespace {
 
 const std::string kMetaVersion(kMetaProtocolVersion);
 const std::string kMetaCapabilities(kMetaClientCapabilities);
-
-constexpr std::string_view kSentinelPrefix = "=?base64?";
-constexpr std::string_view kSentinelSuffix = "?=";
 
 const json* meta_of(const json& params) {
   if (!params.is_object()) return nullptr;
@@ -42,38 +40,6 @@ bool is_field_value_text(std::string_view value) {
     if (c != '\t' && (c < 0x20 || c > 0x7E)) return false;
   }
   return true;
-}
-
-int base64_digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// Standard Base64 (RFC 4648 §4), padding required to whole quads.
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=')
-    ++padding;
-  text.remove_suffix(padding);
-  std::string out;
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    const int digit = base64_digit(c);
-    if (digit < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(digit);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xFF));
-    }
-  }
-  return out;
 }
 
 // The body value a standard header mirrors, and the header's name.
@@ -197,12 +163,7 @@ Expected<std::string, std::string> decode_header_value(std::string_view value) {
     return unexpected(std::string(
         "the header value holds characters outside visible ASCII; send it as =?base64?...?="));
   }
-  const bool sentinel = value.size() >= kSentinelPrefix.size() + kSentinelSuffix.size() &&
-                        value.starts_with(kSentinelPrefix) && value.ends_with(kSentinelSuffix);
-  if (!sentinel) return std::string(value);
-  const auto inner = value.substr(kSentinelPrefix.size(),
-                                  value.size() - kSentinelPrefix.size() - kSentinelSuffix.size());
-  auto decoded = base64_decode(inner);
+  auto decoded = mcpgym::decode_header_value(value);
   if (!decoded) {
     return unexpected("the header value " + quoted_excerpt(value) +
                       " is not valid Base64 inside =?base64?...?=");
