@@ -33,14 +33,15 @@ const json* member(const json& object, std::string_view key) {
   return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
-Expected<std::uint64_t, RpcError> read_seed(const json& value) {
+// `key` names the seed where the request carries it: "clientInfo._extra.seed"
+// at a legacy initialize, "seed" in env_create's arguments.
+Expected<std::uint64_t, RpcError> read_seed(const json& value, const std::string& key) {
   const bool integral =
       value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
   if (!integral || value.get<std::uint64_t>() > kMaxSeed) {
-    return unexpected(invalid(err::kInvalidSeed, "clientInfo._extra.seed",
-                              "clientInfo._extra.seed must be an integer from 0 to " +
-                                  std::to_string(kMaxSeed) + " (2^53-1); got " +
-                                  mcp::describe(value)));
+    return unexpected(invalid(err::kInvalidSeed, key,
+                              key + " must be an integer from 0 to " + std::to_string(kMaxSeed) +
+                                  " (2^53-1); got " + mcp::describe(value)));
   }
   return value.get<std::uint64_t>();
 }
@@ -86,34 +87,25 @@ json game_config(const json* config) {
   return out;
 }
 
-}  // namespace
-
-Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const json& params,
-                                                         std::optional<std::uint64_t> server_seed,
-                                                         const std::set<std::string>& game_faults) {
-  const json* client_info = member(params, "clientInfo");
-  const json* extra = nullptr;
-  if (client_info != nullptr) {
-    if (!client_info->is_object())
-      return unexpected(bad_value("clientInfo", "an object", *client_info));
-    extra = member(*client_info, "_extra");
-  }
-  if (extra != nullptr && !extra->is_object()) {
-    return unexpected(bad_value("clientInfo._extra", "an object", *extra));
-  }
+// The envelope's seed and config wherever they sit: `holder` is the object
+// holding "seed" and "config" (clientInfo._extra, env_create's arguments; null
+// when absent) and `prefix` how messages name its members.
+Expected<SessionSetup, RpcError> setup_from(const Game& game, const json* holder,
+                                            const std::string& prefix,
+                                            std::optional<std::uint64_t> server_seed,
+                                            const std::set<std::string>& game_faults) {
   std::optional<std::uint64_t> seed = server_seed;
   const json* config = nullptr;
-  if (extra != nullptr) {
-    if (const json* s = member(*extra, "seed")) {
-      auto parsed = read_seed(*s);
+  if (holder != nullptr) {
+    if (const json* s = member(*holder, "seed")) {
+      auto parsed = read_seed(*s, prefix + "seed");
       if (!parsed) return unexpected(parsed.error());
       seed = *parsed;
     }
-    config = member(*extra, "config");
+    config = member(*holder, "config");
   }
   if (config != nullptr) {
-    if (!config->is_object())
-      return unexpected(bad_value("clientInfo._extra.config", "an object", *config));
+    if (!config->is_object()) return unexpected(bad_value(prefix + "config", "an object", *config));
     if (auto refused = unknown_key(*config, game.info())) return unexpected(*std::move(refused));
   }
   const std::uint64_t chosen = seed ? *seed : random_below_or_equal(kMaxSeed);
@@ -129,6 +121,30 @@ Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const
     max_steps = *read;
   }
   return SessionSetup{chosen, max_steps, std::move(*env)};
+}
+
+}  // namespace
+
+Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const json& params,
+                                                         std::optional<std::uint64_t> server_seed,
+                                                         const std::set<std::string>& game_faults) {
+  const json* client_info = member(params, "clientInfo");
+  const json* extra = nullptr;
+  if (client_info != nullptr) {
+    if (!client_info->is_object())
+      return unexpected(bad_value("clientInfo", "an object", *client_info));
+    extra = member(*client_info, "_extra");
+  }
+  if (extra != nullptr && !extra->is_object()) {
+    return unexpected(bad_value("clientInfo._extra", "an object", *extra));
+  }
+  return setup_from(game, extra, "clientInfo._extra.", server_seed, game_faults);
+}
+
+Expected<SessionSetup, RpcError> environment_from_arguments(
+    const Game& game, const json& arguments, std::optional<std::uint64_t> server_seed,
+    const std::set<std::string>& game_faults) {
+  return setup_from(game, &arguments, "", server_seed, game_faults);
 }
 
 }  // namespace mcpgym::gym
