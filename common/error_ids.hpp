@@ -66,6 +66,10 @@ inline constexpr std::string_view kInvalidAction = "mcpgym.tool.invalid_action";
 inline constexpr std::string_view kEpisodeOver = "mcpgym.tool.episode_over";
 inline constexpr std::string_view kResourceNotFound = "mcpgym.resource.not_found";
 
+// MCP-Gym over handles (the modern era, docs/spec.md HANDLE-*): tool errors.
+inline constexpr std::string_view kMissingHandle = "mcpgym.handle.missing";
+inline constexpr std::string_view kUnknownHandle = "mcpgym.handle.unknown";
+
 inline std::string message(std::string_view id, std::string_view text) {
   std::string out;
   out.reserve(id.size() + text.size() + 3);

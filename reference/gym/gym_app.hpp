@@ -1,12 +1,16 @@
 #pragma once
-// The generic MCP-Gym application: one environment of a game per MCP session,
-// moved by the game's `<game>_move` tool (data plane) and observed through the
-// control plane, as MCP resources and as GET /control/*. It owns everything
-// that is the same for every game (docs/spec.md, "MCP-Gym"): the seed and
-// config envelope, action parsing, step counting, truncation, total reward,
-// the episode-over error and the fault switches. The game (reference/gym/
+// The generic MCP-Gym application: environments of a game, moved by the
+// game's `<game>_move` tool (data plane) and observed through the control
+// plane, as MCP resources and as GET /control/*. In the legacy era an MCP
+// session holds one environment; in the modern era (MCP 2026-07-28) the
+// client creates environments with `env_create` and names them by the handle
+// it returns (docs/spec.md HANDLE-*). Both eras hold the same Episode
+// (reference/gym/episode.hpp). The application owns everything that is the
+// same for every game (docs/spec.md, "MCP-Gym"): the seed and config envelope,
+// action parsing, step counting, truncation, total reward, the episode-over
+// error, the handles and the fault switches. The game (reference/gym/
 // game.hpp) owns only its dynamics and the JSON it shows.
-#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -14,37 +18,13 @@
 #include <set>
 #include <string>
 
+#include "reference/gym/faults.hpp"
 #include "reference/gym/game.hpp"
+#include "reference/gym/handle_store.hpp"
+#include "reference/gym/tool_call.hpp"
 #include "reference/mcp/application.hpp"
 
 namespace mcpgym::gym {
-
-// Negative controls (--fault NAME), for testing only. Each switch reproduces a
-// bug seen in an earlier Python MCP-Gym project, so that the conformance suite
-// can show it catches that bug. All are off in normal use.
-struct Faults {
-  // "Environments sharing state": every session plays the first session's
-  // environment, whatever seed and config its own initialize carried.
-  bool shared_state = false;
-  // "Seed silently ignored": clientInfo._extra.seed is dropped, so --seed (or
-  // a drawn seed) is used as if the client had sent none.
-  bool ignore_seed = false;
-  // Moves accepted after the episode ended: a normal step instead of the
-  // DATA-006 tool error (the game steps as gymnasium would).
-  bool moves_after_end = false;
-  // A control plane one step stale (against CTRL-007): reward, status and
-  // info show the values from before the most recent step.
-  bool stale_status = false;
-  // "Recordings without control-plane metadata": reward, status and info are
-  // each the empty object {}.
-  bool empty_control_plane = false;
-  // "Rollouts that stop after step 0": after the first step, status says
-  // terminated and further moves are refused as after the end.
-  bool terminate_after_first_step = false;
-  // The game's own faults switched on, by name (GameInfo::faults), for
-  // example FrozenLake's "no-hole-termination".
-  std::set<std::string> game = {};
-};
 
 struct GymAppOptions {
   std::optional<std::uint64_t> default_seed = std::nullopt;  // --seed: when _extra has none
@@ -54,9 +34,14 @@ struct GymAppOptions {
   // counted across all sessions, without answering it.
   std::optional<int> exit_after_tool_calls = std::nullopt;
   Faults faults = {};  // testing only (--fault)
+  // HANDLE-006: a handle no call or read has named for this long expires
+  // (--session-idle-timeout); zero: never.
+  std::chrono::milliseconds handle_idle_timeout = std::chrono::minutes(10);
+  // What the handles' expiry reads the time from; tests inject their own.
+  HandleStore::Clock clock = std::chrono::steady_clock::now;
 };
 
-struct Episode;  // one environment and what its session shows of it (gym_app.cpp)
+class Episode;  // reference/gym/episode.hpp
 
 class GymApp : public mcp::Application {
  public:
@@ -70,16 +55,34 @@ class GymApp : public mcp::Application {
   Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> create_session(
       const mcp::json& params, std::string_view negotiated) override;
 
+  // The modern era (gym_app_modern.cpp).
+  bool serves_modern() const override { return true; }
+  mcp::Outcome handle_modern(std::string_view method, const mcp::json& params) override;
+  mcp::Outcome read_control_by_handle(std::string_view name, std::string_view handle) override;
+
  private:
   std::shared_ptr<Episode> shared_or(std::shared_ptr<Episode> fresh);
 
+  // The modern era's pieces (gym_app_modern.cpp).
+  mcp::Outcome call_tool_by_handle(const mcp::json& params);
+  mcp::json create_environment(mcp::json arguments);
+  std::string mint_handle(const std::shared_ptr<Episode>& episode);
+  mcp::json close_environment(const mcp::json& arguments);
+  mcp::json move_by_handle(const mcp::json& arguments);
+  mcp::Outcome read_by_handle(const mcp::json& params);
+  std::shared_ptr<Episode> episode_for(const std::string& handle);
+
   const Game& game_;
   GymAppOptions options_;
-  // tools/call requests so far, shared by the sessions (exit_after_tool_calls).
-  std::shared_ptr<std::atomic<int>> tool_calls_ = std::make_shared<std::atomic<int>>(0);
+  // tools/call requests so far, across sessions and handles (exit_after_tool_calls).
+  CrashAfterCalls crash_;
   // The shared-state fault: the first session's episode, which every later session joins.
   std::mutex shared_mutex_;
   std::shared_ptr<Episode> shared_episode_;
+  HandleStore handles_;
+  // The handle-ignored fault: the one episode every modern call reaches.
+  std::mutex ignored_mutex_;
+  std::shared_ptr<Episode> ignored_episode_;
 };
 
 }  // namespace mcpgym::gym

@@ -37,9 +37,9 @@ const json* member(const json& object, std::string_view key) {
   return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
-// SEED-003 for a seed given at `key`.
-Expected<std::uint64_t, RpcError> read_seed(const json& value,
-                                            const std::string& key = "clientInfo._extra.seed") {
+// `key` names the seed where the request carries it: "clientInfo._extra.seed"
+// at a legacy initialize, "seed" in env_create's arguments.
+Expected<std::uint64_t, RpcError> read_seed(const json& value, const std::string& key) {
   const bool integral =
       value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
   if (!integral || value.get<std::uint64_t>() > kMaxSeed) {
@@ -62,19 +62,20 @@ std::optional<RpcError> wrong_game(const json& config, const GameInfo& info) {
                    *game);
 }
 
-// EVP-008: _extra.seed wins; config.seed must agree with it, or is the seed
-// when _extra has none.
+// EVP-008: the envelope's seed (`seed_name`: clientInfo._extra.seed, or
+// env_create's seed) wins; config.seed must agree with it, or is the seed when
+// the envelope has none.
 Expected<std::optional<std::uint64_t>, RpcError> merge_config_seed(
-    std::optional<std::uint64_t> extra_seed, const json& config) {
+    std::optional<std::uint64_t> extra_seed, const json& config, const std::string& seed_name) {
   const json* given = member(config, kSeedKey);
   if (given == nullptr) return extra_seed;
   auto seed = read_seed(*given, "config.seed");
   if (!seed) return unexpected(seed.error());
   if (extra_seed && *extra_seed != *seed) {
-    return unexpected(
-        invalid(err::kSeedConflict, "config.seed",
-                "config.seed " + std::to_string(*seed) + " differs from clientInfo._extra.seed " +
-                    std::to_string(*extra_seed) + "; send one seed, or the same in both"));
+    return unexpected(invalid(err::kSeedConflict, "config.seed",
+                              "config.seed " + std::to_string(*seed) + " differs from " +
+                                  seed_name + " " + std::to_string(*extra_seed) +
+                                  "; send one seed, or the same in both"));
   }
   return std::optional<std::uint64_t>(*seed);
 }
@@ -123,37 +124,28 @@ json game_config(const json* config) {
   return out;
 }
 
-}  // namespace
-
-Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const json& params,
-                                                         std::optional<std::uint64_t> server_seed,
-                                                         const std::set<std::string>& game_faults) {
-  const json* client_info = member(params, "clientInfo");
-  const json* extra = nullptr;
-  if (client_info != nullptr) {
-    if (!client_info->is_object())
-      return unexpected(bad_value("clientInfo", "an object", *client_info));
-    extra = member(*client_info, "_extra");
-  }
-  if (extra != nullptr && !extra->is_object()) {
-    return unexpected(bad_value("clientInfo._extra", "an object", *extra));
-  }
+// The envelope's seed and config wherever they sit: `holder` is the object
+// holding "seed" and "config" (clientInfo._extra, env_create's arguments; null
+// when absent) and `prefix` how messages name its members.
+Expected<SessionSetup, RpcError> setup_from(const Game& game, const json* holder,
+                                            const std::string& prefix,
+                                            std::optional<std::uint64_t> server_seed,
+                                            const std::set<std::string>& game_faults) {
   std::optional<std::uint64_t> client_seed;
   const json* config = nullptr;
-  if (extra != nullptr) {
-    if (const json* s = member(*extra, "seed")) {
-      auto parsed = read_seed(*s);
+  if (holder != nullptr) {
+    if (const json* s = member(*holder, "seed")) {
+      auto parsed = read_seed(*s, prefix + "seed");
       if (!parsed) return unexpected(parsed.error());
       client_seed = *parsed;
     }
-    config = member(*extra, "config");
+    config = member(*holder, "config");
   }
   if (config != nullptr) {
-    if (!config->is_object())
-      return unexpected(bad_value("clientInfo._extra.config", "an object", *config));
+    if (!config->is_object()) return unexpected(bad_value(prefix + "config", "an object", *config));
     if (auto refused = unknown_key(*config, game.info())) return unexpected(*std::move(refused));
     if (auto refused = wrong_game(*config, game.info())) return unexpected(*std::move(refused));
-    auto merged = merge_config_seed(client_seed, *config);
+    auto merged = merge_config_seed(client_seed, *config, prefix + "seed");
     if (!merged) return unexpected(merged.error());
     client_seed = *merged;
   }
@@ -172,6 +164,30 @@ Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const
     max_steps = *read;
   }
   return SessionSetup{chosen, max_steps, std::move(*env), std::move(make_config)};
+}
+
+}  // namespace
+
+Expected<SessionSetup, RpcError> session_from_initialize(const Game& game, const json& params,
+                                                         std::optional<std::uint64_t> server_seed,
+                                                         const std::set<std::string>& game_faults) {
+  const json* client_info = member(params, "clientInfo");
+  const json* extra = nullptr;
+  if (client_info != nullptr) {
+    if (!client_info->is_object())
+      return unexpected(bad_value("clientInfo", "an object", *client_info));
+    extra = member(*client_info, "_extra");
+  }
+  if (extra != nullptr && !extra->is_object()) {
+    return unexpected(bad_value("clientInfo._extra", "an object", *extra));
+  }
+  return setup_from(game, extra, "clientInfo._extra.", server_seed, game_faults);
+}
+
+Expected<SessionSetup, RpcError> environment_from_arguments(
+    const Game& game, const json& arguments, std::optional<std::uint64_t> server_seed,
+    const std::set<std::string>& game_faults) {
+  return setup_from(game, &arguments, "", server_seed, game_faults);
 }
 
 Expected<std::optional<std::uint64_t>, RpcError> seed_from_reset_body(const json& body) {

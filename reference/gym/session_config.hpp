@@ -1,5 +1,5 @@
 #pragma once
-// Reads a session's seed and configuration from the initialize request,
+// Reads a session's (or a handle's) seed and configuration from the initialize request,
 // following the reward-kit wire convention: params.clientInfo._extra =
 // {"seed", "config"} (docs/spec.md SEED-*, CONF-*). The envelope is the same
 // for every game: `config` is an object of the game's keys plus
@@ -42,6 +42,13 @@ Expected<std::optional<std::uint64_t>, mcp::RpcError> seed_from_reset_body(const
 // reset session plays (EVP-006).
 Expected<std::unique_ptr<GameEnv>, mcp::RpcError> remake_env(
     const Game& game, const json& game_config, std::uint64_t seed,
+    const std::set<std::string>& game_faults = {});
+
+// The same envelope at the modern era's env_create (HANDLE-001): `arguments`
+// (an object) holds "seed" and "config" directly, and refusals name them so
+// ("seed must be ...", "config must be an object").
+Expected<SessionSetup, mcp::RpcError> environment_from_arguments(
+    const Game& game, const mcp::json& arguments, std::optional<std::uint64_t> server_seed,
     const std::set<std::string>& game_faults = {});
 
 }  // namespace mcpgym::gym

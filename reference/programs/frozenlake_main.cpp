@@ -70,6 +70,13 @@ constexpr std::array<AppFault, 4> kEpisodeFaults = {{
     {"empty-control-plane", &gym::Faults::empty_control_plane},
     {"terminate-after-first-step", &gym::Faults::terminate_after_first_step},
 }};
+// The modern era's field bugs (handles, docs/spec.md HANDLE-*).
+constexpr std::array<AppFault, 4> kHandleFaults = {{
+    {"handle-from-seed", &gym::Faults::handle_from_seed},
+    {"handle-ignored", &gym::Faults::handle_ignored},
+    {"control-cacheable", &gym::Faults::control_cacheable},
+    {"unknown-handle-creates", &gym::Faults::unknown_handle_creates},
+}};
 constexpr std::string_view kSessionFault = "new-session-per-request";
 
 // The fault names --fault accepts with `game` chosen, in the order they are listed.
@@ -81,6 +88,8 @@ std::vector<std::string> fault_names(const gym::Game& game) {
     names.push_back(name);
   for (const auto& [name, field] : kEpisodeFaults)
     names.emplace_back(name);
+  for (const auto& [name, field] : kHandleFaults)
+    names.emplace_back(name);
   return names;
 }
 
@@ -90,6 +99,9 @@ void apply_fault(const std::string& name, Options& o) {
     if (name == fault) o.faults.*field = true;
   }
   for (const auto& [fault, field] : kEpisodeFaults) {
+    if (name == fault) o.faults.*field = true;
+  }
+  for (const auto& [fault, field] : kHandleFaults) {
     if (name == fault) o.faults.*field = true;
   }
   const auto& own = o.game->info().faults;
@@ -113,6 +125,8 @@ std::string fault_help() {
   for (const auto& [name, field] : kSetupFaults)
     help += ", " + std::string(name);
   for (const auto& [name, field] : kEpisodeFaults)
+    help += ", " + std::string(name);
+  for (const auto& [name, field] : kHandleFaults)
     help += ", " + std::string(name);
   help += ", or one of the game's own (";
   for (const gym::Game* game : gym::all_games()) {
@@ -141,7 +155,7 @@ cli::Parser make_parser(const std::string& name) {
       .option("control-plane", "resources|http|both",
               "control-plane form: MCP resources, GET /control/*, or both (default both)")
       .option("session-idle-timeout", "SECONDS",
-              "end sessions idle this long; 0 never (default 600)")
+              "end sessions and environment handles idle this long; 0 never (default 600)")
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
       .option("threads", "N",
               "HTTP worker threads = requests computed at once; open connections cost none "
@@ -302,7 +316,11 @@ int main(int argc, char** argv) {
     }
     audit = std::move(*started);
   }
-  gym::GymApp app(*options->game, {options->seed, options->control_plane != "http",
-                                   options->exit_after_calls, options->faults});
+  gym::GymApp app(*options->game, {.default_seed = options->seed,
+                                   .control_resources = options->control_plane != "http",
+                                   .exit_after_tool_calls = options->exit_after_calls,
+                                   .faults = options->faults,
+                                   // HANDLE-006: handles expire as sessions do.
+                                   .handle_idle_timeout = options->http.session_idle_timeout});
   return options->transport == "stdio" ? serve_stdio(app) : serve_http(app, *options);
 }

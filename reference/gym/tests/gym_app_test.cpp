@@ -536,7 +536,9 @@ TEST(GymAppFaults, AllOffByDefault) {
   const Faults faults = GymAppOptions{}.faults;
   EXPECT_FALSE(faults.shared_state || faults.ignore_seed || faults.moves_after_end ||
                faults.stale_status || faults.empty_control_plane ||
-               faults.terminate_after_first_step || !faults.game.empty());
+               faults.terminate_after_first_step || !faults.game.empty() ||
+               faults.handle_from_seed || faults.handle_ignored || faults.control_cacheable ||
+               faults.unknown_handle_creates);
 }
 
 }  // namespace

@@ -61,7 +61,8 @@ TEST(ProgramFlags, HelpListsTheTestingFlagsUnderTheirOwnHeading) {
   }
   for (const char* fault :
        {"new-session-per-request", "shared-state", "ignore-seed", "no-hole-termination",
-        "moves-after-end", "stale-status", "empty-control-plane", "terminate-after-first-step"}) {
+        "moves-after-end", "stale-status", "empty-control-plane", "terminate-after-first-step",
+        "handle-from-seed", "handle-ignored", "control-cacheable", "unknown-handle-creates"}) {
     EXPECT_THAT(run.out, HasSubstr(fault));
   }
 }
@@ -110,7 +111,8 @@ const std::string kHint = "; run 'mcpgym-frozenlake --help' for usage";
 const std::string kFaultExpects =
     "[mcpgym.cli.invalid_value] --fault expects one of new-session-per-request, shared-state, "
     "ignore-seed, no-hole-termination, moves-after-end, stale-status, empty-control-plane, "
-    "terminate-after-first-step";
+    "terminate-after-first-step, handle-from-seed, handle-ignored, control-cacheable, "
+    "unknown-handle-creates";
 
 INSTANTIATE_TEST_SUITE_P(
     Flags, ProgramBadFlag,
