@@ -1,5 +1,6 @@
-// Recordings' control-plane metadata. The REC- rules of docs/spec.md are
-// reserved but not yet defined, so these checks rest on the rules a recording
+// Recordings' control-plane metadata. The REC- rules of docs/spec.md bind the
+// harness's writer and reader (they are tested in harness/record/tests), not
+// the implementation under test, so these checks rest on the rules a recording
 // is made from: the control plane's payloads (CTRL-004, CTRL-005), a control
 // plane that reflects the last call (CTRL-007), episodes that end only where
 // the rules end them (LAKE-007), and no moves after the end (DATA-006).
