@@ -24,6 +24,9 @@ inline constexpr std::string_view kUnknownControl = "mcpgym.http.unknown_control
 // POST /control/reset_session (EVP-006).
 inline constexpr std::string_view kInvalidResetBody = "mcpgym.http.invalid_reset_body";
 inline constexpr std::string_view kResetUnsupported = "mcpgym.http.reset_unsupported";
+// The eval-protocol convention's control plane, keyed by the client (EVP-001, EVP-004).
+inline constexpr std::string_view kMissingKey = "mcpgym.http.missing_key";
+inline constexpr std::string_view kUnknownKey = "mcpgym.http.unknown_key";
 // HTTP framing, refused by the transport before any handler runs.
 inline constexpr std::string_view kBadRequest = "mcpgym.http.bad_request";
 inline constexpr std::string_view kHeaderFieldsTooLarge =
@@ -56,6 +59,8 @@ inline constexpr std::string_view kModernUnknownHandle = "mcpgym.modern.unknown_
 inline constexpr std::string_view kInvalidSeed = "mcpgym.config.invalid_seed";
 // config.seed differs from clientInfo._extra.seed (EVP-008).
 inline constexpr std::string_view kSeedConflict = "mcpgym.config.seed_conflict";
+// clientInfo._extra.session_id is no valid key (EVP-001).
+inline constexpr std::string_view kInvalidClientKey = "mcpgym.config.invalid_client_key";
 inline constexpr std::string_view kUnknownConfigKey = "mcpgym.config.unknown_key";
 inline constexpr std::string_view kInvalidConfigValue = "mcpgym.config.invalid_value";
 inline constexpr std::string_view kNoValidMap = "mcpgym.config.no_valid_map";

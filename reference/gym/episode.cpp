@@ -41,12 +41,14 @@ Episode::Episode(const GameInfo& game, SessionSetup setup, Faults faults)
     : game_(game),
       faults_(std::move(faults)),
       env_(std::move(setup.env)),
+      start_observation_(env_->observation()),
       seed_(setup.seed),
       game_config_(std::move(setup.game_config)),
       max_episode_steps_(setup.max_episode_steps) {}
 
 void Episode::restart(std::unique_ptr<GameEnv> fresh, std::uint64_t new_seed) {
   env_ = std::move(fresh);
+  start_observation_ = env_->observation();
   seed_ = new_seed;
   step_count_ = 0;
   last_reward_ = 0.0;
@@ -118,6 +120,12 @@ json Episode::observation_payload(int action) const {
 // CTRL-011: the game's initial state plus the seed in use.
 json Episode::initial_state_payload() const {
   json payload = env_->initial_state();
+  payload["seed"] = seed_;
+  return payload;
+}
+
+json Episode::start_observation_payload() const {
+  json payload = start_observation_;
   payload["seed"] = seed_;
   return payload;
 }

@@ -35,6 +35,9 @@ class Episode {
   std::optional<json> payload(std::string_view name) const;
   // game://initial_state: the game's initial state plus the seed in use.
   json initial_state_payload() const;
+  // The eval-protocol convention's initial state (EVP-005): the game's
+  // observation at the start of the episode (no "action") plus the seed.
+  json start_observation_payload() const;
   std::uint64_t seed() const { return seed_; }
   // What the game made the environment from, for reset_session (EVP-006).
   const json& game_config() const { return game_config_; }
@@ -51,6 +54,7 @@ class Episode {
   const GameInfo& game_;
   const Faults faults_;
   std::unique_ptr<GameEnv> env_;
+  json start_observation_;  // env_->observation() before the first step
   std::uint64_t seed_;
   json game_config_;
   std::optional<int> max_episode_steps_;

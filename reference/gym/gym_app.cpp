@@ -72,16 +72,25 @@ json without_client_seed(json params) {
 // for the faults that share one episode between sessions.
 class GymSession final : public mcp::Session {
  public:
+  // `keys_by_session_id`: where to name the episode by the transport's
+  // session id once the core has minted it (eval-protocol, a client without
+  // a key of its own); null otherwise.
   GymSession(const Game& game, std::shared_ptr<Episode> episode, bool control_resources,
              CrashAfterCalls crash, std::set<std::string> game_faults,
-             std::optional<std::uint64_t> server_seed)
+             std::optional<std::uint64_t> server_seed, EnvironmentKeys* keys_by_session_id)
       : the_game_(game),
         game_(game.info()),
         game_faults_(std::move(game_faults)),
         server_seed_(server_seed),
         episode_(std::move(episode)),
         control_resources_(control_resources),
-        crash_(std::move(crash)) {}
+        crash_(std::move(crash)),
+        keys_by_session_id_(keys_by_session_id) {}
+
+  void opened(std::string_view session_id) override {
+    if (keys_by_session_id_ != nullptr)
+      keys_by_session_id_->bind(std::string(session_id), episode_);
+  }
 
   Outcome handle(std::string_view method, const json& params) override {
     if (method == "tools/call") {
@@ -106,15 +115,7 @@ class GymSession final : public mcp::Session {
 
   // EVP-006: the body's seed, else as SEED-002 without a client seed.
   Outcome reset_session(const json& body) override {
-    auto requested = seed_from_reset_body(body);
-    if (!requested) return unexpected(requested.error());
-    const std::optional<std::uint64_t> seed = *requested ? *requested : server_seed_;
-    const std::uint64_t chosen = seed ? *seed : random_below_or_equal(kMaxSeed);
-    std::lock_guard lock(episode_->mutex);
-    auto env = remake_env(the_game_, episode_->game_config(), chosen, game_faults_);
-    if (!env) return unexpected(env.error());
-    episode_->restart(std::move(*env), chosen);
-    return json{{"message", "Session reset successfully"}};
+    return reset_episode(*episode_, body, {the_game_, game_faults_, server_seed_});
   }
 
  private:
@@ -167,6 +168,7 @@ class GymSession final : public mcp::Session {
   std::shared_ptr<Episode> episode_;
   bool control_resources_;
   CrashAfterCalls crash_;
+  EnvironmentKeys* keys_by_session_id_;
 };
 
 }  // namespace
@@ -204,9 +206,25 @@ Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> GymApp::create_session(
                                     options_.faults.game)
           : session_from_initialize(game_, params, options_.default_seed, options_.faults.game);
   if (!setup) return unexpected(setup.error());
+  const bool keyed = options_.convention == Convention::kEvalProtocol;
+  std::optional<std::string> key;
+  if (keyed) {
+    auto given = client_key(params);
+    if (!given) return unexpected(given.error());
+    key = *given;
+  }
+  auto episode =
+      shared_or(std::make_shared<Episode>(game_.info(), std::move(*setup), options_.faults));
+  // EVP-001: the client's key names a fresh environment, even when it named another before.
+  if (key) keys_.bind(*key, episode);
   return std::unique_ptr<mcp::Session>(std::make_unique<GymSession>(
-      game_, shared_or(std::make_shared<Episode>(game_.info(), std::move(*setup), options_.faults)),
-      options_.control_resources, crash_, options_.faults.game, options_.default_seed));
+      game_, std::move(episode), options_.control_resources, crash_, options_.faults.game,
+      options_.default_seed, keyed && !key ? &keys_ : nullptr));
+}
+
+std::optional<mcp::ControlReply> GymApp::serve_control(const mcp::ControlRequest& request) {
+  if (options_.convention != Convention::kEvalProtocol) return std::nullopt;
+  return serve_keyed_control(request, keys_, {game_, options_.faults.game, options_.default_seed});
 }
 
 // `fresh`, or under the shared-state fault the first session's episode for all.

@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 
+#include "reference/gym/eval_protocol.hpp"
 #include "reference/gym/faults.hpp"
 #include "reference/gym/game.hpp"
 #include "reference/gym/handle_store.hpp"
@@ -34,6 +35,9 @@ struct GymAppOptions {
   // counted across all sessions, without answering it.
   std::optional<int> exit_after_tool_calls = std::nullopt;
   Faults faults = {};  // testing only (--fault)
+  // --convention: under eval-protocol the client's clientInfo._extra.session_id
+  // keys the environment and the HTTP control plane (docs/spec.md EVP-001..005).
+  Convention convention = Convention::kMcpgym;
   // HANDLE-006: a handle no call or read has named for this long expires
   // (--session-idle-timeout); zero: never.
   std::chrono::milliseconds handle_idle_timeout = std::chrono::minutes(10);
@@ -60,6 +64,10 @@ class GymApp : public mcp::Application {
   mcp::Outcome handle_modern(std::string_view method, const mcp::json& params) override;
   mcp::Outcome read_control_by_handle(std::string_view name, std::string_view handle) override;
 
+  // The eval-protocol convention's control plane (eval_protocol.hpp); nullopt
+  // under mcpgym, where the core serves it by its session id.
+  std::optional<mcp::ControlReply> serve_control(const mcp::ControlRequest& request) override;
+
  private:
   std::shared_ptr<Episode> shared_or(std::shared_ptr<Episode> fresh);
 
@@ -80,6 +88,8 @@ class GymApp : public mcp::Application {
   std::mutex shared_mutex_;
   std::shared_ptr<Episode> shared_episode_;
   HandleStore handles_;
+  // eval-protocol: the environments by the key the control plane names them by.
+  EnvironmentKeys keys_;
   // The handle-ignored fault: the one episode every modern call reaches.
   std::mutex ignored_mutex_;
   std::shared_ptr<Episode> ignored_episode_;

@@ -5,6 +5,7 @@
 // session; the multi-environment proxy implements it with a backend process
 // per session, and reuses the rest of the core unchanged.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,25 @@ class Session {
   }
   // Client notifications (notifications/initialized, cancellations, ...).
   virtual void notify(std::string_view /*method*/, const json& /*params*/) {}
+  // Called once, right after the core has stored the session under the id
+  // it minted (the transport's Mcp-Session-Id; stdio sessions get one too),
+  // for an application that names sessions on its own control plane
+  // (Application::serve_control).
+  virtual void opened(std::string_view /*session_id*/) {}
+};
+
+// One request to the HTTP control plane (GET /control/<name>, POST
+// /control/reset_session), after the core's Origin and Host checks.
+struct ControlRequest {
+  std::string_view name;           // "reward", "status", ..., or "reset_session"
+  std::optional<std::string> key;  // the Mcp-Session-Id header's value; nullopt: absent
+  std::string_view body;           // reset_session's body, as received
+};
+
+// What to answer it: the status and the JSON body, sent as application/json.
+struct ControlReply {
+  int status = 200;
+  json body;
 };
 
 class Application {
@@ -79,6 +99,17 @@ class Application {
   virtual Outcome read_control_by_handle(std::string_view name, std::string_view /*handle*/) {
     return unexpected(rpc_error(code::kInvalidParams, err::kResourceNotFound,
                                 "Not Found: no control " + excerpt(name) + " by handle"));
+  }
+
+  // The control-plane hook for conventions in which the client, not the
+  // core, names the environment the session header points at (docs/spec.md
+  // "Conventions", EVP-001..EVP-006): the application resolves the header's
+  // value (its own key, or a session id it learnt through Session::opened)
+  // and answers the request whole, statuses and bodies included. nullopt (the
+  // default): the core resolves the header as its own session id and answers
+  // as CTRL-009 and EVP-006 say.
+  virtual std::optional<ControlReply> serve_control(const ControlRequest& /*request*/) {
+    return std::nullopt;
   }
 };
 

@@ -72,7 +72,9 @@ Dispatcher::Initialized Dispatcher::initialize(const Message& request) {
                  {"capabilities", app_.capabilities()},
                  {"serverInfo", {{"name", info.name}, {"version", info.version}}}};
   if (!info.instructions.empty()) result["instructions"] = info.instructions;
+  Session& created = **session;
   std::string id = store_.add(std::move(*session), negotiated);
+  created.opened(id);
   return {make_result(request.id, std::move(result)), std::move(id)};
 }
 

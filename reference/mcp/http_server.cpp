@@ -423,6 +423,7 @@ void HttpServer::handle_control(const Request& req, Response& res, const std::st
                               kSessionHeaderName + " header (a legacy session)");
     return;
   }
+  if (served_by_application(req, res, name)) return;
   auto slot = resolve_session(req, res);
   if (!slot) return;
   Outcome outcome = unexpected(RpcError{});
@@ -444,6 +445,7 @@ void HttpServer::handle_control(const Request& req, Response& res, const std::st
 // EVP-006: the session's environment starts a new episode with the body's seed.
 void HttpServer::handle_reset_session(const Request& req, Response& res) {
   if (!admit(req, res)) return;
+  if (served_by_application(req, res, "reset_session")) return;
   auto slot = resolve_session(req, res);
   if (!slot) return;
   auto body = parse_json(req.body);
@@ -467,6 +469,17 @@ void HttpServer::handle_reset_session(const Request& req, Response& res) {
   } else {
     reply_error(res, 502, outcome.error());
   }
+}
+
+// Application::serve_control: a convention in which the application names
+// what the session header points at answers the control route itself.
+bool HttpServer::served_by_application(const Request& req, Response& res, std::string_view name) {
+  ControlRequest request{name, std::nullopt, req.body};
+  if (req.has_header(kSessionHeaderName)) request.key = req.header(kSessionHeaderName);
+  auto reply = dispatcher_.application().serve_control(request);
+  if (!reply) return false;
+  reply_json(res, reply->status, reply->body);
+  return true;
 }
 
 void HttpServer::handle_control_by_handle(Response& res, const std::string& name,

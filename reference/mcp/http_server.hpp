@@ -115,6 +115,7 @@ class HttpServer {
   void handle_delete(const Request& req, Response& res);
   void handle_control(const Request& req, Response& res, const std::string& name);
   void handle_reset_session(const Request& req, Response& res);
+  bool served_by_application(const Request& req, Response& res, std::string_view name);
   void handle_not_allowed(const Request& req, Response& res, const std::string& allow,
                           std::string_view hint) const;
   void reply_answer(Response& res, const json& answer) const;

@@ -48,6 +48,7 @@ struct Options {
   const gym::Game* game = gym::all_games().front();
   std::string transport = "http";
   std::string control_plane = "both";
+  gym::Convention convention = gym::Convention::kMcpgym;
   mcp::HttpServerOptions http;
   std::optional<std::uint64_t> seed;
   std::optional<int> exit_after_calls;
@@ -154,6 +155,11 @@ cli::Parser make_parser(const std::string& name) {
               "answer requests as one JSON body or as an SSE stream (default json)")
       .option("control-plane", "resources|http|both",
               "control-plane form: MCP resources, GET /control/*, or both (default both)")
+      .option("convention", "mcpgym|eval-protocol",
+              "wire convention (docs/spec.md \"Conventions\"; default mcpgym). eval-protocol: "
+              "clientInfo._extra.session_id keys the environment, /control/* and "
+              "reset_session find it by that key in the mcp-session-id header and refuse with "
+              "{\"error\": ...}; needs HTTP and the http control plane")
       .option("session-idle-timeout", "SECONDS",
               "end sessions and environment handles idle this long; 0 never (default 600)")
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
@@ -218,6 +224,11 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
     if (!c) return unexpected(c.error());
     o.control_plane = *c;
   }
+  if (auto v = args.get("convention")) {
+    auto c = cli::to_choice("convention", *v, {"mcpgym", "eval-protocol"});
+    if (!c) return unexpected(c.error());
+    if (*c == "eval-protocol") o.convention = gym::Convention::kEvalProtocol;
+  }
   if (auto v = args.get("session-idle-timeout")) {
     auto s = cli::to_number("session-idle-timeout", *v, 0, 365.0 * 24 * 3600);
     if (!s) return unexpected(s.error());
@@ -266,6 +277,14 @@ Expected<Options, std::string> read_options(const cli::Args& args) {
   o.http.lenient_accept = args.has("lenient-accept");
   o.http.strict_get = args.has("strict-get");
   o.http.control_http = o.control_plane != "resources";
+  // EVP-003: the convention's control plane is GET /control/* keyed by the client.
+  if (o.convention == gym::Convention::kEvalProtocol &&
+      (o.transport != "http" || !o.http.control_http)) {
+    return unexpected(std::string(
+        "[mcpgym.cli.invalid_value] --convention eval-protocol needs --transport http and "
+        "--control-plane http or both (its control plane is GET /control/* keyed by the "
+        "client)"));
+  }
   return o;
 }
 
@@ -320,6 +339,7 @@ int main(int argc, char** argv) {
                                    .control_resources = options->control_plane != "http",
                                    .exit_after_tool_calls = options->exit_after_calls,
                                    .faults = options->faults,
+                                   .convention = options->convention,
                                    // HANDLE-006: handles expire as sessions do.
                                    .handle_idle_timeout = options->http.session_idle_timeout});
   return options->transport == "stdio" ? serve_stdio(app) : serve_http(app, *options);

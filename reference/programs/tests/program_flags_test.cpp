@@ -42,7 +42,8 @@ TEST(ProgramFlags, HelpPrintsUsageOnStdoutAndExits0_REF003) {
        {"--help", "--port N", "--host ADDR", "--seed N", "--transport http|stdio",
         "--control-plane resources|http|both", "--session-idle-timeout SECONDS", "--max-body BYTES",
         "--threads N", "--max-connections N", "--request-timeout SECONDS",
-        "--keep-alive-timeout SECONDS", "--log-level error|warn|info|debug"}) {
+        "--keep-alive-timeout SECONDS", "--log-level error|warn|info|debug",
+        "--convention mcpgym|eval-protocol"}) {
     EXPECT_THAT(run.out, HasSubstr(std::string("\n  ") + flag)) << flag;
   }
   EXPECT_EQ(run.err, "");
@@ -114,6 +115,10 @@ const std::string kFaultExpects =
     "terminate-after-first-step, handle-from-seed, handle-ignored, control-cacheable, "
     "unknown-handle-creates";
 
+const std::string kConventionNeedsHttp =
+    "[mcpgym.cli.invalid_value] --convention eval-protocol needs --transport http and "
+    "--control-plane http or both (its control plane is GET /control/* keyed by the client)";
+
 INSTANTIATE_TEST_SUITE_P(
     Flags, ProgramBadFlag,
     testing::Values(
@@ -141,6 +146,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{{"--control-plane", "none"},
                 "[mcpgym.cli.invalid_value] --control-plane expects one of resources, http, "
                 "both; got 'none'"},
+        BadFlag{{"--convention", "reward-kit"},
+                "[mcpgym.cli.invalid_value] --convention expects one of mcpgym, eval-protocol; "
+                "got 'reward-kit'"},
+        BadFlag{{"--convention", "eval-protocol", "--control-plane", "resources"},
+                kConventionNeedsHttp},
+        BadFlag{{"--convention", "eval-protocol", "--transport", "stdio"}, kConventionNeedsHttp},
         BadFlag{{"--max-body", "10"},
                 "[mcpgym.cli.invalid_value] --max-body expects an integer from 1024 to "
                 "1073741824; got '10'"},

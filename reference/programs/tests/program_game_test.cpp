@@ -153,6 +153,30 @@ TEST(ProgramGame, BlackjackPlaysGymnasiumsEpisode) {
   EXPECT_EQ(process.wait_for_exit(10s), Exited(0));
 }
 
+// --convention eval-protocol (EVP-001..EVP-005) for a game other than
+// FrozenLake: the client's key reaches the environment through /control/*.
+TEST(ProgramGame, ConventionEvalProtocolKeysBlackjackByTheClientsKey) {
+  ChildProcess process(kBinary,
+                       {"--port", "0", "--game", "blackjack", "--convention", "eval-protocol"});
+  const int port = wait_for_listening_line(process, 10s);
+  {
+    RawHttpClient client("127.0.0.1", port, kIoTimeout);
+    const std::string key = "0123456789abcdef0123456789abcdef";
+    open(client, {{"session_id", key}, {"seed", 0}, {"config", {{"game", "Blackjack"}}}});
+    EXPECT_TRUE(IsJsonReply(
+        get(client, "/control/initial_state", {{"mcp-session-id", key}}), 200,
+        json({{"player_sum", 11}, {"dealer_card", 10}, {"usable_ace", 0}, {"seed", 0}})));
+    EXPECT_TRUE(IsJsonReply(get(client, "/control/status", {{"mcp-session-id", "other"}}), 404,
+                            json({{"error",
+                                   "[mcpgym.http.unknown_key] Session \"other\" not "
+                                   "found: no environment has this key (never "
+                                   "initialized, deleted or expired); initialize with "
+                                   "clientInfo._extra.session_id first"}})));
+  }
+  process.send_signal(SIGTERM);
+  EXPECT_EQ(process.wait_for_exit(10s), Exited(0));
+}
+
 TEST(ProgramGame, FaultAcceptsTheChosenGamesOwnFaults) {
   const Served served = serve_and_ask(kBinary, {"--port", "0", "--game", "frozenlake", "--fault",
                                                 "no-hole-termination,ignore-seed"});
