@@ -290,6 +290,8 @@ TEST_P(Modern, BadSeedOrConfigIsAToolError_HANDLE003) {
                               "object; got \"x\""));
   std::vector<std::string> keys = info().config_keys;
   keys.push_back("max_episode_steps");
+  keys.push_back("game");  // EVP-007
+  keys.push_back("seed");  // EVP-008
   std::sort(keys.begin(), keys.end());
   std::string known;
   for (const auto& key : keys)
