@@ -4,7 +4,8 @@
 #                  proxy serving CliffWalking, and the backend serving Taxi and Blackjack (reports
 #                  in build/conformance-report/, .../cliffwalking/, .../cliffwalking-proxy/,
 #                  .../taxi/, .../blackjack/)
-#   make test      build and pass every test, then the unit tests again under ASan+UBSan
+#   make test      build and pass every test, then replay the fuzz corpora under ASan+UBSan
+#   make test-asan, make test-sanitized   the unit tests, or every test, under ASan+UBSan
 #   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -16,7 +17,7 @@ CMAKE_FLAGS ?=
 # Debian's interpreter: python3-numpy is installed for it, not for any other python3 on PATH.
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps configure build test test-main test-asan fuzz conform play bench fixtures golden format clean
+.PHONY: all deps configure build test test-main test-parsers-sanitized test-asan test-sanitized fuzz conform play bench fixtures golden format clean
 
 all: build
 
@@ -31,10 +32,21 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-test: test-main test-asan
+test: test-main test-parsers-sanitized
 
 test-main: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The parsers of untrusted input under ASan+UBSan: the fuzz targets' committed
+# corpora replayed in a sanitized build (only the libraries they link). The
+# whole unit suite under the sanitizers (make test-asan) and every test under
+# them took too long for `make test`'s 30 minutes (docs/performance.md,
+# "Build time"): it is the deeper check to run by hand and before a release.
+test-parsers-sanitized: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMCPGYM_SANITIZE=ON -DMCPGYM_WERROR=ON \
+	  -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target mcpgym-fuzz-targets
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -R '^fuzz\.'
 
 # Sanitizers on the fast, in-process tests (label `unit`): memory and UB errors
 # in the core show up here even when the release build happens to survive them.
@@ -43,6 +55,15 @@ test-asan: deps
 	  -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target mcpgym-unit-tests
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# Every test, program-level ones included, under ASan+UBSan: the reference
+# server, proxy, suite and recorder all sanitized while hostile peers work on
+# them. About 20 minutes of tests alone on two cores.
+test-sanitized: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMCPGYM_SANITIZE=ON -DMCPGYM_WERROR=ON \
+	  -DMCPGYM_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # Coverage-guided fuzzing (fuzz/, docs/reliability.md): a clang++ build of the fuzz
 # targets with libFuzzer, ASan and UBSan, then each target in turn on a copy of

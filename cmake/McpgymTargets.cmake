@@ -165,9 +165,27 @@ endfunction()
 # breakpoint by line, but no description of variables and types, which made up
 # most of a test object's size and much of its compile time (docs/performance.md,
 # "Build time").
+# In RelWithDebInfo (make build, make test) the tests' own files are also not
+# optimised (-O0): optimisation and code generation were half of a test
+# file's compile time and the test code itself does little work; the
+# libraries and programs under test keep -O2, so program-level tests run the
+# optimised programs. (Inline templates a test file instantiates, such as
+# nlohmann/json's, may then run unoptimised in that test executable.)
 function(mcpgym_test_code_flags target)
-  target_compile_options(${target} PRIVATE $<$<CONFIG:Debug,RelWithDebInfo>:-g1>)
+  target_compile_options(${target} PRIVATE $<$<CONFIG:Debug,RelWithDebInfo>:-g1>
+                                           $<$<CONFIG:RelWithDebInfo>:-O0>)
 endfunction()
+
+# How long one test may run before ctest stops it: a guard against hangs, not
+# a timing target. Sanitized programs start and run several times slower, and
+# the suite's whole-run tests against the proxy (which starts a sanitized
+# backend per session) took 100 s of the 120 under ASan+UBSan, so the guard
+# is wider there.
+if(MCPGYM_SANITIZE)
+  set(MCPGYM_TEST_TIMEOUT 360)
+else()
+  set(MCPGYM_TEST_TIMEOUT 120)
+endif()
 
 # A GoogleTest executable whose tests ctest discovers one by one.
 # LABELS is "<kind>;<area>": kind `unit` (in-process, also run under ASan+UBSan
@@ -193,7 +211,7 @@ function(mcpgym_add_test name)
   target_compile_definitions(${name} PRIVATE MCPGYM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                              ${ARG_DEFINITIONS})
   gtest_discover_tests(${name} TEST_PREFIX "${prefix}" DISCOVERY_TIMEOUT 30
-                       PROPERTIES LABELS ${kind} TIMEOUT 120)
+                       PROPERTIES LABELS ${kind} TIMEOUT ${MCPGYM_TEST_TIMEOUT})
   if(kind STREQUAL "unit")
     add_dependencies(mcpgym-unit-tests ${name})
   endif()
@@ -224,6 +242,6 @@ function(mcpgym_add_fuzz_target name)
     target_link_libraries(${target} PRIVATE mcpgym_fuzz_replay_main)
     add_dependencies(mcpgym-unit-tests ${target})
     add_test(NAME fuzz.${name} COMMAND ${target} ${corpus})
-    set_tests_properties(fuzz.${name} PROPERTIES LABELS unit TIMEOUT 120)
+    set_tests_properties(fuzz.${name} PROPERTIES LABELS unit TIMEOUT ${MCPGYM_TEST_TIMEOUT})
   endif()
 endfunction()
