@@ -457,7 +457,10 @@ TEST(EpisodeChecks, GoldenReplayFailsWhenTheGridIsWrong) {
           flipped += (flipped.empty() ? "" : "\n") + *it;
         o["grid"] = flipped;
       }));
-  expect_fail(r, "4x4-shortest.jsonl: env 0, step 1: /messages/3/content differs");
+  // Tool texts compare by meaning (REC-010): the difference is named inside the JSON.
+  expect_fail(r,
+              "4x4-shortest.jsonl: env 0, step 1: /messages/3/content#/grid differs: expected "
+              "\"SFHF\\nPHFF\\nFFFH\\nFHFG\", got \"FHFG\\nFFFH\\nPHFF\\nSFHF\"");
 }
 
 // --- determinism for CliffWalking ------------------------------------------
