@@ -29,5 +29,6 @@ std::vector<Check> proxy_burst_checks();       // proxy_burst.cpp: PROXY-013
 std::vector<Check> termination_checks();       // termination.cpp: LAKE-006..008, DATA-006, rollouts
 std::vector<Check> metadata_checks();          // metadata.cpp: recordings' control-plane metadata
 std::vector<Check> determinism_checks();       // determinism.cpp: LAKE-010, SEED-*, model, golden
+std::vector<Check> modern_checks();            // modern.cpp: MODERN-*
 
 }  // namespace mcpgym::conformance

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/bounded_json.hpp"
+#include "common/protocol.hpp"
 #include "common/text.hpp"
 #include "harness/mcp/sse.hpp"
 
@@ -38,6 +39,31 @@ Expected<HttpExchange, std::string> send(Context& ctx, harness::RawHttpClient& h
 Expected<HttpExchange, std::string> post(Context& ctx, harness::RawHttpClient& http,
                                          const std::string& body, const HeaderList& headers) {
   return send(ctx, http, {.method = "POST", .path = ctx.path(), .headers = headers, .body = body});
+}
+
+json modern_request(int id, const std::string& method, json params, const std::string& version) {
+  const json info = {{"name", "mcpgym-conform"}, {"version", "0.1.0"}};
+  return request(id, method,
+                 harness::with_modern_meta(std::move(params), harness::modern_meta(version, info)));
+}
+
+Expected<HttpExchange, std::string> post_modern(Context& ctx, const json& message,
+                                                const HeaderEdit& edit,
+                                                const harness::ParamHeaders& param_headers) {
+  const json& meta = message["params"]["_meta"];
+  const std::string version = meta.value(std::string(mcp::kMetaProtocolVersion), "");
+  harness::HttpRequest request = harness::modern_post(version, message, param_headers, ctx.path());
+  if (edit) edit(request.headers);
+  auto http = ctx.raw();
+  return send(ctx, http, std::move(request));
+}
+
+Expected<json, std::string> modern_result(const HttpExchange& exchange) {
+  auto message = rpc_message(exchange);
+  if (!message || !message->is_object() || !message->contains("result")) {
+    return unexpected("no result: " + status_and_body(exchange));
+  }
+  return (*message)["result"];
 }
 
 Expected<RawSession, std::string> open_session(Context& ctx, harness::RawHttpClient& http,

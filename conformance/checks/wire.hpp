@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 
+#include "common/protocol.hpp"
 #include "conformance/core/context.hpp"
+#include "harness/http/modern_headers.hpp"
 #include "harness/http/raw_http.hpp"
 
 namespace mcpgym::conformance::wire {
@@ -83,6 +85,22 @@ Outcome in_session(Context& ctx, const std::function<Outcome(OpenSession&)>& jud
 std::optional<json> rpc_message(const HttpExchange& exchange);
 // error.code of that message, if it is an error response.
 std::optional<int> rpc_error_code(const HttpExchange& exchange);
+
+// --- the modern era (MCP 2026-07-28) ---------------------------------------
+
+// A modern JSON-RPC request: `params` with the suite's `_meta` envelope
+// (protocolVersion `version`, empty clientCapabilities, clientInfo).
+json modern_request(int id, const std::string& method, json params = json::object(),
+                    const std::string& version = std::string(mcp::kModernVersion));
+// POSTs `message` with the headers harness::modern_post gives it (the
+// version from its `_meta`), after `edit` changed them (a deliberately wrong
+// request), on a new connection, and notes the exchange.
+using HeaderEdit = std::function<void(HeaderList&)>;
+Expected<HttpExchange, std::string> post_modern(Context& ctx, const json& message,
+                                                const HeaderEdit& edit = {},
+                                                const harness::ParamHeaders& param_headers = {});
+// The `result` of a modern answer (any status), or why there is none.
+Expected<json, std::string> modern_result(const HttpExchange& exchange);
 
 // "HTTP 406 with body {...}" for the `actual` of a result.
 std::string status_and_body(const HttpExchange& exchange);

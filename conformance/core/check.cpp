@@ -32,6 +32,18 @@ std::string_view verdict_name(Verdict verdict) {
   return "?";
 }
 
+std::string_view check_era_name(CheckEra era) {
+  switch (era) {
+    case CheckEra::kLegacy:
+      return "legacy";
+    case CheckEra::kModern:
+      return "modern";
+    case CheckEra::kBoth:
+      return "both";
+  }
+  return "?";
+}
+
 std::string_view profile_kind_name(ProfileKind kind) {
   switch (kind) {
     case ProfileKind::kBackend:

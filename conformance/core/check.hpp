@@ -39,6 +39,12 @@ std::string_view control_plane_name(ControlPlane form);  // "resources", "http"
 
 enum class Transport { kHttp, kStdio };
 
+// The MCP era a check judges (docs/conformance.md "Eras"): the legacy era
+// (initialize and sessions), the modern one (MCP 2026-07-28: per-request
+// `_meta`, no session), or both when its rule holds in both.
+enum class CheckEra { kLegacy, kModern, kBoth };
+std::string_view check_era_name(CheckEra era);  // "legacy", "modern", "both"
+
 // When a check applies. A check whose needs the profile does not meet is
 // skipped with a reason naming what is missing.
 struct Needs {
@@ -51,6 +57,8 @@ struct Needs {
   bool model = false;
   // The games it is written for (their maps or rules); empty: every game.
   std::set<std::string> games = {};
+  // The era it judges; skipped, saying why, when the run does not judge it.
+  CheckEra era = CheckEra::kLegacy;
 };
 
 // Profile kinds that serve a game's environment (every check that steps one).

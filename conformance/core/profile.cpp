@@ -64,6 +64,27 @@ Expected<std::set<ControlPlane>, std::string> parse_control_planes(std::string_v
       bad("control_plane: '" + std::string(text) + "' is not resources, http or both"));
 }
 
+std::string_view era_choice_name(EraChoice era) {
+  switch (era) {
+    case EraChoice::kLegacy:
+      return "legacy";
+    case EraChoice::kModern:
+      return "modern";
+    case EraChoice::kBoth:
+      return "both";
+    case EraChoice::kAuto:
+      return "auto";
+  }
+  return "?";
+}
+
+Expected<EraChoice, std::string> parse_era_choice(std::string_view text) {
+  for (EraChoice e : {EraChoice::kLegacy, EraChoice::kModern, EraChoice::kBoth, EraChoice::kAuto}) {
+    if (text == era_choice_name(e)) return e;
+  }
+  return unexpected(bad("era: '" + std::string(text) + "' is not legacy, modern, both or auto"));
+}
+
 Expected<void, std::string> validate_profile(const Profile& p) {
   switch (p.launch) {
     case LaunchMode::kSpawn:
@@ -128,8 +149,11 @@ Expected<Profile, std::string> profile_from_json(const json& doc) {
                                               "max_envs",       "working_directory",
                                               "ready_pattern",  "ready_timeout_ms",
                                               "idle_timeout_ms"};
+  static const std::set<std::string> known_since_modern = {"era"};
   for (const auto& [key, value] : doc.items()) {
-    if (!known.count(key)) return unexpected(bad("unknown key '" + key + "'"));
+    if (!known.count(key) && !known_since_modern.count(key)) {
+      return unexpected(bad("unknown key '" + key + "'"));
+    }
   }
   Profile p;
   if (doc.contains("name")) {
@@ -210,6 +234,13 @@ Expected<Profile, std::string> profile_from_json(const json& doc) {
     }
     p.idle_timeout = std::chrono::milliseconds(t.get<long long>());
   }
+  if (doc.contains("era")) {
+    auto v = string_field(doc, "era");
+    if (!v) return unexpected(v.error());
+    auto e = parse_era_choice(*v);
+    if (!e) return unexpected(e.error());
+    p.era = *e;
+  }
   auto valid = validate_profile(p);
   if (!valid) return unexpected(valid.error());
   return p;
@@ -254,6 +285,7 @@ json Profile::to_json() const {
   j["ready_pattern"] = ready_pattern;
   j["ready_timeout_ms"] = ready_timeout.count();
   if (idle_timeout) j["idle_timeout_ms"] = idle_timeout->count();
+  if (era != EraChoice::kAuto) j["era"] = era_choice_name(era);  // auto: the default, unsaid
   return j;
 }
 

@@ -26,6 +26,17 @@ enum class LaunchMode {
   kStdio,  // `command` is started once per MCP session, spoken to over stdin/stdout
 };
 
+// The eras a run judges (--era, profile key "era"; docs/conformance.md "Eras").
+enum class EraChoice {
+  kLegacy,  // sessions opened with initialize: the checks of before the modern era
+  kModern,  // MCP 2026-07-28 only
+  kBoth,    // both, on one endpoint (MODERN-001)
+  kAuto,    // the suite asks the server (server/discover, then initialize)
+};
+std::string_view era_choice_name(EraChoice era);  // "legacy", "modern", "both", "auto"
+// "legacy" | "modern" | "both" | "auto"; anything else is a profile error naming it.
+Expected<EraChoice, std::string> parse_era_choice(std::string_view text);
+
 struct Profile {
   std::string name = "implementation";  // shown in reports
   ProfileKind kind = ProfileKind::kBackend;
@@ -48,6 +59,8 @@ struct Profile {
   // first initialize that succeeds on http://127.0.0.1:{port}/mcp.
   std::string ready_pattern = R"(listening on (http://\S+))";
   std::chrono::milliseconds ready_timeout{10'000};
+  // The eras to judge; auto asks the server.
+  EraChoice era = EraChoice::kAuto;
 
   bool claims(Feature feature) const { return features.count(feature) != 0; }
   bool offers(ControlPlane form) const { return control.count(form) != 0; }

@@ -144,7 +144,8 @@ Runner::Runner(Profile profile, SuitePaths paths)
     : profile_(std::move(profile)),
       paths_(absolute_paths(std::move(paths))),
       target_(std::make_shared<Target>(profile_, paths_)),
-      game_(std::make_shared<GameSlot>()) {
+      game_(std::make_shared<GameSlot>()),
+      eras_(told_eras(profile_)) {
   if (!profile_.game.empty()) {
     if (auto driver = driver_named(profile_.game)) {
       game_->choice = GameChoice{std::move(driver), "named by the profile"};
@@ -208,6 +209,11 @@ std::optional<std::string> Runner::skip_reason(const Check& check) const {
   return std::nullopt;
 }
 
+void Runner::decide_eras() {
+  if (eras_) return;
+  eras_ = probe_eras(profile_, target_->url(), std::chrono::seconds(5));
+}
+
 milliseconds Runner::deadline_for(const Check& check, milliseconds check_timeout) const {
   if (profile_.kind != ProfileKind::kProxy) return check_timeout;
   return check_timeout + check.sessions * kBackendStartAllowance;
@@ -227,6 +233,10 @@ CheckResult Runner::run_one(const Check& check, milliseconds timeout) {
     return result;
   };
   if (auto reason = skip_reason(check)) return finish(Verdict::kSkip, "", *reason);
+  // An era the profile rules out needs no running implementation to say so.
+  if (auto reason = eras_ ? eras_->skip_reason(check.needs.era) : std::nullopt) {
+    return finish(Verdict::kSkip, "", *reason);
+  }
 
   auto ready = (check.fresh_process || restart_before_next_) ? target_->restart()
                                                              : target_->ensure_started();
@@ -234,6 +244,10 @@ CheckResult Runner::run_one(const Check& check, milliseconds timeout) {
   if (!ready) {
     restart_before_next_ = true;
     return finish(Verdict::kError, "the implementation starts", ready.error());
+  }
+  decide_eras();
+  if (auto reason = eras_->skip_reason(check.needs.era)) {
+    return finish(Verdict::kSkip, "", *reason);
   }
 
   auto job = std::make_shared<Job>();
@@ -312,6 +326,7 @@ RunReport run_suite(const std::vector<Check>& checks, const Profile& profile,
       if (options.on_result) options.on_result(r, i, selected.size());
       report.results.push_back(std::move(r));
     }
+    report.eras = runner.eras();
   }
   report.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
   if (baseline) report.baseline = apply_baseline(*baseline, report.results);

@@ -13,6 +13,7 @@
 
 #include "conformance/core/baseline.hpp"
 #include "conformance/core/check.hpp"
+#include "conformance/core/eras.hpp"
 #include "conformance/core/glob.hpp"
 #include "conformance/core/profile.hpp"
 #include "conformance/core/target.hpp"
@@ -47,6 +48,8 @@ struct RunReport {
   std::vector<CheckResult> results;  // in check order, selected checks only
   std::chrono::milliseconds duration{0};
   BaselineVerdict baseline;  // empty when no baseline was given
+  // The eras judged (docs/conformance.md "Eras"); unset when no check ran.
+  std::optional<EraDecision> eras;
   std::size_t count(Verdict verdict) const;
   // 0: no MUST failed and no error (and, strict, no warning); 1 otherwise;
   // with a baseline, listed failures do not count and a stale entry is 1.
@@ -72,13 +75,20 @@ class Runner {
   std::optional<GameChoice> game() const;
   // Announces the game once it is known (at once when it already is).
   void on_game(std::function<void(const GameChoice&)> announce);
+  // The eras judged: told by the profile, or found (auto) before the first
+  // check runs against the started implementation; unset until then.
+  const std::optional<EraDecision>& eras() const { return eras_; }
 
  private:
+  // Decides the eras when it has not yet (see eras()).
+  void decide_eras();
+
   Profile profile_;
   SuitePaths paths_;
   std::shared_ptr<Target> target_;
   std::shared_ptr<GameSlot> game_;
   bool restart_before_next_ = false;
+  std::optional<EraDecision> eras_;
 };
 
 RunReport run_suite(const std::vector<Check>& checks, const Profile& profile,

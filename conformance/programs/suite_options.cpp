@@ -98,6 +98,9 @@ void add_suite_flags(cli::Parser& parser) {
               "the same as JSON (docs/conformance.md); flags above override nothing, give one or "
               "the other")
       .heading("checks")
+      .option("era", "legacy|modern|both|auto",
+              "the MCP eras to judge (default auto: ask the server with server/discover, then "
+              "initialize); overrides a profile file's \"era\"")
       .flag("list", "list the checks (id, rule, level) and exit")
       .option("only", "GLOBS", "run only checks whose id matches (comma-separated, repeatable)")
       .option("exclude", "GLOBS", "skip checks whose id matches (comma-separated, repeatable)")
@@ -139,7 +142,32 @@ Profile default_proxy_profile(const fs::path& proxy) {
   return p;
 }
 
+namespace {
+
+// --era applies to every profile of the run (the default ones included).
+Expected<SuiteOptions, std::string> with_era_flag(SuiteOptions o, const cli::Args& args) {
+  auto flag = args.get("era");
+  if (!flag) return o;
+  auto era = parse_era_choice(*flag);
+  if (!era) return unexpected(era.error());
+  for (Profile& p : o.profiles)
+    p.era = *era;
+  return o;
+}
+
+Expected<SuiteOptions, std::string> options_without_era(const cli::Args& args);
+
+}  // namespace
+
 Expected<SuiteOptions, std::string> suite_options_from(const cli::Args& args) {
+  auto o = options_without_era(args);
+  if (!o) return o;
+  return with_era_flag(std::move(o).value(), args);
+}
+
+namespace {
+
+Expected<SuiteOptions, std::string> options_without_era(const cli::Args& args) {
   SuiteOptions o;
   const fs::path here = executable_directory();
   o.reference_backend =
@@ -218,5 +246,7 @@ Expected<SuiteOptions, std::string> suite_options_from(const cli::Args& args) {
   o.profiles.push_back(std::move(p).value());
   return o;
 }
+
+}  // namespace
 
 }  // namespace mcpgym::conformance

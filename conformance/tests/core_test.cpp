@@ -375,3 +375,55 @@ TEST(Registry, EveryCheckQuotesItsRuleVerbatim) {
 
 }  // namespace
 }  // namespace mcpgym::conformance
+
+namespace mcpgym::conformance {
+namespace {
+
+TEST(Profile, TheEraKeyIsReadAndRefusedWhenUnknown) {
+  auto p = profile_from_json(json{{"url", "http://127.0.0.1:1/mcp"}, {"era", "modern"}});
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->era, EraChoice::kModern);
+  EXPECT_EQ(p->to_json()["era"], "modern");
+  auto deflt = profile_from_json(json{{"url", "http://127.0.0.1:1/mcp"}});
+  ASSERT_TRUE(deflt) << deflt.error();
+  EXPECT_EQ(deflt->era, EraChoice::kAuto);
+  auto wrong = profile_from_json(json{{"url", "http://127.0.0.1:1/mcp"}, {"era", "sideways"}});
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error(),
+            "[mcpgym.conform.bad_profile] era: 'sideways' is not legacy, modern, both or auto");
+}
+
+TEST(Eras, AToldEraSkipsTheOtherEraSaysWhy) {
+  Profile p;
+  p.era = EraChoice::kLegacy;
+  auto legacy = told_eras(p);
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(legacy->skip_reason(CheckEra::kModern), "not judged: --era legacy");
+  EXPECT_FALSE(legacy->skip_reason(CheckEra::kLegacy));
+  EXPECT_FALSE(legacy->skip_reason(CheckEra::kBoth));
+  p.era = EraChoice::kModern;
+  auto modern = told_eras(p);
+  ASSERT_TRUE(modern);
+  EXPECT_EQ(modern->skip_reason(CheckEra::kLegacy), "not judged: --era modern");
+  EXPECT_FALSE(modern->skip_reason(CheckEra::kModern));
+  p.era = EraChoice::kBoth;
+  EXPECT_EQ(told_eras(p)->judged(), "legacy and modern");
+  p.era = EraChoice::kAuto;
+  EXPECT_FALSE(told_eras(p));
+}
+
+// Auto asks the server: the reference serves both eras on one endpoint.
+TEST(Eras, AutoFindsBothErasOnTheReference) {
+  TempWork work;
+  Runner runner(reference_backend_profile(), work.paths());
+  Check modern = make_check("core.modern", [](Context&) { return Outcome::held("", ""); });
+  modern.needs.era = CheckEra::kModern;
+  EXPECT_EQ(runner.run_one(modern, 10s).verdict, Verdict::kPass);
+  ASSERT_TRUE(runner.eras());
+  EXPECT_EQ(runner.eras()->judged(), "legacy and modern");
+  EXPECT_EQ(runner.eras()->probe,
+            "server/discover marked the modern era; initialize opened a legacy session");
+}
+
+}  // namespace
+}  // namespace mcpgym::conformance
