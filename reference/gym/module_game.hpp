@@ -3,11 +3,11 @@
 // only what is its own: a GameInfo, a reader that turns a session's config
 // (and seed) into the module's settings, and a GameEnv built from them. Also
 // the config reading every module needs: null meaning absent, a refusal in
-// CONF-002's words, a boolean key. FrozenLake and CliffWalking use it; a new
-// module (Taxi, Blackjack) writes
+// CONF-002's words, a boolean key. Every module uses it, e.g.
+// Taxi:
 //   const Game& taxi_game() {
-//     static const ModuleGame<TaxiEnv, TaxiSettings> kGame(taxi_info(), read_taxi_settings);
-//     return kGame;
+//     static const ModuleGame<TaxiEnv, TaxiSettings> game(make_info(), read_settings);
+//     return game;
 //   }
 #include <cstdint>
 #include <memory>

@@ -5,6 +5,7 @@
 #include "common/bounded_json.hpp"
 #include "common/error_ids.hpp"
 #include "games/blackjack/blackjack.hpp"
+#include "reference/gym/module_game.hpp"
 
 namespace mcpgym::gym {
 namespace {
@@ -42,19 +43,13 @@ GameInfo make_info() {
   return info;
 }
 
-// The same words as the other games' refusal of a non-boolean flag.
-ConfigError not_a_boolean(std::string_view name, const json& got) {
-  const std::string key = "config." + std::string(name);
-  return {err::kInvalidConfigValue, key, key + " must be true or false; got " + describe(got)};
-}
-
-// Absent and null both mean gymnasium's constructor default, false.
-Expected<bool, ConfigError> read_flag(const json& config, std::string_view name) {
-  if (!config.is_object()) return false;
-  const auto it = config.find(name);
-  if (it == config.end() || it->is_null()) return false;
-  if (!it->is_boolean()) return unexpected(not_a_boolean(name, *it));
-  return it->get<bool>();
+// natural and sab: absent and null both mean gymnasium's constructor default, false.
+Expected<bj::Rules, ConfigError> read_settings(const json& config, std::uint64_t /*seed*/) {
+  auto natural = read_config_bool(config, kNaturalKey, false);
+  if (!natural) return unexpected(natural.error());
+  auto sab = read_config_bool(config, kSabKey, false);
+  if (!sab) return unexpected(sab.error());
+  return bj::Rules{.natural = *natural, .sab = *sab};
 }
 
 json observation_of(const bj::Observation& o) {
@@ -64,7 +59,8 @@ json observation_of(const bj::Observation& o) {
 
 class BlackjackEnv final : public GameEnv {
  public:
-  BlackjackEnv(bj::Rules rules, std::uint64_t seed)
+  BlackjackEnv(bj::Rules rules, std::uint64_t seed,
+               const std::set<std::string>& /*faults: Blackjack has none*/)
       : env_(rules, seed), initial_(observation_of(env_.observation())) {}
 
   GameStep step(int action) override {
@@ -81,29 +77,10 @@ class BlackjackEnv final : public GameEnv {
   json initial_;
 };
 
-class BlackjackGame final : public Game {
- public:
-  const GameInfo& info() const override { return info_; }
-
-  Expected<std::unique_ptr<GameEnv>, ConfigError> make(
-      const json& config, std::uint64_t seed,
-      const std::set<std::string>& /*faults: Blackjack has none*/) const override {
-    auto natural = read_flag(config, kNaturalKey);
-    if (!natural) return unexpected(natural.error());
-    auto sab = read_flag(config, kSabKey);
-    if (!sab) return unexpected(sab.error());
-    const bj::Rules rules{.natural = *natural, .sab = *sab};
-    return std::unique_ptr<GameEnv>(std::make_unique<BlackjackEnv>(rules, seed));
-  }
-
- private:
-  GameInfo info_ = make_info();
-};
-
 }  // namespace
 
 const Game& blackjack_game() {
-  static const BlackjackGame game;
+  static const ModuleGame<BlackjackEnv, bj::Rules> game(make_info(), read_settings);
   return game;
 }
 

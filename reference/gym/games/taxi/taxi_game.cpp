@@ -1,6 +1,7 @@
 #include "reference/gym/games/taxi/taxi_game.hpp"
 
 #include "games/taxi/taxi.hpp"
+#include "reference/gym/module_game.hpp"
 
 namespace mcpgym::gym {
 namespace {
@@ -62,9 +63,19 @@ json observation_of(int state) {
           {"grid", tx::render(state)}};
 }
 
+// Taxi has no config keys of its own (TAXI-009): every key but
+// max_episode_steps was refused by the application already.
+struct TaxiSettings {};
+
+Expected<TaxiSettings, ConfigError> read_settings(const json& /*config*/, std::uint64_t /*seed*/) {
+  return TaxiSettings{};
+}
+
 class TaxiEnv final : public GameEnv {
  public:
-  explicit TaxiEnv(std::uint64_t seed) : env_(seed) {}
+  TaxiEnv(TaxiSettings /*settings*/, std::uint64_t seed,
+          const std::set<std::string>& /*faults: Taxi has none*/)
+      : env_(seed) {}
 
   GameStep step(int action) override {
     const tx::StepResult r = env_.step(static_cast<tx::Action>(action));
@@ -80,25 +91,10 @@ class TaxiEnv final : public GameEnv {
   tx::Taxi env_;
 };
 
-class TaxiGame final : public Game {
- public:
-  const GameInfo& info() const override { return info_; }
-
-  // Every key but max_episode_steps was refused by the application already.
-  Expected<std::unique_ptr<GameEnv>, ConfigError> make(
-      const json& /*config*/, std::uint64_t seed,
-      const std::set<std::string>& /*faults: Taxi has none*/) const override {
-    return std::unique_ptr<GameEnv>(std::make_unique<TaxiEnv>(seed));
-  }
-
- private:
-  GameInfo info_ = make_info();
-};
-
 }  // namespace
 
 const Game& taxi_game() {
-  static const TaxiGame game;
+  static const ModuleGame<TaxiEnv, TaxiSettings> game(make_info(), read_settings);
   return game;
 }
 
