@@ -54,8 +54,27 @@ function(mcpgym_stage_headers target scope)
   target_include_directories(${target} ${scope} $<BUILD_INTERFACE:${stage}>)
 endfunction()
 
+# The linker option for MCPGYM_FAST_LINKER: lld, else gold, else none (the
+# toolchain's default); found once per build directory.
+if(MCPGYM_FAST_LINKER AND NOT DEFINED CACHE{MCPGYM_LINKER_FLAG})
+  include(CheckLinkerFlag)
+  set(flag "")
+  foreach(linker IN ITEMS lld gold)
+    check_linker_flag(CXX -fuse-ld=${linker} MCPGYM_HAS_LINKER_${linker})
+    if(MCPGYM_HAS_LINKER_${linker})
+      set(flag -fuse-ld=${linker})
+      break()
+    endif()
+  endforeach()
+  set(MCPGYM_LINKER_FLAG "${flag}" CACHE INTERNAL "The linker option MCPGYM_FAST_LINKER chose")
+  message(STATUS "MCPGYM_FAST_LINKER: ${flag}")
+endif()
+
 function(mcpgym_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra $<$<BOOL:${MCPGYM_WERROR}>:-Werror>)
+  if(MCPGYM_FAST_LINKER AND MCPGYM_LINKER_FLAG)
+    target_link_options(${target} PRIVATE ${MCPGYM_LINKER_FLAG})
+  endif()
   target_compile_definitions(${target} PUBLIC BOOST_PROCESS_USE_STD_FS)
   if(MCPGYM_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -82,9 +101,10 @@ endfunction()
 # about a second per file (docs/performance.md, "Build time"). A PCH that no
 # longer matches its users' flags would silently be ignored (a slower build, not
 # a wrong one); CMake passes -Winvalid-pch, so that is a warning, an error under
-# MCPGYM_WERROR. OFF by default: with the PCH, g++ 12 at -O2 reports false
-# -Warray-bounds/-Wrestrict on std::string operator+ in test files that compile
-# clean without it, so it waits for a -Werror build of every test with it ON.
+# MCPGYM_WERROR. OFF by default, ON in the project's own builds (Makefile): with
+# the PCH, g++ 12 at -O2 reports false -Warray-bounds/-Wrestrict on std::string
+# operator+ in test files that compile clean without it; the tests' files compile
+# at -O0 in RelWithDebInfo and Debug (mcpgym_test_code_flags), where it does not.
 function(mcpgym_use_test_pch target)
   if(NOT MCPGYM_PCH)
     return()
@@ -98,7 +118,9 @@ function(mcpgym_use_test_pch target)
     target_link_libraries(mcpgym_pch_test PRIVATE GTest::gtest GTest::gmock rapidcheck
                                                   nlohmann_json::nlohmann_json)
     target_precompile_headers(mcpgym_pch_test PRIVATE <gtest/gtest.h> <gmock/gmock.h>
-                              <rapidcheck.h> <rapidcheck/gtest.h> <nlohmann/json.hpp>)
+                              <rapidcheck.h> <rapidcheck/gtest.h> <nlohmann/json.hpp> <chrono>
+                              <filesystem> <functional> <map> <memory> <optional> <string>
+                              <string_view> <thread> <vector>)
   endif()
   target_precompile_headers(${target} REUSE_FROM mcpgym_pch_test)
 endfunction()
