@@ -78,7 +78,8 @@ struct Walk {
 
   void annotation(const json& node, const json& mark, const std::vector<std::string>& path,
                   bool reachable) {
-    const std::string where = path.empty() ? "the schema root" : "\"" + path_text(path) + "\"";
+    const std::string where =
+        path.empty() ? std::string("the schema root") : quoted_excerpt(path_text(path));
     if (!reachable || path.empty()) {
       problem = "the x-mcp-header at " + where +
                 " is not statically reachable through \"properties\" from the schema root";
