@@ -23,7 +23,6 @@ namespace {
 using mcp::json;
 using mcp::Outcome;
 
-constexpr std::string_view kCreateTool = "env_create";
 constexpr std::string_view kCloseTool = "env_close";
 // HANDLE-007: the header name clients mirror env_id into (Mcp-Param-Env-Id).
 constexpr std::string_view kEnvIdHeader = "Env-Id";
@@ -289,7 +288,7 @@ json GymApp::move_by_handle(const json& arguments) {
   auto episode = episode_for(*handle);
   if (!episode) return unknown_handle(*handle);
   std::lock_guard lock(episode->mutex);
-  return episode->move(arguments);
+  return episode->move(arguments, PlayAgain::kEnvCreate);
 }
 
 // The handle's episode; null when unknown, closed or expired, unless a fault
