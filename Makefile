@@ -115,6 +115,8 @@ bench: build
 	@$(BUILD)/bin/mcpgym-bench-rollout --backend $(BUILD)/bin/mcpgym-frozenlake | sed 's/^/  /'
 	@echo; echo "proxy: session creation, step latency, 128 environments, memory"
 	@$(BUILD)/bin/mcpgym-bench-proxy --proxy $(BUILD)/bin/mcpgym-proxy --backend $(BUILD)/bin/mcpgym-frozenlake | sed 's/^/  /'
+	@echo; echo "modern era: lake_move by handle against the bare endpoint, env_create/env_close"
+	@$(BUILD)/bin/mcpgym-bench-modern --benchmark_min_time=1 --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true | sed 's/^/  /'
 	@echo; tools/bench-conform.sh $(BUILD)/bin
 
 fixtures:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Wall time of the whole conformance suite against the reference backend and
-# against the reference proxy (target: under 20 s each), median of RUNS runs.
+# against the reference proxy (target: under 20 s each), median of RUNS runs:
+# with the default era (auto: both eras of a dual-era server), then each era
+# alone (--era legacy, --era modern; issue 12).
 # usage: tools/bench-conform.sh BIN_DIR [RUNS]
 set -euo pipefail
 bin=${1:?usage: tools/bench-conform.sh BIN_DIR [RUNS]}
@@ -23,12 +25,18 @@ measure() {  # name, then the mcpgym-conform flags
   done
   local med
   med=$(printf '%s\n' "${times[@]}" | median)
-  printf '  %-18s median %5d ms over %d runs (%s)\n' "$name" "$med" "$runs" "${times[*]}"
+  printf '  %-22s median %5d ms over %d runs (%s)\n' "$name" "$med" "$runs" "${times[*]}"
 }
 
 echo "conformance suite wall time (target < 20 s each):"
-measure "reference backend" --profile backend --cmd "$bin/mcpgym-frozenlake --port {port}" \
-  --control-plane both --features "$ref_features"
-measure "reference proxy" --profile proxy \
-  --cmd "$bin/mcpgym-proxy --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8" \
-  --control-plane both --features "$ref_features" --max-envs 8
+backend=(--profile backend --cmd "$bin/mcpgym-frozenlake --port {port}" --control-plane both
+  --features "$ref_features")
+proxy=(--profile proxy
+  --cmd "$bin/mcpgym-proxy --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8"
+  --control-plane both --features "$ref_features" --max-envs 8)
+measure "reference backend" "${backend[@]}"
+measure "reference proxy" "${proxy[@]}"
+for era in legacy modern; do
+  measure "backend, $era" "${backend[@]}" --era "$era"
+  measure "proxy, $era" "${proxy[@]}" --era "$era"
+done

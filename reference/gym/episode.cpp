@@ -35,6 +35,16 @@ std::optional<int> parse_action(const GameInfo& info, std::string_view text) {
   return std::nullopt;
 }
 
+// DATA-006's error for a move after the end, in the era's words.
+std::string episode_over_text(bool terminated, int step_count, PlayAgain play_again) {
+  const std::string how = play_again == PlayAgain::kEnvCreate
+                              ? "Create a new environment with " + std::string(kCreateTool)
+                              : std::string("Start a new session");
+  return std::string("The episode has ended (") + (terminated ? "terminated" : "truncated") +
+         " at step " + std::to_string(step_count) + "); moves change nothing now. " + how +
+         " to play again";
+}
+
 }  // namespace
 
 Episode::Episode(const GameInfo& game, SessionSetup setup, Faults faults)
@@ -70,7 +80,7 @@ void Episode::step(int action) {
   info_ = std::move(result.info);
 }
 
-json Episode::move(const json& arguments) {
+json Episode::move(const json& arguments, PlayAgain play_again) {
   const auto action_it = arguments.find("action");
   if (action_it == arguments.end() || !action_it->is_string()) {
     return tool_error(err::message(
@@ -86,12 +96,8 @@ json Episode::move(const json& arguments) {
                                  "\"; expected one of " + action_list(game_)));
   }
   if ((shown_terminated() || truncated_) && !faults_.moves_after_end) {
-    return tool_error(err::message(
-        err::kEpisodeOver, std::string("The episode has ended (") +
-                               (shown_terminated() ? "terminated" : "truncated") + " at step " +
-                               std::to_string(step_count_) +
-                               "); moves change nothing now. Start a new session to play "
-                               "again"));
+    return tool_error(err::message(err::kEpisodeOver,
+                                   episode_over_text(shown_terminated(), step_count_, play_again)));
   }
   if (faults_.stale_status) {
     before_last_step_ = {{"reward", current_control("reward")},

@@ -16,6 +16,15 @@
 
 namespace mcpgym::gym {
 
+// The modern era's creation tool (HANDLE-001), which the episode-over error
+// names there.
+inline constexpr std::string_view kCreateTool = "env_create";
+
+// How a player gets a fresh episode once one has ended, as the episode-over
+// error tells them (DATA-006): a legacy session's environment lives as long as
+// the session; a modern handle's, until env_close.
+enum class PlayAgain { kNewSession, kEnvCreate };
+
 // Not thread-safe by itself: whoever calls it holds `mutex` (a session's or a
 // handle's calls are serialized on it; the shared-state and handle-ignored
 // faults share one Episode between callers on different threads).
@@ -28,8 +37,9 @@ class Episode {
 
   // The data-plane tool's result for `arguments` (an object): the observation
   // (DATA-010), or a tool error for an invalid action (DATA-005) or a move
-  // after the end (DATA-006). Only "action" is read.
-  json move(const json& arguments);
+  // after the end (DATA-006) that says how to `play_again`. Only "action" is
+  // read.
+  json move(const json& arguments, PlayAgain play_again);
   // reward, status, info or initial_state as of now (CTRL-003..007, CTRL-011);
   // nullopt for any other name.
   std::optional<json> payload(std::string_view name) const;

@@ -131,7 +131,7 @@ class GymSession final : public mcp::Session {
     auto args = tool_arguments(params);
     if (!args) return unexpected(args.error());
     std::lock_guard lock(episode_->mutex);
-    return episode_->move(*args);
+    return episode_->move(*args, PlayAgain::kNewSession);
   }
 
   Outcome read_resource(const json& params) {

@@ -23,7 +23,6 @@ namespace {
 using mcp::json;
 using mcp::Outcome;
 
-constexpr std::string_view kCreateTool = "env_create";
 constexpr std::string_view kCloseTool = "env_close";
 // HANDLE-007: the header name clients mirror env_id into (Mcp-Param-Env-Id).
 constexpr std::string_view kEnvIdHeader = "Env-Id";
@@ -207,28 +206,25 @@ std::optional<HandleUri> parse_handle_uri(std::string_view uri, bool control_res
 
 }  // namespace
 
+// resultType (MODERN-007) is the server core's: ModernDispatcher adds it to
+// every modern result, whatever the application.
 Outcome GymApp::handle_modern(std::string_view method, const json& params) {
-  Outcome outcome = [&]() -> Outcome {
-    const GameInfo& info = game_.info();
-    if (method == "tools/call") return call_tool_by_handle(params);
-    if (method == "resources/read") return read_by_handle(params);
-    if (method == "tools/list") {
-      return with_cache_hints(tool_list(info, handles_.idle_timeout()), kListTtlMs, kListScope);
-    }
-    if (method == "resources/list") {
-      return with_cache_hints(json{{"resources", json::array()}}, kListTtlMs, kListScope);
-    }
-    if (method == "resources/templates/list") {
-      return with_cache_hints(template_list(info, options_.control_resources), kListTtlMs,
-                              kListScope);
-    }
-    return unexpected(mcp::rpc_error(mcp::code::kMethodNotFound, err::kMethodNotFound,
-                                     "Method not found: " + mcp::excerpt(method),
-                                     json{{"method", method}}));
-  }();
-  // MODERN-007: every modern result says it is complete.
-  if (outcome) (*outcome)["resultType"] = "complete";
-  return outcome;
+  const GameInfo& info = game_.info();
+  if (method == "tools/call") return call_tool_by_handle(params);
+  if (method == "resources/read") return read_by_handle(params);
+  if (method == "tools/list") {
+    return with_cache_hints(tool_list(info, handles_.idle_timeout()), kListTtlMs, kListScope);
+  }
+  if (method == "resources/list") {
+    return with_cache_hints(json{{"resources", json::array()}}, kListTtlMs, kListScope);
+  }
+  if (method == "resources/templates/list") {
+    return with_cache_hints(template_list(info, options_.control_resources), kListTtlMs,
+                            kListScope);
+  }
+  return unexpected(mcp::rpc_error(mcp::code::kMethodNotFound, err::kMethodNotFound,
+                                   "Method not found: " + mcp::excerpt(method),
+                                   json{{"method", method}}));
 }
 
 Outcome GymApp::call_tool_by_handle(const json& params) {
@@ -292,7 +288,7 @@ json GymApp::move_by_handle(const json& arguments) {
   auto episode = episode_for(*handle);
   if (!episode) return unknown_handle(*handle);
   std::lock_guard lock(episode->mutex);
-  return episode->move(arguments);
+  return episode->move(arguments, PlayAgain::kEnvCreate);
 }
 
 // The handle's episode; null when unknown, closed or expired, unless a fault

@@ -46,11 +46,10 @@ json tool_error(const std::string& text) {
   return {{"content", json::array({{{"type", "text"}, {"text", text}}})}, {"isError", true}};
 }
 
-// A tool error as handle_modern answers it: with resultType (MODERN-007).
+// A tool error as handle_modern answers it: resultType (MODERN-007) is the
+// server core's to add (ModernDispatcher), so the application leaves it out.
 json modern_tool_error(const std::string& text) {
-  json result = tool_error(text);
-  result["resultType"] = "complete";
-  return result;
+  return tool_error(text);
 }
 
 std::string unknown_handle_text(const std::string& handle) {
@@ -84,7 +83,7 @@ class Modern : public testing::TestWithParam<const Game*> {
   json create(GymApp& app, const json& arguments = json::object()) const {
     const json result = ok(call(app, "env_create", arguments));
     EXPECT_EQ(result.value("isError", true), false) << result.dump();
-    EXPECT_EQ(result.value("resultType", ""), "complete");
+    EXPECT_FALSE(result.contains("resultType")) << "the server core adds it";  // MODERN-007
     const json created = result.value("structuredContent", json());
     EXPECT_EQ(json::parse(result.at("content").at(0).at("text").get<std::string>()), created);
     return created;
@@ -99,9 +98,9 @@ class Modern : public testing::TestWithParam<const Game*> {
   json read(GymApp& app, const std::string& uri) const {
     const json result = ok(app.handle_modern("resources/read", {{"uri", uri}}));
     if (result.is_null()) return nullptr;
-    EXPECT_EQ(result.value("ttlMs", -1), 0) << uri;                // HANDLE-009
-    EXPECT_EQ(result.value("cacheScope", ""), "private") << uri;   // HANDLE-009
-    EXPECT_EQ(result.value("resultType", ""), "complete") << uri;  // MODERN-007
+    EXPECT_EQ(result.value("ttlMs", -1), 0) << uri;               // HANDLE-009
+    EXPECT_EQ(result.value("cacheScope", ""), "private") << uri;  // HANDLE-009
+    EXPECT_FALSE(result.contains("resultType")) << uri;           // MODERN-007: the core's
     EXPECT_EQ(result.at("contents").at(0).at("uri"), uri);
     EXPECT_EQ(result.at("contents").at(0).at("mimeType"), "application/json");
     return json::parse(result.at("contents").at(0).at("text").get<std::string>());
@@ -115,7 +114,7 @@ TEST_P(Modern, ToolsListIsCreateCloseAndTheGamesToolInAFixedOrder_HANDLE004_MODE
   GymApp app(game());
   const json list = ok(app.handle_modern("tools/list", json::object()));
   EXPECT_EQ(ok(app.handle_modern("tools/list", json::object())), list);
-  EXPECT_EQ(list.at("resultType"), "complete");
+  EXPECT_FALSE(list.contains("resultType"));  // MODERN-007: the server core's
   EXPECT_EQ(list.at("ttlMs"), 0);
   EXPECT_EQ(list.at("cacheScope"), "private");
   const json& tools = list.at("tools");
@@ -163,10 +162,7 @@ TEST_P(Modern, ResourcesAreListedAsTemplatesOnly_HANDLE008) {
   GymApp app(game());
   create_handle(app);  // a live handle must not show up in any list
   EXPECT_EQ(ok(app.handle_modern("resources/list", json::object())),
-            (json{{"resources", json::array()},
-                  {"ttlMs", 0},
-                  {"cacheScope", "private"},
-                  {"resultType", "complete"}}));
+            (json{{"resources", json::array()}, {"ttlMs", 0}, {"cacheScope", "private"}}));
   const json templates =
       ok(app.handle_modern("resources/templates/list", json::object())).at("resourceTemplates");
   std::vector<std::string> uris;
@@ -206,7 +202,7 @@ TEST_P(Modern, CreateMoveReadAndClose_HANDLE001_HANDLE004_HANDLE008_HANDLE011) {
   const json moved = move(app, handle, action(0));
   EXPECT_EQ(moved.at("isError"), false) << moved.dump();
   EXPECT_EQ(moved.at("structuredContent").at("action"), info().actions[0]);
-  EXPECT_EQ(moved.at("resultType"), "complete");
+  EXPECT_FALSE(moved.contains("resultType"));  // MODERN-007: the server core's
   const json status = read(app, "control://" + handle + "/status");
   EXPECT_EQ(status.at("step_count"), 1);
   for (const std::string name : {"reward", "status", "info", "initial_state"}) {
@@ -218,8 +214,7 @@ TEST_P(Modern, CreateMoveReadAndClose_HANDLE001_HANDLE004_HANDLE008_HANDLE011) {
   const json closed = ok(call(app, "env_close", {{"env_id", handle}}));
   const json payload = {{"env_id", handle}, {"closed", true}};
   EXPECT_EQ(closed, (json{{"content", json::array({{{"type", "text"}, {"text", payload.dump()}}})},
-                          {"isError", false},
-                          {"resultType", "complete"}}));
+                          {"isError", false}}));
   // HANDLE-005, HANDLE-010, HANDLE-011: a closed handle is unknown everywhere.
   EXPECT_EQ(move(app, handle, action(0)), modern_tool_error(unknown_handle_text(handle)));
   EXPECT_EQ(ok(call(app, "env_close", {{"env_id", handle}})),
@@ -349,8 +344,38 @@ TEST_P(Modern, HandlesAreVisibleAsciiUuidsNeverTheSeeds_HANDLE002) {
   }
 }
 
+// DATA-006's error in the modern era's words: a handle's episode is over for
+// good, and the player creates a new environment rather than a new session.
+json in_modern_words(json legacy_result) {
+  if (!legacy_result.value("isError", false)) return legacy_result;
+  json& text = legacy_result.at("content").at(0).at("text");
+  const std::string legacy_words = "Start a new session to play again";
+  std::string words = text.get<std::string>();
+  if (const auto at = words.find(legacy_words); at != std::string::npos) {
+    words.replace(at, legacy_words.size(),
+                  "Create a new environment with env_create to play again");
+  }
+  text = words;
+  return legacy_result;
+}
+
+TEST_P(Modern, AMoveAfterTheEndSaysToCreateANewEnvironment_DATA006_HANDLE012) {
+  GymApp app(game());
+  const std::string handle =
+      create_handle(app, {{"seed", 5}, {"config", {{"max_episode_steps", 1}}}});
+  move(app, handle, action(0));
+  const bool terminated = read(app, "control://" + handle + "/status").at("terminated");
+  EXPECT_EQ(move(app, handle, action(1)),
+            modern_tool_error(std::string("[mcpgym.tool.episode_over] The episode has ended (") +
+                              (terminated ? "terminated" : "truncated") +
+                              " at step 1); moves change nothing now. Create a new environment "
+                              "with env_create to play again"));
+  EXPECT_EQ(read(app, "control://" + handle + "/status").at("step_count"), 1);
+}
+
 // A legacy session and a handle with one seed and config: the same results and
-// control plane at every step, to the bit (one Episode serves both eras).
+// control plane at every step, to the bit (one Episode serves both eras), but
+// for how the episode-over error says to play again.
 TEST_P(Modern, AHandlesEpisodeIsALegacySessionsStepForStep_HANDLE012) {
   GymApp app(game());
   const json config = {{"max_episode_steps", 12}};
@@ -368,9 +393,8 @@ TEST_P(Modern, AHandlesEpisodeIsALegacySessionsStepForStep_HANDLE012) {
   for (std::size_t i = 0; i < 15; ++i) {  // past truncation: the episode-over errors too
     json by_session = ok(legacy.handle(
         "tools/call", {{"name", info().tool}, {"arguments", {{"action", action(i * 7 + i / 3)}}}}));
-    json by_handle = move(app, handle, action(i * 7 + i / 3));
-    by_handle.erase("resultType");
-    EXPECT_EQ(by_handle.dump(), by_session.dump()) << "step " << i;
+    const json by_handle = move(app, handle, action(i * 7 + i / 3));
+    EXPECT_EQ(by_handle.dump(), in_modern_words(by_session).dump()) << "step " << i;
     for (const std::string name : {"reward", "status", "info"}) {
       EXPECT_EQ(read(app, "control://" + handle + "/" + name).dump(),
                 ok(legacy.read_control(name)).dump())

@@ -172,6 +172,19 @@ TEST(SessionStore, ExpireIdleCountsOnlyIdleSessions_SESS009) {
   EXPECT_EQ(store.expire_idle(), 0u);
 }
 
+// Sessions and handles share one idle expiry (IdleStore): add() frees what
+// nobody used for longer than the timeout, at most once per quarter of it, so
+// a store with no sweeper thread does not keep abandoned sessions for ever.
+TEST(SessionStore, AddSweepsIdleSessionsNowAndThen_SESS009) {
+  FakeClock clock;
+  SessionStore store(10s, clock.fn());
+  store.add(echo(), "2025-11-25");
+  clock.now += 11s;
+  const std::string fresh = store.add(echo(), "2025-11-25");
+  EXPECT_EQ(store.size(), 1u);
+  EXPECT_NE(store.find(fresh), nullptr);
+}
+
 TEST(SessionStore, ZeroTimeoutNeverExpires_SESS009) {
   FakeClock clock;
   SessionStore store(0ms, clock.fn());

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/protocol.hpp"
+#include "harness/http/modern_headers.hpp"
 #include "reference/programs/tests/support/child_process.hpp"
 #include "reference/programs/tests/support/wire.hpp"
 
@@ -81,6 +83,39 @@ TEST_F(StdioProgram, InitializeToolsCallAndResourcesReadOverStdio_STDIO001_STDIO
   json initial = Exchange(rpc_request(4, "resources/read", {{"uri", "game://initial_state"}}));
   EXPECT_EQ(json::parse(initial["result"]["contents"][0]["text"].get<std::string>())["seed"], 4);
   EXPECT_EQ(Exchange(rpc_request(5, "ping")), ok(5, json::object()));
+  ExpectCleanEndOfInput();
+}
+
+// The modern era on stdio (docs/spec.md, "Decisions for the modern era"): a
+// line whose _meta names 2026-07-28 is served without initialize, by handle,
+// and the process's one legacy session still opens beside it.
+TEST_F(StdioProgram, ModernLinesAreServedBesideTheLegacySession_MODERN001_HANDLE001) {
+  const json meta = harness::modern_meta(mcp::kModernVersion, {{"name", "t"}, {"version", "1"}});
+  const auto modern = [&](const json& id, std::string_view method, json params) {
+    return rpc_request(id, method, harness::with_modern_meta(std::move(params), meta));
+  };
+  const json discovered = Exchange(modern(1, "server/discover", json::object()));
+  EXPECT_EQ(discovered["result"]["supportedVersions"][0], std::string(mcp::kModernVersion))
+      << discovered.dump();
+  const json created = Exchange(
+      modern(2, "tools/call",
+             {{"name", "env_create"}, {"arguments", {{"seed", 4}, {"config", classic_config()}}}}));
+  EXPECT_EQ(created["result"]["resultType"], "complete") << created.dump();
+  const std::string handle = created["result"]["structuredContent"].value("env_id", "");
+  const json moved = Exchange(
+      modern(3, "tools/call",
+             {{"name", "lake_move"}, {"arguments", {{"env_id", handle}, {"action", "DOWN"}}}}));
+  EXPECT_EQ(moved["result"]["structuredContent"],
+            json({{"position", 4}, {"grid", "SFFF\nPHFH\nFFFH\nHFFG"}, {"action", "DOWN"}}))
+      << moved.dump();
+  EXPECT_EQ(moved["result"]["resultType"], "complete");
+
+  EXPECT_EQ(Initialize()["result"]["protocolVersion"], "2025-11-25");
+  const json legacy = Exchange(
+      rpc_request(5, "tools/call", {{"name", "lake_move"}, {"arguments", {{"action", "DOWN"}}}}));
+  // The session's own environment, one step old, answered by the legacy rules.
+  EXPECT_EQ(legacy["result"]["structuredContent"]["position"], 4) << legacy.dump();
+  EXPECT_FALSE(legacy["result"].contains("resultType"));
   ExpectCleanEndOfInput();
 }
 
