@@ -11,13 +11,21 @@ namespace {
 using harness::ClientOptions;
 using harness::Era;
 
+// Whether a -32022's data.supported names the modern version. A legacy-only
+// server that knows the envelope refuses it with -32022 too, naming only
+// legacy versions (the reference's core does so for an application that does
+// not serve the modern era): that marks no modern era.
+bool supports_modern(const json& error) {
+  if (!error.contains("data") || !error["data"].is_object()) return false;
+  const json supported = error["data"].value("supported", json());
+  return supported.is_array() && std::find(supported.begin(), supported.end(),
+                                           std::string(mcp::kModernVersion)) != supported.end();
+}
+
 // Error codes only a modern server sends to a modern request.
 bool is_modern_error(const json& error) {
   const auto code = error.value("code", 0);
-  if (code == mcp::code::kUnsupportedProtocolVersion) {
-    return error.contains("data") && error["data"].is_object() &&
-           error["data"].contains("supported");
-  }
+  if (code == mcp::code::kUnsupportedProtocolVersion) return supports_modern(error);
   // -32021: the revision's other modern-only code, which docs/conformance.md "Eras" counts too.
   return code == mcp::code::kHeaderMismatch || code == -32021;
 }
