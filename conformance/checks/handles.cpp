@@ -9,6 +9,7 @@
 // closed again when it ends.
 #include "harness/rollout/handles.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -435,6 +436,43 @@ Outcome bad_arguments(Context& ctx) {
   return Outcome::held(expected, seen);
 }
 
+// --- HANDLE-004 ---------------------------------------------------------------
+
+// Why `tool`'s inputSchema does not require the string `env_id` and `also`; nothing when it does.
+std::optional<std::string> takes_handle_problem(const json& tool, const std::string& also) {
+  const json schema = tool.value("inputSchema", json::object());
+  const json props = schema.is_object() ? schema.value("properties", json::object()) : json();
+  const json required = schema.is_object() ? schema.value("required", json::array()) : json();
+  const auto requires_member = [&](const std::string& name) {
+    return required.is_array() &&
+           std::find(required.begin(), required.end(), name) != required.end();
+  };
+  if (!props.is_object() || !props.contains(kEnvId) || !props[kEnvId].is_object() ||
+      props[kEnvId].value("type", "") != "string" || !requires_member(kEnvId) ||
+      (!also.empty() && !requires_member(also))) {
+    return tool.value("name", "") + "'s inputSchema: " + show(schema, 300);
+  }
+  return std::nullopt;
+}
+
+Outcome tools_listed(Context& ctx) {
+  const std::string game_tool = ctx.game().tool();
+  const std::string expected = "tools/list lists env_create, " + game_tool +
+                               " (requiring the string env_id and action) and env_close "
+                               "(requiring env_id)";
+  HandleClient client(ctx);
+  const json& tools = client.tools();
+  for (const std::string& name : {kCreate, game_tool, kClose}) {
+    if (verify::find_by(tools, "name", name) == nullptr)
+      return Outcome::broken(expected, "no " + name + " in " + show(tools, 300));
+  }
+  if (auto why = takes_handle_problem(*verify::find_by(tools, "name", game_tool), "action"))
+    return Outcome::broken(expected, *why);
+  if (auto why = takes_handle_problem(*verify::find_by(tools, "name", kClose), ""))
+    return Outcome::broken(expected, *why);
+  return Outcome::held(expected, "so it does");
+}
+
 // --- HANDLE-005 ---------------------------------------------------------------
 
 Outcome dead_handles(Context& ctx) {
@@ -507,26 +545,6 @@ std::optional<std::string> env_id_header(HandleClient& client, const std::string
       return std::string(mcp::kParamHeaderPrefix) + h.name;
   }
   return std::nullopt;
-}
-
-Outcome env_id_annotated(Context& ctx) {
-  const std::string expected =
-      "env_id in every tool's inputSchema carries \"x-mcp-header\": \"Env-Id\"";
-  HandleClient client(ctx);
-  std::string seen;
-  for (const json& tool : client.tools()) {
-    const json props =
-        tool.value("inputSchema", json::object()).value("properties", json::object());
-    if (!props.is_object() || !props.contains(kEnvId)) continue;
-    const json annotation =
-        props[kEnvId].is_object() ? props[kEnvId].value("x-mcp-header", json()) : json();
-    const std::string name = tool.value("name", "");
-    if (!annotation.is_string() || lower(annotation.get<std::string>()) != "env-id")
-      return Outcome::broken(expected, name + "'s env_id: " + show(props[kEnvId], 200));
-    seen += (seen.empty() ? "" : ", ") + name;
-  }
-  if (seen.empty()) return Outcome::broken(expected, "no tool takes env_id");
-  return Outcome::held(expected, "so do " + seen);
 }
 
 Outcome env_id_header_validated(Context& ctx) {
@@ -887,6 +905,9 @@ std::vector<Check> handle_checks() {
                    "block naming the argument at fault (`seed`, `config.p`), never a "
                    "JSON-RPC error. No environment is created.",
                    bad_arguments),
+      handle_check("tools", "HANDLE-004", Level::kMust,
+                   "`tools/list` lists `env_create`, the game's tool and `env_close`.",
+                   tools_listed),
       handle_check("dead-handle", "HANDLE-005", Level::kMust,
                    "A handle that is unknown, closed or expired, given to any tool "
                    "(`<game>_move`, `env_close`), gets a tool execution error "
@@ -899,10 +920,6 @@ std::vector<Check> handle_checks() {
                    "configurable idle time expires; its handle is then expired "
                    "(HANDLE-005).",
                    idle_expiry),
-      handle_check("env-id-annotated", "HANDLE-007", Level::kShould,
-                   "`env_id` in the `inputSchema` of every tool that takes it SHOULD "
-                   "carry `\"x-mcp-header\": \"Env-Id\"`",
-                   env_id_annotated),
       handle_check("env-id-header", "HANDLE-007", Level::kMust,
                    "A server that annotates an argument MUST validate its header against "
                    "the body: a `tools/call` whose body has the argument while the "
