@@ -126,6 +126,25 @@ const Control kControls[] = {
     {"backends-outlive-proxy", true, {"proxy-lifetime.sigkill-leaves-no-backend:fail"}},
     // A backend that fails at start, reported without its stderr (PROXY-009).
     {"backend-error-without-stderr", true, {"proxy-lifetime.failed-backend:fail"}},
+    // The modern era's field bugs (handles, HANDLE-*): only the handle checks see them.
+    // "handles derived from the seed" (md5-of-seed ids).
+    {"handle-from-seed",
+     false,
+     {"handles.not-from-seed:fail", "handles.unpredictable:fail", "handles.isolated:fail",
+      "handles.same-seed-same-trajectory:fail"}},
+    // "handle ignored": every call plays one environment.
+    {"handle-ignored",
+     false,
+     {"handles.dead-handle:fail", "handles.unknown-handle-uri:fail", "handles.control-http:fail",
+      "handles.isolated:fail", "handles.same-seed-same-trajectory:fail"}},
+    // "control plane cacheable".
+    {"control-cacheable", false, {"handles.reads-not-cacheable:fail"}},
+    // "unknown handle creating a fresh environment".
+    {"unknown-handle-creates",
+     false,
+     {"handles.dead-handle:fail", "handles.unknown-handle-uri:fail", "handles.control-http:fail"}},
+    // "header not validated against the body".
+    {"header-not-validated", false, {"handles.env-id-header:fail"}},
     // Not here: refuse-while-starting (PROXY-013's fault). Which checks it trips
     // depends on which initializes happen to overlap a backend's start, so an
     // exact set would be a timing-dependent test; conformance_proxy_tests'

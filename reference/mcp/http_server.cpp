@@ -59,7 +59,7 @@ HttpServer::HttpServer(Application& app, HttpServerOptions options)
     : options_(std::move(options)),
       store_(options_.session_idle_timeout),
       dispatcher_(app, store_),
-      modern_(app),
+      modern_(app, /*validate_param_headers=*/!options_.header_not_validated),
       transport_(
           transport_options(options_), [this](const Request& req) { return route(req); },
           [this](int status, std::string_view id, const std::string& text,

@@ -82,6 +82,10 @@ struct HttpServerOptions {
   // is served by a brand-new session made from the original's initialize
   // params, and answered with the new id. The old id stays valid.
   bool new_session_per_request = false;
+  // Testing only (--fault header-not-validated), against HANDLE-007: a modern
+  // tools/call's Mcp-Param-* headers are not checked against the arguments
+  // that the tool's inputSchema annotates with x-mcp-header.
+  bool header_not_validated = false;
 };
 
 class HttpServer {

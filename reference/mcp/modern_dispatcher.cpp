@@ -81,7 +81,7 @@ Outcome ModernDispatcher::serve(const Message& request, const json& params,
         json{{"method", request.method}}));
   }
   if (request.method == kDiscoverMethod) return discover();
-  if (headers != nullptr && request.method == "tools/call") {
+  if (validate_param_headers_ && headers != nullptr && request.method == "tools/call") {
     const auto arguments = params.find("arguments");
     if (arguments != params.end() && arguments->is_object()) {
       if (auto bad = check_param_headers(param_headers_for(params), *arguments, *headers)) {

@@ -20,7 +20,10 @@ struct ModernAnswer {
 
 class ModernDispatcher {
  public:
-  explicit ModernDispatcher(Application& app) : app_(app) {}
+  // `validate_param_headers` false: the testing fault header-not-validated
+  // (HttpServerOptions::header_not_validated).
+  explicit ModernDispatcher(Application& app, bool validate_param_headers = true)
+      : app_(app), validate_param_headers_(validate_param_headers) {}
 
   // A modern message (is_modern). `headers` is the HTTP request's headers, or
   // null off HTTP (stdio has no header layer). Nothing to answer for a
@@ -37,6 +40,7 @@ class ModernDispatcher {
   std::vector<ParamHeader> param_headers_for(const json& params);
 
   Application& app_;
+  const bool validate_param_headers_;
   // HANDLE-007: what the application's own tools/list annotates, asked once.
   std::mutex param_headers_mutex_;
   std::optional<ParamHeaderMap> param_headers_;

@@ -79,6 +79,8 @@ constexpr std::array<AppFault, 4> kHandleFaults = {{
     {"unknown-handle-creates", &gym::Faults::unknown_handle_creates},
 }};
 constexpr std::string_view kSessionFault = "new-session-per-request";
+// The server core's modern-era fault (HANDLE-007), listed last.
+constexpr std::string_view kHeaderFault = "header-not-validated";
 
 // The fault names --fault accepts with `game` chosen, in the order they are listed.
 std::vector<std::string> fault_names(const gym::Game& game) {
@@ -91,11 +93,13 @@ std::vector<std::string> fault_names(const gym::Game& game) {
     names.emplace_back(name);
   for (const auto& [name, field] : kHandleFaults)
     names.emplace_back(name);
+  names.emplace_back(kHeaderFault);
   return names;
 }
 
 void apply_fault(const std::string& name, Options& o) {
   if (name == kSessionFault) o.http.new_session_per_request = true;
+  if (name == kHeaderFault) o.http.header_not_validated = true;
   for (const auto& [fault, field] : kSetupFaults) {
     if (name == fault) o.faults.*field = true;
   }
@@ -129,6 +133,7 @@ std::string fault_help() {
     help += ", " + std::string(name);
   for (const auto& [name, field] : kHandleFaults)
     help += ", " + std::string(name);
+  help += ", " + std::string(kHeaderFault);
   help += ", or one of the game's own (";
   for (const gym::Game* game : gym::all_games()) {
     const auto& info = game->info();

@@ -63,7 +63,8 @@ TEST(ProgramFlags, HelpListsTheTestingFlagsUnderTheirOwnHeading) {
   for (const char* fault :
        {"new-session-per-request", "shared-state", "ignore-seed", "no-hole-termination",
         "moves-after-end", "stale-status", "empty-control-plane", "terminate-after-first-step",
-        "handle-from-seed", "handle-ignored", "control-cacheable", "unknown-handle-creates"}) {
+        "handle-from-seed", "handle-ignored", "control-cacheable", "unknown-handle-creates",
+        "header-not-validated"}) {
     EXPECT_THAT(run.out, HasSubstr(fault));
   }
 }
@@ -113,7 +114,7 @@ const std::string kFaultExpects =
     "[mcpgym.cli.invalid_value] --fault expects one of new-session-per-request, shared-state, "
     "ignore-seed, no-hole-termination, moves-after-end, stale-status, empty-control-plane, "
     "terminate-after-first-step, handle-from-seed, handle-ignored, control-cacheable, "
-    "unknown-handle-creates";
+    "unknown-handle-creates, header-not-validated";
 
 const std::string kConventionNeedsHttp =
     "[mcpgym.cli.invalid_value] --convention eval-protocol needs --transport http and "
