@@ -293,8 +293,16 @@ Outcome resource_not_found(Context& ctx) {
 Expected<std::vector<std::string>, Outcome> tool_names(Context& ctx, const std::string& expected) {
   auto r = modern_call(ctx, "tools/list", json::object(), expected);
   if (!r) return unexpected(r.error());
+  const auto tools = r->find("tools");
+  if (tools == r->end() || !tools->is_array()) {
+    return unexpected(
+        Outcome::broken(expected, "a tools/list result without a tools array: " + show(*r, 200)));
+  }
+  if (tools->empty()) {
+    return unexpected(Outcome::could_not_run("tools/list listed no tool: no order to judge"));
+  }
   std::vector<std::string> names;
-  for (const json& t : r->value("tools", json::array()))
+  for (const json& t : *tools)
     names.push_back(t.is_object() ? t.value("name", "") : "");
   return names;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/protocol.hpp"
+#include "common/text.hpp"
 #include "harness/mcp/client.hpp"
 
 namespace mcpgym::conformance {
@@ -11,21 +12,33 @@ namespace {
 using harness::ClientOptions;
 using harness::Era;
 
-// Whether a -32022's data.supported names the modern version. A legacy-only
-// server that knows the envelope refuses it with -32022 too, naming only
-// legacy versions (the reference's core does so for an application that does
-// not serve the modern era): that marks no modern era.
-bool supports_modern(const json& error) {
-  if (!error.contains("data") || !error["data"].is_object()) return false;
-  const json supported = error["data"].value("supported", json());
-  return supported.is_array() && std::find(supported.begin(), supported.end(),
-                                           std::string(mcp::kModernVersion)) != supported.end();
+// Whether `holder[member]` is an array naming the modern version: discover's
+// supportedVersions, a -32022's data.supported. A legacy-only server that knows
+// the envelope refuses it with -32022 too, naming only legacy versions (the
+// reference's core does so for an application that does not serve the modern
+// era): that marks no modern era.
+bool names_modern_version(const json& holder, const char* member) {
+  if (!holder.is_object()) return false;
+  const json versions = holder.value(member, json());
+  return versions.is_array() && std::find(versions.begin(), versions.end(),
+                                          std::string(mcp::kModernVersion)) != versions.end();
+}
+
+// Whether an initialize that the harness's client refused was answered all the
+// same: a result came (a session id missing, an initialized notification answered
+// with the wrong status, ...). Such a server speaks a legacy era, badly, and the
+// legacy checks must judge it, not be skipped.
+bool answered_initialize(const harness::CallError& e) {
+  if (e.method != "initialize") return true;  // initialize succeeded; a later step failed
+  return e.kind == harness::CallErrorKind::kBadResponse && e.http_status == 200 && !e.rpc_error;
 }
 
 // Error codes only a modern server sends to a modern request.
 bool is_modern_error(const json& error) {
   const auto code = error.value("code", 0);
-  if (code == mcp::code::kUnsupportedProtocolVersion) return supports_modern(error);
+  if (code == mcp::code::kUnsupportedProtocolVersion) {
+    return names_modern_version(error.value("data", json()), "supported");
+  }
   // -32021: the revision's other modern-only code, which docs/conformance.md "Eras" counts too.
   return code == mcp::code::kHeaderMismatch || code == -32021;
 }
@@ -38,7 +51,12 @@ std::string modern_refusal(const std::string& url, std::chrono::milliseconds tim
   auto client = harness::connect_http(url, options);
   if (!client) return "the suite could not reach it: " + client.error();
   auto discover = (*client)->request(std::string(mcp::kDiscoverMethod), json::object());
-  if (discover) return "";
+  if (discover && names_modern_version(*discover, "supportedVersions")) return "";
+  if (discover) {
+    return "the server does not speak MCP " + std::string(mcp::kModernVersion) +
+           ": server/discover answered a result whose supportedVersions does not name it (" +
+           excerpt(discover->dump(), 120) + ")";
+  }
   const auto& e = discover.error();
   if (e.rpc_error && is_modern_error(*e.rpc_error)) return "";
   return "the server does not speak MCP " + std::string(mcp::kModernVersion) +
@@ -53,7 +71,7 @@ std::string legacy_refusal(const std::string& url, std::chrono::milliseconds tim
   if (!client) return "the suite could not reach it: " + client.error();
   auto init = (*client)->initialize(nullptr);
   (void)(*client)->close();
-  if (init) return "";
+  if (init || answered_initialize(init.error())) return "";
   return "the server does not speak a legacy era: initialize failed (" + init.error().message() +
          ")";
 }

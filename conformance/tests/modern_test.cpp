@@ -247,12 +247,14 @@ Profile in_era(Profile profile, EraChoice era) {
 
 class ModernMutantControl : public ::testing::TestWithParam<ModernMutant> {};
 
-// The whole suite under --era modern: every check outside the modern era is
-// skipped, so the exact set covers every check the suite would run.
+// The modern transport checks under --era modern. The handle checks
+// (handles.*) are left out: they have their own controls (the reference's
+// modern faults, negative_controls_test.cpp), and the mutant front does not
+// forward GET /control/<name>?env_id= (HANDLE-011), which they also judge.
 TEST_P(ModernMutantControl, ExactlyTheExpectedChecksCatchIt) {
   const ModernMutant& mutant = GetParam();
   Mutant m(mutant.on_request, mutant.on_response);
-  const auto results = run_checks(in_era(m.profile, EraChoice::kModern), {});
+  const auto results = run_checks(in_era(m.profile, EraChoice::kModern), {"modern.*"});
   EXPECT_EQ(not_passing(results), mutant.not_passing) << explain(results);
 }
 
@@ -274,7 +276,8 @@ TEST(ModernMutants, EveryModernCheckIsTrippedByOne) {
 // --- The clean reference ---------------------------------------------------------
 
 TEST(ModernCleanReference, PassesEveryModernCheckUnderEraModern) {
-  const auto results = run_checks(in_era(reference_backend_profile(), EraChoice::kModern), {});
+  const auto results =
+      run_checks(in_era(reference_backend_profile(), EraChoice::kModern), {"modern.*"});
   std::vector<std::string> passed;
   for (const auto& r : results) {
     if (r.verdict == Verdict::kPass) {
@@ -327,6 +330,15 @@ std::optional<ForwardedResponse> refuse_modern_as_legacy_only(ForwardedRequest& 
 const std::string kNoModernReason =
     "the server does not speak MCP 2026-07-28: server/discover answered without a result or a "
     "modern error (";
+// The client's refusal of an HTTP 400 to server/discover, and what it sent.
+const std::string kDiscoverGot400 =
+    "[mcpgym.client.http_status] server/discover: the server answered HTTP 400 where 200 with a "
+    "JSON-RPC response was expected";
+const std::string kDiscoverSent =
+    "sent POST /mcp "
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{\"_meta\":{"
+    "\"io.modelcontextprotocol/clientCapabilities\":{},\"io.modelcontextprotocol/clientInfo\":{"
+    "\"name\":\"mcpgym-harness\",\"version\":\"0.1.0\"},\"..., ";
 
 // Under auto every modern check is skipped with the probe's reason, which
 // starts with `reason_start`.
@@ -340,6 +352,14 @@ void expect_modern_skipped_under_auto(const Profile& profile, const std::string&
 }
 
 // Under --era modern every modern check judges it, and none passes.
+const std::set<std::string> kNoModernChecksPass = {
+    "modern.cache-fields:error",  "modern.discover:fail",
+    "modern.meta-envelope:fail",  "modern.method-header:fail",
+    "modern.name-header:fail",    "modern.resource-not-found:fail",
+    "modern.result-type:error",   "modern.tools-order:warn",
+    "modern.unknown-method:fail", "modern.unsupported-version:fail",
+    "modern.version-header:fail"};
+
 std::set<std::string> modern_verdicts_under_era_modern(const Profile& profile) {
   return not_passing(run_checks(in_era(profile, EraChoice::kModern), {"modern.*"}));
 }
@@ -347,24 +367,39 @@ std::set<std::string> modern_verdicts_under_era_modern(const Profile& profile) {
 TEST(ModernLegacyOnly, AServerWithoutTheModernEnvelopeGetsModernChecksSkippedUnderAuto) {
   Mutant m(forget_modern_envelope, {});
   expect_modern_skipped_under_auto(
-      m.profile, kNoModernReason +
-                     "HTTP 400: [mcpgym.mcp.missing_session] Bad Request: no Mcp-Session-Id "
-                     "header (send initialize first)); judged in the legacy era");
+      m.profile,
+      kNoModernReason + kDiscoverGot400 + " (" + kDiscoverSent +
+          "got HTTP 400: {\"error\":{\"code\":-32000,\"message\":\"[mcpgym.http.missing_session] "
+          "Bad Request: missing Mcp-Session-Id header; send the id returned by initialize, or "
+          "initialize first\"},\"id\":null,\"jsonrpc\":\"2.0\"}))");
 }
 
 TEST(ModernLegacyOnly, AServerWithoutTheModernEnvelopeFailsModernChecksUnderEraModern) {
   Mutant m(forget_modern_envelope, {});
-  EXPECT_EQ(modern_verdicts_under_era_modern(m.profile), (std::set<std::string>{}));
+  EXPECT_EQ(modern_verdicts_under_era_modern(m.profile), kNoModernChecksPass);
 }
 
 TEST(ModernLegacyOnly, ARefusalNamingOnlyLegacyVersionsGetsModernChecksSkippedUnderAuto) {
   Mutant m(refuse_modern_as_legacy_only, {});
-  expect_modern_skipped_under_auto(m.profile, kNoModernReason + "x");
+  expect_modern_skipped_under_auto(
+      m.profile,
+      kNoModernReason + kDiscoverGot400 +
+          ": JSON-RPC error -32022: [mcpgym.modern.unsupported_version] Unsupported protocol "
+          "version: 2026-07-28; this server supports 2025-11-25, 2025-06-18, 2025-03-26 (versions "
+          "before 2026-07-28 through an initialize request without ..., data "
+          "{\"requested\":\"2026-07-28\",\"supported\":[\"2025-11-25\",\"2025-06-18\",\"2025-03-"
+          "26\"]} (" +
+          kDiscoverSent +
+          "got HTTP 400: "
+          "{\"error\":{\"code\":-32022,\"data\":{\"requested\":\"2026-07-28\",\"supported\":["
+          "\"2025-11-25\",\"2025-06-18\",\"2025-03-26\"]},\"message\":\"[mcpgym.modern.unsupported_"
+          "version] Unsupported protocol version: 2026-07-28; this server supports 2025-11-25, "
+          "2025-06-18, 2025-03-26 (versions before 2026-07-28 through an initi...))");
 }
 
 TEST(ModernLegacyOnly, ARefusalNamingOnlyLegacyVersionsFailsModernChecksUnderEraModern) {
   Mutant m(refuse_modern_as_legacy_only, {});
-  EXPECT_EQ(modern_verdicts_under_era_modern(m.profile), (std::set<std::string>{}));
+  EXPECT_EQ(modern_verdicts_under_era_modern(m.profile), kNoModernChecksPass);
 }
 
 }  // namespace

@@ -79,6 +79,9 @@ class RenamingFront {
   Profile profile() const {
     Profile p = mutant_.profile;
     p.kind = ProfileKind::kProxy;
+    // The front renames legacy sessions; under --era auto the era probe's
+    // initialize would take the first name before the check's own sessions.
+    p.era = EraChoice::kLegacy;
     return p;
   }
 

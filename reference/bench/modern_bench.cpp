@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/bounded_json.hpp"
 #include "common/protocol.hpp"
 #include "harness/http/modern_headers.hpp"
 #include "harness/http/raw_http.hpp"
@@ -97,7 +98,7 @@ json tool_call(int id, std::string_view tool, json arguments) {
 json modern_call(harness::RawHttpClient& client, const json& message) {
   auto answer = client.send(harness::modern_post(kVersion, message, env_id_header()));
   if (!answer) throw std::runtime_error(answer.error());
-  const json body = json::parse(answer->body, nullptr, false);
+  const json body = mcpgym::parse_json_or_discarded(answer->body);
   if (answer->status != 200 || !body.contains("result") || body["result"].value("isError", false)) {
     throw std::runtime_error("HTTP " + std::to_string(answer->status) + ": " + answer->body);
   }
