@@ -126,6 +126,10 @@ const Control kControls[] = {
     {"backends-outlive-proxy", true, {"proxy-lifetime.sigkill-leaves-no-backend:fail"}},
     // A backend that fails at start, reported without its stderr (PROXY-009).
     {"backend-error-without-stderr", true, {"proxy-lifetime.failed-backend:fail"}},
+    // A modern proxy that hands out its backends' own handles (PROXY-014).
+    {"modern-handle-passthrough", true, {"proxy-modern.own-handles:fail"}},
+    // A modern proxy that forwards every handle to its first backend (PROXY-014).
+    {"modern-route-to-first", true, {"proxy-modern.handle-per-backend:fail"}},
     // Not here: refuse-while-starting (PROXY-013's fault). Which checks it trips
     // depends on which initializes happen to overlap a backend's start, so an
     // exact set would be a timing-dependent test; conformance_proxy_tests'
