@@ -1,5 +1,8 @@
 #include "reference/proxy/env_table.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -24,7 +27,16 @@ BackendEnv::~BackendEnv() {
 }
 
 EnvTable::EnvTable(std::chrono::milliseconds idle_timeout) : idle_timeout_(idle_timeout) {
-  if (idle_timeout_.count() > 0) reaper_ = std::thread([this] { reap_until_stopped(); });
+  if (idle_timeout_.count() == 0) return;
+  // The reaper starts with every signal blocked: the proxy constructs this
+  // before serve_until_signalled blocks SIGTERM for its own thread to take,
+  // and a SIGTERM delivered to the reaper would kill the proxy without
+  // stopping its backends.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  reaper_ = std::thread([this] { reap_until_stopped(); });
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 EnvTable::~EnvTable() {
