@@ -90,7 +90,7 @@ conform: configure
 	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game cliffwalking --port {port}' \
 	  --report-dir $(BUILD)/conformance-report/cliffwalking
 	@echo
-	@$(BUILD)/bin/mcpgym-conform --profile proxy --game cliffwalking \
+	@$(BUILD)/bin/mcpgym-conform --profile proxy --game cliffwalking --era both \
 	  --features slippery,truncation --control-plane both --max-envs 8 \
 	  --cmd '$(abspath $(BUILD))/bin/mcpgym-proxy --port {port} --server-script {backend} --interpreter /bin/sh --max-envs 8' \
 	  --report-dir $(BUILD)/conformance-report/cliffwalking-proxy

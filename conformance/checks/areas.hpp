@@ -31,5 +31,6 @@ std::vector<Check> metadata_checks();          // metadata.cpp: recordings' cont
 std::vector<Check> determinism_checks();       // determinism.cpp: LAKE-010, SEED-*, model, golden
 std::vector<Check> modern_checks();            // modern.cpp: MODERN-*
 std::vector<Check> handle_checks();            // handles.cpp: HANDLE-*
+std::vector<Check> proxy_modern_checks();      // proxy_modern.cpp: PROXY-014
 
 }  // namespace mcpgym::conformance

@@ -44,9 +44,10 @@ struct Control {
 // bug of the legacy era, judged there (--era legacy): under both eras it would
 // also trip the handle checks that apply its rule per handle (HANDLE-012), and
 // those are proven by the modern faults' own controls.
-const std::set<std::string> kModernFaults = {"handle-from-seed", "handle-ignored",
-                                             "control-cacheable", "unknown-handle-creates",
-                                             "header-not-validated"};
+const std::set<std::string> kModernFaults = {"handle-from-seed",     "handle-ignored",
+                                             "control-cacheable",    "unknown-handle-creates",
+                                             "header-not-validated", "modern-handle-passthrough",
+                                             "modern-route-to-first"};
 
 Profile in_fault_era(Profile profile, const std::string& fault) {
   profile.era = kModernFaults.contains(fault) ? EraChoice::kAuto : EraChoice::kLegacy;
@@ -159,6 +160,10 @@ const Control kControls[] = {
      {"handles.dead-handle:fail", "handles.unknown-handle-uri:fail", "handles.control-http:fail"}},
     // "header not validated against the body".
     {"header-not-validated", false, {"handles.env-id-header:fail"}},
+    // A modern proxy that hands out its backends' own handles (PROXY-014).
+    {"modern-handle-passthrough", true, {"proxy-modern.own-handles:fail"}},
+    // A modern proxy that forwards every handle to its first backend (PROXY-014).
+    {"modern-route-to-first", true, {"proxy-modern.handle-per-backend:fail"}},
     // Not here: refuse-while-starting (PROXY-013's fault). Which checks it trips
     // depends on which initializes happen to overlap a backend's start, so an
     // exact set would be a timing-dependent test; conformance_proxy_tests'

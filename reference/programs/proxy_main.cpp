@@ -23,8 +23,9 @@ cli::Parser make_parser() {
   cli::Parser parser(
       "mcpgym-proxy", "(--backend TEMPLATE | --server-script PATH) [flags]",
       "The reference multi-environment MCP-Gym proxy: one endpoint, one backend process per\n"
-      "session. Placeholders in --backend: {port} (required), {seed}, {config}. Relative paths\n"
-      "resolve against the directory the proxy is started from. Prints 'listening on\n"
+      "session (legacy) or per env_create (modern, MCP 2026-07-28). Placeholders in --backend:\n"
+      "{port} (required), {seed}, {config}. Relative paths resolve against the directory the\n"
+      "proxy is started from. Prints 'listening on\n"
       "http://HOST:PORT/mcp' once ready; exits 2 if the backend cannot be run at all.");
   parser
       .option("backend", "TEMPLATE", "command that starts one backend, e.g. 'server --port {port}'")
@@ -38,7 +39,8 @@ cli::Parser make_parser() {
               "how long a backend may take to start (default 10)")
       .option("call-timeout", "SECONDS", "deadline of each forwarded call (default 30)")
       .option("idle-timeout", "SECONDS",
-              "end sessions idle this long, and their backends; 0 never (default 600)")
+              "end sessions and modern environments idle this long, and their backends; 0 never "
+              "(default 600)")
       .option("log-dir", "DIR", "backends' stdout/stderr logs (default: a temp dir)")
       .option("max-starting", "N",
               "most backends starting at once; further initializes wait in line (default twice "
@@ -72,7 +74,10 @@ cli::Parser make_parser() {
               "backends-outlive-proxy (backends are not tied to the proxy's life: a SIGKILLed "
               "proxy leaves them running), backend-error-without-stderr (a backend that fails to "
               "start fails the initialize without saying why), refuse-while-starting (fail an "
-              "initialize that arrives while another backend is starting)");
+              "initialize that arrives while another backend is starting), "
+              "modern-handle-passthrough (env_create hands out the backend's own handle, not one "
+              "the proxy mints), modern-route-to-first (every known handle reaches the oldest "
+              "environment's backend)");
   return parser;
 }
 
@@ -83,6 +88,8 @@ constexpr std::string_view kBackendSurvivesDelete = "backend-survives-delete";
 constexpr std::string_view kBackendsOutliveProxy = "backends-outlive-proxy";
 constexpr std::string_view kBackendErrorWithoutStderr = "backend-error-without-stderr";
 constexpr std::string_view kRefuseWhileStarting = "refuse-while-starting";
+constexpr std::string_view kModernHandlePassthrough = "modern-handle-passthrough";
+constexpr std::string_view kModernRouteToFirst = "modern-route-to-first";
 
 // The directory of the running executable (/proc/self/exe), for the
 // script-relative-to-exe fault.
@@ -130,7 +137,8 @@ int main(int argc, char** argv) {
                       {std::string(kScriptRelativeToExe), std::string(kForwardAcceptJsonOnly),
                        std::string(kForwardResourceReadGet), std::string(kBackendSurvivesDelete),
                        std::string(kBackendsOutliveProxy), std::string(kBackendErrorWithoutStderr),
-                       std::string(kRefuseWhileStarting)});
+                       std::string(kRefuseWhileStarting), std::string(kModernHandlePassthrough),
+                       std::string(kModernRouteToFirst)});
   if (!faults) return usage(faults.error());
   const auto has_fault = [&](std::string_view name) {
     return std::find(faults->begin(), faults->end(), name) != faults->end();
@@ -187,6 +195,9 @@ int main(int argc, char** argv) {
   proxy_options.max_starting = static_cast<int>(*max_starting);
   proxy_options.start_queue_timeout = *queue_timeout;
   proxy_options.refuse_while_starting = has_fault(kRefuseWhileStarting);
+  proxy_options.idle_timeout = *idle;
+  proxy_options.modern_handle_passthrough = has_fault(kModernHandlePassthrough);
+  proxy_options.modern_route_to_first = has_fault(kModernRouteToFirst);
   proxy::ProxyApp app(std::move(proxy_options));
   mcp::HttpServerOptions http;
   http.host = args.get("host").value_or("127.0.0.1");
@@ -202,9 +213,10 @@ int main(int argc, char** argv) {
   log_info("backends: " + backend->command + " (in " + backend->working_directory->string() +
            ", logs in " + backend->log_directory.string() + "); at most " +
            std::to_string(*max_starting) + " starting at once");
-  return mcp::serve_until_signalled(server, [&server] {
-    // SIGTERM: every session ends, and with it its backend (PROXY-011).
-    const auto ended = server.sessions().clear();
+  return mcp::serve_until_signalled(server, [&server, &app] {
+    // SIGTERM: every session and every modern environment ends, and with it
+    // its backend (PROXY-011, PROXY-014).
+    const auto ended = server.sessions().clear() + app.close_environments();
     log_info("stopped " + std::to_string(ended) + " backend(s)");
   });
 }

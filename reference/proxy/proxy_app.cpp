@@ -8,6 +8,7 @@
 #include "common/random_id.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/mcp/client.hpp"
+#include "reference/proxy/backend_link.hpp"
 
 namespace mcpgym::proxy {
 
@@ -15,23 +16,6 @@ namespace {
 
 using mcp::json;
 using mcp::RpcError;
-
-RpcError proxy_error(std::string_view id, const std::string& text, json data = nullptr) {
-  return mcp::rpc_error(mcp::code::kTransportError, id, text, std::move(data));
-}
-
-// A backend's own JSON-RPC error goes to the client unchanged (PROXY-005).
-std::optional<RpcError> backend_rpc_error(const harness::CallError& error) {
-  if (!error.rpc_error || !error.rpc_error->is_object()) return std::nullopt;
-  const json& e = *error.rpc_error;
-  if (!e.contains("code") || !e["code"].is_number_integer()) return std::nullopt;
-  return RpcError{e["code"].get<int>(), e.value("message", ""), e.value("data", json())};
-}
-
-std::string stderr_lines(const harness::Process& process) {
-  std::string tail = process.stderr_tail(10);
-  return tail.empty() ? "(its stderr is empty)" : "last lines of its stderr:\n" + tail;
-}
 
 // The name under /control/ of a resource URI the backend also serves there.
 std::optional<std::string> control_name_of(const json& params) {
@@ -123,18 +107,8 @@ class ProxySession final : public mcp::Session {
 
  private:
   RpcError failure(const std::string& what, const harness::CallError& error) {
-    if (auto passed = backend_rpc_error(error)) return *passed;
-    // A crashing backend's connection closes a moment before its exit status
-    // can be collected; wait that moment (bounded) so the error says how it ended.
-    const auto exit = error.kind == harness::CallErrorKind::kTransport
-                          ? process_->wait_exit(std::chrono::milliseconds(500))
-                          : process_->poll_exit();
-    return proxy_error("mcpgym.proxy.backend_unavailable",
-                       "The backend of this session (pid " + std::to_string(process_->pid()) +
-                           ", " + (exit ? exit->describe() : std::string("still running")) +
-                           ") failed " + what + ": " + error.message() + "; " +
-                           stderr_lines(*process_) +
-                           "\nOther sessions are unaffected; start a new session to continue.");
+    return backend_failure(*process_, "this session", what, error,
+                           "Other sessions are unaffected; start a new session to continue.");
   }
 
   // --fault forward-resource-read-get: field report 004's
@@ -181,9 +155,11 @@ int default_max_starting() {
 ProxyApp::ProxyApp(ProxyOptions options)
     : options_(std::move(options)),
       live_(std::make_shared<std::atomic<int>>(0)),
-      starts_(options_.max_starting, [slots = options_.max_starting](const StartQueueEvent& e) {
-        log_info(describe(e, slots));
-      }) {}
+      starts_(options_.max_starting,
+              [slots = options_.max_starting](const StartQueueEvent& e) {
+                log_info(describe(e, slots));
+              }),
+      envs_(options_.idle_timeout) {}
 
 ProxyApp::~ProxyApp() = default;
 
@@ -198,25 +174,57 @@ json ProxyApp::capabilities() const {
           {"resources", {{"subscribe", false}, {"listChanged", false}}}};
 }
 
+RpcError ProxyApp::max_envs_error(std::string_view what, std::string_view advice) const {
+  return proxy_error("mcpgym.proxy.max_envs",
+                     "The proxy already serves its limit of " + std::to_string(options_.max_envs) +
+                         " live " + std::string(what) + " (--max-envs); " + std::string(advice),
+                     json{{"max_envs", options_.max_envs}});
+}
+
+// A malformed or out-of-range seed still starts the backend (with 0), whose
+// initialize or env_create then refuses the same seed with its own message.
+harness::LaunchSpec ProxyApp::backend_spec(const json& seed, const json& config) {
+  harness::LaunchSpec spec = options_.backend;
+  const bool valid_seed =
+      (seed.is_number_unsigned() || (seed.is_number_integer() && seed.get<std::int64_t>() >= 0)) &&
+      seed.get<std::uint64_t>() <= mcp::kMaxSeed;
+  spec.values["seed"] = valid_seed ? seed.dump() : "0";
+  spec.values["config"] = config.dump();
+  spec.name = "backend-" + std::to_string(launched_.fetch_add(1));
+  spec.ready_timeout = options_.ready_timeout;
+  spec.testing_outlive_harness = options_.backends_outlive_proxy;
+  return spec;
+}
+
+// In line behind the backends already starting (burst admission); the
+// readiness deadline starts once this one may start.
+Expected<std::unique_ptr<harness::Process>, RpcError> ProxyApp::start_backend(
+    const harness::LaunchSpec& spec, std::string_view owner) {
+  if (options_.refuse_while_starting && starts_.starting() > 0) {
+    return unexpected(proxy_error("mcpgym.proxy.backend_failed",
+                                  "The backend for " + std::string(owner) +
+                                      " did not start: another backend "
+                                      "is starting (--fault refuse-while-starting)"));
+  }
+  const auto queued_at = StartQueue::Clock::now();
+  auto start_slot = starts_.enter(queued_at + options_.start_queue_timeout);
+  if (!start_slot) return unexpected(queue_timeout(options_, starts_));
+  auto process = harness::launch(spec);
+  start_slot.reset();
+  if (!process) {
+    return unexpected(proxy_error(
+        "mcpgym.proxy.backend_failed",
+        options_.backend_error_without_stderr
+            ? "The backend for " + std::string(owner) + " did not start"
+            : "The backend for " + std::string(owner) + " did not start: " + process.error()));
+  }
+  return std::move(*process);
+}
+
 Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
     const json& params, std::string_view negotiated) {
-  if (live_->fetch_add(1) >= options_.max_envs) {
-    --*live_;
-    return unexpected(proxy_error("mcpgym.proxy.max_envs",
-                                  "The proxy already serves its limit of " +
-                                      std::to_string(options_.max_envs) +
-                                      " live sessions (--max-envs); end one (DELETE) or raise "
-                                      "the limit",
-                                  json{{"max_envs", options_.max_envs}}));
-  }
-  // Decrements unless a session takes ownership of the count.
-  struct Slot {
-    std::shared_ptr<std::atomic<int>> live;
-    bool kept = false;
-    ~Slot() {
-      if (!kept) --*live;
-    }
-  } slot{live_};
+  auto slot = LiveSlot::reserve(live_, options_.max_envs);
+  if (!slot) return unexpected(max_envs_error("sessions", "end one (DELETE) or raise the limit"));
 
   // _extra reaches the backend both ways (PROXY-003): in its initialize and
   // through {seed}/{config}. A missing seed is drawn here, so both agree.
@@ -227,40 +235,10 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
   if (!extra.contains("seed") || extra["seed"].is_null()) {
     extra["seed"] = random_below_or_equal(mcp::kMaxSeed);
   }
-  const json& seed = extra["seed"];
   const json config =
       extra.contains("config") && extra["config"].is_object() ? extra["config"] : json::object();
-
-  harness::LaunchSpec spec = options_.backend;
-  // A malformed or out-of-range seed still starts the backend (with 0), whose
-  // initialize then refuses the same seed in _extra with its own message.
-  const bool valid_seed =
-      (seed.is_number_unsigned() || (seed.is_number_integer() && seed.get<std::int64_t>() >= 0)) &&
-      seed.get<std::uint64_t>() <= mcp::kMaxSeed;
-  spec.values["seed"] = valid_seed ? seed.dump() : "0";
-  spec.values["config"] = config.dump();
-  spec.name = "backend-" + std::to_string(launched_.fetch_add(1));
-  spec.ready_timeout = options_.ready_timeout;
-  spec.testing_outlive_harness = options_.backends_outlive_proxy;
-  // In line behind the backends already starting (burst admission); the
-  // readiness deadline starts once this one may start.
-  if (options_.refuse_while_starting && starts_.starting() > 0) {
-    return unexpected(proxy_error("mcpgym.proxy.backend_failed",
-                                  "The backend for this session did not start: another backend "
-                                  "is starting (--fault refuse-while-starting)"));
-  }
-  const auto queued_at = StartQueue::Clock::now();
-  auto start_slot = starts_.enter(queued_at + options_.start_queue_timeout);
-  if (!start_slot) return unexpected(queue_timeout(options_, starts_));
-  auto process = harness::launch(spec);
-  start_slot.reset();
-  if (!process) {
-    return unexpected(
-        proxy_error("mcpgym.proxy.backend_failed",
-                    options_.backend_error_without_stderr
-                        ? std::string("The backend for this session did not start")
-                        : "The backend for this session did not start: " + process.error()));
-  }
+  auto process = start_backend(backend_spec(extra["seed"], config), "this session");
+  if (!process) return unexpected(process.error());
   harness::ClientOptions client_options;
   client_options.client_name = "mcpgym-proxy";
   client_options.protocol_version = std::string(negotiated);
@@ -277,7 +255,7 @@ Expected<std::unique_ptr<mcp::Session>, RpcError> ProxyApp::create_session(
                                   "The backend did not initialize: " + init.error().message() +
                                       "; " + stderr_lines(**process)));
   }
-  slot.kept = true;
+  slot->keep();
   SessionFaults faults{.resource_read_as_get = options_.forward_resource_read_as_get,
                        .abandon_to = options_.backend_survives_delete ? abandoned_ : nullptr};
   return std::unique_ptr<mcp::Session>(std::make_unique<ProxySession>(

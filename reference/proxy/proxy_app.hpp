@@ -1,16 +1,20 @@
 #pragma once
 // The multi-environment proxy as an mcp::Application: each MCP session owns
 // one backend process, started at initialize and stopped with the session
-// (docs/spec.md PROXY-*). Transports, session ids, expiry and every HTTP rule
-// come from the same server core as the reference backend.
+// (docs/spec.md PROXY-*); in the modern era each environment made with
+// env_create owns one, named by a handle the proxy mints (PROXY-014). Transports, session ids,
+// expiry and every HTTP rule come from the same server core as the reference backend.
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "harness/process/supervisor.hpp"
 #include "reference/mcp/application.hpp"
+#include "reference/proxy/env_table.hpp"
 #include "reference/proxy/start_queue.hpp"
 
 namespace mcpgym::proxy {
@@ -49,6 +53,16 @@ struct ProxyOptions {
   // loses sessions in a burst (PROXY-013): an initialize that arrives while
   // another backend is starting fails instead of waiting its turn.
   bool refuse_while_starting = false;
+  // Modern era: an environment no call or read names for this long expires
+  // and its backend stops (HANDLE-006); 0 never. --idle-timeout, as sessions.
+  std::chrono::milliseconds idle_timeout{600'000};
+  // Testing only (--fault modern-handle-passthrough): env_create hands the
+  // client the backend's own handle instead of one the proxy mints (against
+  // PROXY-014).
+  bool modern_handle_passthrough = false;
+  // Testing only (--fault modern-route-to-first): every known handle is
+  // forwarded to the backend of the oldest live environment (against PROXY-014).
+  bool modern_route_to_first = false;
 };
 
 // The backend processes of ended sessions that --fault backend-survives-delete
@@ -71,9 +85,32 @@ class ProxyApp : public mcp::Application {
   Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> create_session(
       const mcp::json& params, std::string_view negotiated) override;
 
+  // The modern era (PROXY-014), proxy_modern.cpp.
+  bool serves_modern() const override { return true; }
+  mcp::Outcome handle_modern(std::string_view method, const mcp::json& params) override;
+  mcp::Outcome read_control_by_handle(std::string_view name, std::string_view handle) override;
+  // Stops every modern environment's backend (the proxy's shutdown); how many.
+  std::size_t close_environments() { return envs_.clear(); }
+
   int live_sessions() const { return live_->load(); }
 
  private:
+  mcp::RpcError max_envs_error(std::string_view what, std::string_view advice) const;
+  harness::LaunchSpec backend_spec(const mcp::json& seed, const mcp::json& config);
+  Expected<std::unique_ptr<harness::Process>, mcp::RpcError> start_backend(
+      const harness::LaunchSpec& spec, std::string_view owner);
+
+  // Modern: the backend's lists (tools, resources, templates), read once.
+  mcp::Outcome backend_list(std::string_view method);
+  Expected<mcp::json, mcp::RpcError> read_backend_lists();
+  mcp::Outcome call_tool(const mcp::json& params);
+  mcp::Outcome create_environment(mcp::json arguments);
+  mcp::Outcome call_by_handle(const std::string& tool, mcp::json arguments);
+  mcp::Outcome read_resource(const mcp::json& params);
+  std::shared_ptr<BackendEnv> env_for(std::string_view handle);
+  Expected<std::unique_ptr<harness::McpClient>, mcp::RpcError> connect_modern(
+      harness::Process& process, std::string_view owner);
+
   ProxyOptions options_;
   // Shared with the sessions, which may outlive a request that holds them.
   std::shared_ptr<std::atomic<int>> live_;
@@ -82,6 +119,10 @@ class ProxyApp : public mcp::Application {
   // when the proxy goes.
   std::shared_ptr<AbandonedBackends> abandoned_ = std::make_shared<AbandonedBackends>();
   StartQueue starts_;
+  std::mutex lists_mutex_;
+  std::optional<mcp::json> lists_;  // {"tools/list": ..., ...}, once read
+  // Last: destroyed first, stopping the modern backends while the rest stands.
+  EnvTable envs_;
 };
 
 }  // namespace mcpgym::proxy
