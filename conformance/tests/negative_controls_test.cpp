@@ -163,7 +163,10 @@ const Control kControls[] = {
     // A modern proxy that hands out its backends' own handles (PROXY-014).
     {"modern-handle-passthrough", true, {"proxy-modern.own-handles:fail"}},
     // A modern proxy that forwards every handle to its first backend (PROXY-014).
-    {"modern-route-to-first", true, {"proxy-modern.handle-per-backend:fail"}},
+    {"modern-route-to-first",
+     true,
+     {"proxy-modern.handle-per-backend:fail", "handles.isolated:fail",
+      "handles.same-seed-same-trajectory:fail"}},
     // Not here: refuse-while-starting (PROXY-013's fault). Which checks it trips
     // depends on which initializes happen to overlap a backend's start, so an
     // exact set would be a timing-dependent test; conformance_proxy_tests'
