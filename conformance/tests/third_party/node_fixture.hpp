@@ -15,6 +15,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "common/expected.hpp"
 #include "harness/process/supervisor.hpp"
@@ -86,6 +87,31 @@ inline Expected<std::unique_ptr<Process>, std::string> start(const fs::path& app
   spec.log_directory = logs;
   spec.name = app.filename().string();
   return launch(spec);
+}
+
+// What a program run to its end left: its exit status, stdout and stderr.
+struct Finished {
+  ExitStatus status;
+  std::string out, err;
+};
+
+// Runs the program whose words are `words` (each passed as it is: no placeholder in them is
+// filled in) until it exits, within `timeout`; logs in `logs` under `name`.
+inline Expected<Finished, std::string> run_to_end(const std::vector<std::string>& words,
+                                                  const fs::path& logs, const std::string& name,
+                                                  std::chrono::milliseconds timeout) {
+  LaunchSpec spec;
+  for (const auto& word : words)
+    spec.command += template_word(word) + " ";
+  spec.log_directory = logs;
+  spec.name = name;
+  spec.readiness.kind = ReadinessKind::kNone;
+  auto process = launch(spec);
+  if (!process) return unexpected(process.error());
+  const auto status = (*process)->wait_exit(timeout);
+  if (!status) return unexpected(name + " did not finish within its deadline");
+  return Finished{*status, file_text((*process)->stdout_log()),
+                  file_text((*process)->stderr_log())};
 }
 
 }  // namespace mcpgym::harness::node_fixture
