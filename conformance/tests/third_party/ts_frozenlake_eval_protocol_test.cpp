@@ -139,7 +139,9 @@ class TsFrozenLakeEvalProtocol : public testing::Test {
   }
 
   void TearDown() override {
-    if (server_) EXPECT_EQ(server_->stop(), (ExitStatus{false, 0}));
+    if (server_) {
+      EXPECT_EQ(server_->stop(), (ExitStatus{false, 0}));
+    }
   }
 
   EvalProtocolClient client(std::optional<std::string> key) {
