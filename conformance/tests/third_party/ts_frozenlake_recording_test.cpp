@@ -20,18 +20,39 @@ namespace fs = std::filesystem;
 using mcpgym::test_support::TempDir;
 using namespace std::chrono_literals;
 
-// Seeds and a goal-seeking policy long enough to end every episode (the classic 4x4 map).
+// Seeds and a goal-seeking policy long enough to end every episode.
 const std::string kSeeds = "0,7,42";
+// The classic 4x4 map, named: without a map the reference draws one from the seed, as
+// gymnasium does, while the TypeScript examples always play the classic one (their README,
+// LAKE-001).
+const std::string kClassicMap = R"({"desc":["SFFF","FHFH","FFFH","HFFG"]})";
 
 // mcpgym-record against the server `command` starts, to `out`; what it left.
 Expected<node_fixture::Finished, std::string> record(const std::string& command,
                                                      const std::string& era, const fs::path& out,
                                                      const fs::path& logs) {
-  return node_fixture::run_to_end(
-      {MCPGYM_RECORD_BIN, "--cmd", command, "--era", era, "--seeds", kSeeds, "--game", "frozenlake",
-       "--policy", "shortest", "--control-plane", "resources", "--log-dir",
-       (logs / ("impl-" + era)).string(), "--out", out.string()},
-      logs, "record-" + out.stem().string(), 120s);
+  return node_fixture::run_to_end({MCPGYM_RECORD_BIN,
+                                   "--cmd",
+                                   command,
+                                   "--era",
+                                   era,
+                                   "--seeds",
+                                   kSeeds,
+                                   "--config",
+                                   kClassicMap,
+                                   "--ready-timeout",
+                                   "60000",
+                                   "--game",
+                                   "frozenlake",
+                                   "--policy",
+                                   "shortest",
+                                   "--control-plane",
+                                   "resources",
+                                   "--log-dir",
+                                   (logs / ("impl-" + era)).string(),
+                                   "--out",
+                                   out.string()},
+                                  logs, "record-" + out.stem().string(), 120s);
 }
 
 class TsFrozenLakeV2Recording : public testing::Test {
