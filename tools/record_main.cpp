@@ -63,6 +63,10 @@ cli::Parser make_parser() {
               "letters, e.g. RRDD), random:<seed>, shortest (the game's goal-seeking policy), "
               "replay:<file> (default shortest)")
       .option("max-steps", "N", "stop each environment after N steps (default 100)")
+      .option("era", "legacy|modern",
+              "legacy (default): each environment is an MCP session, seed and config at "
+              "initialize; modern: MCP 2026-07-28, each environment an env_create handle "
+              "(docs/spec.md HANDLE-*), its tools and control plane called with the env_id")
       .option("control-plane", "resources|http",
               "how to read reward and status (default resources)")
       .option("out", "FILE", "write the recording here (atomically)")
@@ -286,8 +290,14 @@ int main(int argc, char** argv) {
       cli::to_choice("transport", args.get("transport").value_or("http"), {"http", "stdio"});
   if (!transport) return usage_error(transport.error());
 
+  auto era = cli::to_choice("era", args.get("era").value_or("legacy"), {"legacy", "modern"});
+  if (!era) return usage_error(era.error());
+  const bool over_handles = *era == "modern";
+
   harness::ClientOptions client_options;
   client_options.timeout = std::chrono::milliseconds(*timeout);
+  // The modern era has no session to key an environment by: handles do (HANDLE-001).
+  client_options.era = over_handles ? harness::Era::kModern : harness::Era::kLegacy;
 
   std::unique_ptr<harness::Process> shared;  // outlives the connector that uses its URL
   std::unique_ptr<harness::Connector> connector;
@@ -338,6 +348,7 @@ int main(int argc, char** argv) {
     };
   }
   options.max_steps = static_cast<int>(*max_steps);
+  options.over_handles = over_handles;
   options.control_plane =
       *form == "http" ? harness::ControlPlaneForm::kHttp : harness::ControlPlaneForm::kResources;
   RunProgress progress;

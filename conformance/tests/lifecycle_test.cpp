@@ -411,12 +411,33 @@ TEST(LifecycleChecks, UnknownResourceFailsWithoutDataUri) {
   expect_verdict(r, Verdict::kFail, "error {\"code\":-32002,\"message\":");
 }
 
+// A legacy-only server's answer to a modern server/discover (as the TypeScript SDK v1
+// example's): no session, so 400.
+std::optional<ForwardedResponse> refuse_discover(ForwardedRequest& r) {
+  if (method_of(r) != "server/discover") return std::nullopt;
+  return ForwardedResponse{
+      400,
+      {{"content-type", "application/json"}},
+      R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Mcp-Session-Id header is required"},"id":null})"};
+}
+
 TEST(LifecycleChecks, UnknownResourceFailsWithTheWrongCode) {
-  auto r = run_mutant("lifecycle.unknown-resource", {},
+  auto r = run_mutant("lifecycle.unknown-resource", refuse_discover,
                       rewrite_answer("resources/read", [](const json&, json& a) {
                         if (a.contains("error")) a["error"]["code"] = -32602;
                       }));
   expect_verdict(r, Verdict::kFail, "error {\"code\":-32602");
+}
+
+// docs/spec.md "Decisions for the modern era": a dual-era server (the reference serves both
+// eras) may answer -32602 with data.uri in a legacy session, as SDK v2 servers must.
+TEST(LifecycleChecks, UnknownResourceAcceptsMinus32602FromADualEraServer) {
+  auto r = run_mutant("lifecycle.unknown-resource", {},
+                      rewrite_answer("resources/read", [](const json&, json& a) {
+                        if (a.contains("error")) a["error"]["code"] = -32602;
+                      }));
+  EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
+  EXPECT_EQ(r.expected, "error -32602 with data.uri \"game://mcpgym-conform-no-such-resource\"");
 }
 
 // --- stdio ------------------------------------------------------------------

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Runs mcpgym-conform against a third-party Node.js server from fixtures/servers/.
 #
-#   run-third-party.sh NAME MCPGYM_CONFORM FIXTURE_DIR
+#   run-third-party.sh NAME MCPGYM_CONFORM FIXTURE_DIR [ERA]
 #
 # NAME is ts-frozenlake (the FrozenLake MCP-Gym server on the official TypeScript SDK,
-# profile backend) or server-everything (@modelcontextprotocol/server-everything in its
-# Streamable HTTP mode, profile mcp, with FIXTURE_DIR/conformance-baseline.yml).
+# profile backend), ts-frozenlake-v2 (the same game on the TypeScript SDK v2, profile backend,
+# judged in ERA: legacy, modern or both, with FIXTURE_DIR/conformance-baseline.yml) or
+# server-everything (@modelcontextprotocol/server-everything in its Streamable HTTP mode,
+# profile mcp, with FIXTURE_DIR/conformance-baseline.yml).
 #
-# The fixture's package.json and package-lock.json (and server.mjs, if any) are copied to a
-# fresh temporary directory, installed there with `npm ci`, and judged from there. The
-# temporary directory is always removed; the suite stops the servers it starts. Exit status:
+# The fixture's package.json, package-lock.json and .mjs sources (with the shared game module
+# of fixtures/servers/ts-frozenlake-game/ beside them) are copied to a fresh temporary
+# directory, installed there with `npm ci`, and judged from there. The temporary directory is
+# always removed; the suite stops the servers it starts. Exit status:
 # the suite's (0 when every MUST passes, or only baselined checks fail), 77 (ctest's
 # SKIP_RETURN_CODE) when Node.js or npm is missing, or, for server-everything, when npm cannot
 # reach the registry; 1 for any other trouble.
@@ -17,16 +20,26 @@ set -u
 
 readonly kSkip=77
 
-if [ "$#" -ne 3 ]; then
-  echo "usage: $0 ts-frozenlake|server-everything MCPGYM_CONFORM FIXTURE_DIR" >&2
+if [ "$#" -lt 3 ] || [ "$#" -gt 4 ]; then
+  echo "usage: $0 ts-frozenlake|ts-frozenlake-v2|server-everything MCPGYM_CONFORM FIXTURE_DIR [ERA]" >&2
   exit 2
 fi
 name=$1
 conform=$2
 fixture=$3
+era=${4:-}
 
 case "$name" in
   ts-frozenlake | server-everything) ;;
+  ts-frozenlake-v2)
+    case "$era" in
+      legacy | modern | both) ;;
+      *)
+        echo "run-third-party.sh: ts-frozenlake-v2 needs ERA legacy, modern or both, got '$era'" >&2
+        exit 2
+        ;;
+    esac
+    ;;
   *)
     echo "run-third-party.sh: unknown server '$name'" >&2
     exit 2
@@ -61,13 +74,23 @@ seconds_since() { # start_ms -> "S.mmm"
   printf '%d.%03d' $((d / 1000)) $((d % 1000))
 }
 
-app="$tmp/app"
-mkdir -p "$app"
-for f in package.json package-lock.json server.mjs; do
-  if [ -f "$fixture/$f" ]; then
-    cp "$fixture/$f" "$app/$f" || exit 1
-  fi
-done
+# The fixture's package files and .mjs sources, and beside them the shared game module the
+# TypeScript examples import (../ts-frozenlake-game/), so relative imports resolve as in the
+# repository.
+copy_sources() { # from_dir to_dir
+  mkdir -p "$2" || exit 1
+  for f in "$1"/package.json "$1"/package-lock.json "$1"/*.mjs; do
+    if [ -f "$f" ]; then
+      cp "$f" "$2/" || exit 1
+    fi
+  done
+}
+app="$tmp/$(basename "$fixture")"
+copy_sources "$fixture" "$app"
+shared_game="$(dirname "$fixture")/ts-frozenlake-game"
+if [ -d "$shared_game" ]; then
+  copy_sources "$shared_game" "$tmp/ts-frozenlake-game"
+fi
 
 started=$(now_ms)
 npm_log="$tmp/npm-ci.log"
@@ -99,6 +122,27 @@ case "$name" in
 }
 EOF
     baseline=()
+    limits=(--timeout 240)
+    ;;
+  ts-frozenlake-v2)
+    # Both eras on one endpoint; the SDK's documented departures (README.md there) are the
+    # baseline, the same file for every era (a baselined check that is skipped says nothing).
+    cat >"$tmp/profile.json" <<EOF
+{
+  "name": "ts-frozenlake-v2 (TypeScript SDK v2, era $era)",
+  "kind": "backend",
+  "command": "node server.mjs --port {port}",
+  "working_directory": "$app",
+  "control_plane": "both",
+  "features": ["truncation"],
+  "era": "$era",
+  "ready_timeout_ms": 60000
+}
+EOF
+    baseline=(--baseline "$fixture/conformance-baseline.yml")
+    # Node starts slowly on a loaded machine, and the session-id checks open 1000 sessions
+    # through the SDK's transport: deadlines against hangs, not speed targets.
+    limits=(--check-timeout 120 --timeout 900)
     ;;
   server-everything)
     # PORT from the environment, `streamableHttp` as its argument; it logs readiness to
@@ -113,11 +157,12 @@ EOF
 }
 EOF
     baseline=(--baseline "$fixture/conformance-baseline.yml")
+    limits=(--timeout 240)
     ;;
 esac
 
 started=$(now_ms)
-"$conform" --profile-file "$tmp/profile.json" "${baseline[@]}" --timeout 240 \
+"$conform" --profile-file "$tmp/profile.json" "${baseline[@]}" "${limits[@]}" \
   --report-dir "$tmp/report" --work-dir "$tmp/work" --quiet &
 suite_pid=$!
 wait "$suite_pid"

@@ -8,16 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <optional>
-#include <sstream>
+#include <memory>
 #include <string>
 
 #include "common/bounded_json.hpp"
 #include "common/protocol.hpp"
 #include "common/testing/temp_dir.hpp"
+#include "conformance/tests/third_party/node_fixture.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
 
@@ -30,48 +28,11 @@ using namespace mcpgym::mcp;  // the protocol constants
 using mcpgym::test_support::TempDir;
 using namespace std::chrono_literals;
 
-const fs::path kFixture = fs::path(MCPGYM_SOURCE_DIR) / "fixtures/servers/ts-frozenlake-v2";
-
-bool node_and_npm_installed() {
-  return std::system("command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1") == 0;
-}
-
-std::string file_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Copies the fixture's own files (not a node_modules a developer may have left there) to
-// `app` and installs exactly what its lockfile pins; an error message, or nothing.
-std::optional<std::string> install_fixture(const fs::path& app, const fs::path& logs) {
-  fs::create_directories(app);
-  for (const char* file : {"package.json", "package-lock.json", "server.mjs", "frozenlake.mjs"}) {
-    fs::copy_file(kFixture / file, app / file);
-  }
-  LaunchSpec spec;
-  spec.command = "npm ci --no-audit --no-fund";
-  spec.working_directory = app;
-  spec.log_directory = logs;
-  spec.name = "npm-ci";
-  spec.readiness.kind = ReadinessKind::kNone;
-  auto npm = launch(spec);
-  if (!npm) return npm.error();
-  const auto status = (*npm)->wait_exit(180s);
-  if (!status) return "npm ci did not finish within 180 s";
-  if (*status != ExitStatus{false, 0}) return "npm ci failed:\n" + file_text((*npm)->stderr_log());
-  return std::nullopt;
-}
-
-Expected<std::unique_ptr<Process>, std::string> start_server(const fs::path& app,
-                                                             const fs::path& logs) {
-  LaunchSpec spec;
-  spec.command = "node server.mjs --port {port}";
-  spec.working_directory = app;
-  spec.log_directory = logs;
-  spec.name = "ts-frozenlake-v2";
-  return launch(spec);
+// Installs the fixture under `dir` and starts it; the server, or what went wrong.
+Expected<std::unique_ptr<Process>, std::string> install_and_start(const TempDir& dir) {
+  auto app = node_fixture::install("ts-frozenlake-v2", dir.path(), dir.path() / "logs");
+  if (!app) return unexpected(app.error());
+  return node_fixture::start(*app, dir.path() / "logs");
 }
 
 // A POST as a well-behaved 2026-07-28 client sends it: the _meta envelope in the body,
@@ -120,14 +81,9 @@ json read_payload(const json& read_answer) {
 }
 
 TEST(TsFrozenLakeV2, ModernHandleExchange_HANDLE001_HANDLE005_HANDLE009_MODERN004) {
-  if (!node_and_npm_installed()) {
-    GTEST_SKIP() << "Node.js and npm are not installed: the TypeScript SDK v2 fixture test needs "
-                    "them (apt-get install nodejs npm)";
-  }
+  if (!node_fixture::node_and_npm_installed()) GTEST_SKIP() << node_fixture::kSkipMessage;
   TempDir dir;
-  const auto installed = install_fixture(dir.path() / "app", dir.path() / "logs");
-  ASSERT_FALSE(installed) << *installed;
-  auto server = start_server(dir.path() / "app", dir.path() / "logs");
+  auto server = install_and_start(dir);
   ASSERT_TRUE(server) << server.error();
   RawHttpClient client("127.0.0.1", *(*server)->port(), 10s);
 
@@ -209,14 +165,9 @@ TEST(TsFrozenLakeV2, ModernHandleExchange_HANDLE001_HANDLE005_HANDLE009_MODERN00
 }
 
 TEST(TsFrozenLakeV2, LegacySessionOnTheSameEndpoint_MODERN001) {
-  if (!node_and_npm_installed()) {
-    GTEST_SKIP() << "Node.js and npm are not installed: the TypeScript SDK v2 fixture test needs "
-                    "them (apt-get install nodejs npm)";
-  }
+  if (!node_fixture::node_and_npm_installed()) GTEST_SKIP() << node_fixture::kSkipMessage;
   TempDir dir;
-  const auto installed = install_fixture(dir.path() / "app", dir.path() / "logs");
-  ASSERT_FALSE(installed) << *installed;
-  auto server = start_server(dir.path() / "app", dir.path() / "logs");
+  auto server = install_and_start(dir);
   ASSERT_TRUE(server) << server.error();
   RawHttpClient client("127.0.0.1", *(*server)->port(), 10s);
 
