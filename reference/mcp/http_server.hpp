@@ -82,6 +82,10 @@ struct HttpServerOptions {
   // is served by a brand-new session made from the original's initialize
   // params, and answered with the new id. The old id stays valid.
   bool new_session_per_request = false;
+  // Testing only (--fault control-skips-origin), reproducing eval-protocol's
+  // custom routes, which FastMCP serves outside its transport's checks:
+  // /control/* and /control/reset_session take any Origin (against HTTP-010).
+  bool control_skips_origin = false;
 };
 
 class HttpServer {
@@ -120,6 +124,10 @@ class HttpServer {
                           std::string_view hint) const;
   void reply_answer(Response& res, const json& answer) const;
   bool admit(const Request& req, Response& res) const;
+  bool admit_origin(const Request& req, Response& res) const;
+  bool admit_host(const Request& req, Response& res) const;
+  // admit() for the control routes (the control-skips-origin fault lets any Origin through).
+  bool admit_control(const Request& req, Response& res) const;
   bool admit_strict_get(const Request& req, Response& res) const;
   std::shared_ptr<SessionSlot> resolve_session(const Request& req, Response& res);
   std::shared_ptr<SessionSlot> resolve_post_session(const Request& req, Response& res);
