@@ -30,5 +30,6 @@ std::vector<Check> termination_checks();       // termination.cpp: LAKE-006..008
 std::vector<Check> metadata_checks();          // metadata.cpp: recordings' control-plane metadata
 std::vector<Check> determinism_checks();       // determinism.cpp: LAKE-010, SEED-*, model, golden
 std::vector<Check> modern_checks();            // modern.cpp: MODERN-*
+std::vector<Check> convention_checks();        // conventions.cpp: EVP-*, HTTP-010 on /control/*
 
 }  // namespace mcpgym::conformance
