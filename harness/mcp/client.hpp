@@ -101,11 +101,11 @@ struct ClientOptions {
   // the transport's session id: the eval-protocol convention's client key
   // (docs/spec.md EVP-001, EVP-003; harness/mcp/eval_protocol.hpp mints it).
   std::optional<std::string> control_key;
-  // The eval-protocol convention's client (docs/spec.md EVP-001): a legacy
-  // initialize adds to its _extra the key eval-protocol's client mints from
-  // the seed, config, a dataset row id unique to this client and the model id
-  // (harness/mcp/eval_protocol.hpp), unless _extra already names one, and the
-  // key becomes control_key.
+  // The eval-protocol client (EVP-001): a legacy initialize adds to its _extra
+  // object (null: {}) the key minted as eval-protocol's client does from the seed,
+  // config, a row id unique to this client and the model id, with that row and
+  // model id (harness/mcp/eval_protocol.hpp), unless _extra names a key; the key
+  // becomes control_key. Other members, and a non-object _extra, go as given.
   bool eval_protocol_keys = false;
 };
 

@@ -240,18 +240,26 @@ Result<json> ClientBase::initialize(const json& extra) {
 }
 
 json ClientBase::keyed_extra(const json& extra) {
+  // An _extra that is not an object is the caller's test of the server: sent as it is.
+  if (!extra.is_null() && !extra.is_object()) return extra;
   json keyed = extra.is_object() ? extra : json::object();
   const auto named = keyed.find("session_id");
-  if (named == keyed.end() || !named->is_string()) {
-    EvalProtocolRow row;
-    if (const auto seed = keyed.find("seed"); seed != keyed.end() && seed->is_number_integer()) {
-      row.seed = seed->get<std::int64_t>();
-    }
-    if (const auto config = keyed.find("config"); config != keyed.end()) row.config = *config;
-    row.row_id = "mcpgym-" + random_uuid_v4();  // distinct clients, distinct keys
-    keyed = eval_protocol_extra(row);
+  if (named != keyed.end() && named->is_string()) {
+    options_.control_key = named->get<std::string>();
+    return keyed;
   }
-  options_.control_key = keyed["session_id"].get<std::string>();
+  EvalProtocolRow row;
+  if (const auto seed = keyed.find("seed"); seed != keyed.end() && seed->is_number_integer()) {
+    row.seed = seed->get<std::int64_t>();
+  }
+  if (const auto config = keyed.find("config"); config != keyed.end()) row.config = *config;
+  row.row_id = "mcpgym-" + random_uuid_v4();  // distinct clients, distinct keys
+  // The caller's members stay as they are (a check may send a bad seed on purpose).
+  const json minted = eval_protocol_extra(row);
+  for (const char* member : {"session_id", "dataset_row_id", "model_id"}) {
+    keyed[member] = minted[member];
+  }
+  options_.control_key = minted["session_id"].get<std::string>();
   return keyed;
 }
 
