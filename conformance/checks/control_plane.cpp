@@ -114,7 +114,11 @@ std::vector<Check> control_plane_checks() {
               "`control://status` and `control://info`, each with `mimeType` `application/json` "
               "(with the `http` form only, just `game://initial_state`, CTRL-010).",
       // Under eval-protocol neither form is required (EVP-003): conventions.cpp judges it.
-      .needs = {.kinds = kGymKinds, .convention = Convention::kMcpgym},
+      .needs = {.kinds = kGymKinds,
+                .features = {},
+                .control = {},
+                .transport = {},
+                .convention = Convention::kMcpgym},
       .fresh_process = false,
       .run = resources_list});
 

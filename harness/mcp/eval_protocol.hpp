@@ -17,10 +17,10 @@ namespace mcpgym::harness {
 
 // One dataset row of an eval-protocol rollout, as its client describes it.
 struct EvalProtocolRow {
-  std::optional<std::int64_t> seed;  // null in the hash and in _extra when unset
-  json config = json::object();      // the row's environment_context
-  std::string row_id = "task_0";     // dataset_row_id
-  std::string model_id = "unknown";  // eval-protocol's default model id
+  std::optional<std::int64_t> seed = std::nullopt;  // null in the hash and _extra when unset
+  json config = json::object();                     // the row's environment_context
+  std::string row_id = "task_0";                    // dataset_row_id
+  std::string model_id = "unknown";                 // eval-protocol's default model id
 };
 
 // Python's json.dumps(value, sort_keys=True): ", " and ": " separators,
