@@ -23,10 +23,12 @@ char32_t next_code_point(const std::string& text, std::size_t& at) {
   return cp;
 }
 
+// `\uXXXX` for a UTF-16 code unit (at most 0xFFFF: four hex digits).
 void append_u_escape(std::string& out, unsigned unit) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "\\u%04x", unit);
-  out += buffer;
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\u";
+  for (int shift = 12; shift >= 0; shift -= 4)
+    out += kHex[(unit >> shift) & 0xF];
 }
 
 // A Python str as json.dumps writes it with ensure_ascii (its default).
