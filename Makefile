@@ -1,9 +1,10 @@
 # The two set-up commands of the README, and a few helpers.
 #   make conform   the main job: build only what it runs, then run the conformance suite against
 #                  the reference backend and proxy (FrozenLake), the reference backend and
-#                  proxy serving CliffWalking, and the backend serving Taxi and Blackjack (reports
-#                  in build/conformance-report/, .../cliffwalking/, .../cliffwalking-proxy/,
-#                  .../taxi/, .../blackjack/)
+#                  proxy serving CliffWalking, the backend serving Taxi and Blackjack, and the
+#                  backend in the eval-protocol convention (reports in build/conformance-report/,
+#                  .../cliffwalking/, .../cliffwalking-proxy/, .../taxi/, .../blackjack/,
+#                  .../eval-protocol/)
 #   make test      build and pass every test, then replay the fuzz corpora under ASan+UBSan
 #   make test-asan, make test-sanitized   the unit tests, or every test, under ASan+UBSan
 #   make fuzz      run every fuzz target with libFuzzer for FUZZ_SECONDS each (FUZZ_TARGETS: some)
@@ -104,6 +105,11 @@ conform: configure
 	  --features truncation --control-plane both \
 	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --game blackjack --port {port}' \
 	  --report-dir $(BUILD)/conformance-report/blackjack
+	@echo
+	@$(BUILD)/bin/mcpgym-conform --profile backend --game frozenlake --convention eval-protocol \
+	  --features slippery,truncation,gymnasium-maps,8x8 --control-plane http \
+	  --cmd '$(abspath $(BUILD))/bin/mcpgym-frozenlake --convention eval-protocol --control-plane http --port {port}' \
+	  --report-dir $(BUILD)/conformance-report/eval-protocol
 
 play: build
 	@tools/play-episode.sh $(BUILD)/bin

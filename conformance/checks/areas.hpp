@@ -32,5 +32,6 @@ std::vector<Check> determinism_checks();       // determinism.cpp: LAKE-010, SEE
 std::vector<Check> modern_checks();            // modern.cpp: MODERN-*
 std::vector<Check> handle_checks();            // handles.cpp: HANDLE-*
 std::vector<Check> proxy_modern_checks();      // proxy_modern.cpp: PROXY-014
+std::vector<Check> convention_checks();        // conventions.cpp: EVP-*, HTTP-010 on /control/*
 
 }  // namespace mcpgym::conformance

@@ -132,7 +132,12 @@ std::vector<Check> control_plane_checks() {
       .rule = "`resources/list` lists `game://initial_state`, `control://reward`, "
               "`control://status` and `control://info`, each with `mimeType` `application/json` "
               "(with the `http` form only, just `game://initial_state`, CTRL-010).",
-      .needs = kGym,
+      // Under eval-protocol neither form is required (EVP-003): conventions.cpp judges it.
+      .needs = {.kinds = kGymKinds,
+                .features = {},
+                .control = {},
+                .transport = {},
+                .convention = Convention::kMcpgym},
       .fresh_process = false,
       .run = resources_list});
 

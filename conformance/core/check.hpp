@@ -45,6 +45,13 @@ enum class Transport { kHttp, kStdio };
 enum class CheckEra { kLegacy, kModern, kBoth };
 std::string_view check_era_name(CheckEra era);  // "legacy", "modern", "both"
 
+// The wire convention an implementation follows (docs/spec.md "Conventions"):
+// --convention, profile key "convention".
+enum class Convention {
+  kMcpgym,        // docs/spec.md as written
+  kEvalProtocol,  // eval-protocol's MCP-Gym: client-minted keys, /control/* by key (EVP-*)
+};
+
 // When a check applies. A check whose needs the profile does not meet is
 // skipped with a reason naming what is missing.
 struct Needs {
@@ -59,6 +66,10 @@ struct Needs {
   std::set<std::string> games = {};
   // The era it judges; skipped, saying why, when the run does not judge it.
   CheckEra era = CheckEra::kLegacy;
+  // The convention whose rule it judges; unset: a rule of both. A rule the
+  // other convention replaces (docs/spec.md "Conventions", first table) is
+  // skipped, saying so.
+  std::optional<Convention> convention = std::nullopt;
 };
 
 // Profile kinds that serve a game's environment (every check that steps one).

@@ -125,6 +125,8 @@ std::string Context::path() const {
 
 Expected<std::unique_ptr<McpClient>, std::string> Context::client(harness::ClientOptions options) {
   if (options.timeout == harness::ClientOptions{}.timeout) options.timeout = call_timeout;
+  // Under eval-protocol every session names its environment with a key of its own (EVP-001).
+  if (profile_.convention == Convention::kEvalProtocol) options.eval_protocol_keys = true;
   if (profile_.launch == LaunchMode::kStdio) {
     auto process = target_.launch({.values = {}, .working_directory = {}, .name = "stdio"});
     if (!process) return unexpected(process.error());

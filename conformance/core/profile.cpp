@@ -85,6 +85,17 @@ Expected<EraChoice, std::string> parse_era_choice(std::string_view text) {
   return unexpected(bad("era: '" + std::string(text) + "' is not legacy, modern, both or auto"));
 }
 
+std::string_view convention_name(Convention convention) {
+  return convention == Convention::kEvalProtocol ? "eval-protocol" : "mcpgym";
+}
+
+Expected<Convention, std::string> parse_convention(std::string_view text) {
+  for (Convention c : {Convention::kMcpgym, Convention::kEvalProtocol}) {
+    if (text == convention_name(c)) return c;
+  }
+  return unexpected(bad("convention: '" + std::string(text) + "' is not mcpgym or eval-protocol"));
+}
+
 Expected<void, std::string> validate_profile(const Profile& p) {
   switch (p.launch) {
     case LaunchMode::kSpawn:
@@ -149,7 +160,7 @@ Expected<Profile, std::string> profile_from_json(const json& doc) {
                                               "max_envs",       "working_directory",
                                               "ready_pattern",  "ready_timeout_ms",
                                               "idle_timeout_ms"};
-  static const std::set<std::string> known_since_modern = {"era"};
+  static const std::set<std::string> known_since_modern = {"era", "convention"};
   for (const auto& [key, value] : doc.items()) {
     if (!known.count(key) && !known_since_modern.count(key)) {
       return unexpected(bad("unknown key '" + key + "'"));
@@ -241,6 +252,13 @@ Expected<Profile, std::string> profile_from_json(const json& doc) {
     if (!e) return unexpected(e.error());
     p.era = *e;
   }
+  if (doc.contains("convention")) {
+    auto v = string_field(doc, "convention");
+    if (!v) return unexpected(v.error());
+    auto c = parse_convention(*v);
+    if (!c) return unexpected(c.error());
+    p.convention = *c;
+  }
   auto valid = validate_profile(p);
   if (!valid) return unexpected(valid.error());
   return p;
@@ -286,6 +304,7 @@ json Profile::to_json() const {
   j["ready_timeout_ms"] = ready_timeout.count();
   if (idle_timeout) j["idle_timeout_ms"] = idle_timeout->count();
   if (era != EraChoice::kAuto) j["era"] = era_choice_name(era);  // auto: the default, unsaid
+  if (convention != Convention::kMcpgym) j["convention"] = convention_name(convention);
   return j;
 }
 

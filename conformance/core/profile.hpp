@@ -37,6 +37,14 @@ std::string_view era_choice_name(EraChoice era);  // "legacy", "modern", "both",
 // "legacy" | "modern" | "both" | "auto"; anything else is a profile error naming it.
 Expected<EraChoice, std::string> parse_era_choice(std::string_view text);
 
+// The wire convention the implementation follows (--convention, profile key
+// "convention"; docs/spec.md "Conventions", docs/conformance.md "Validating an
+// eval-protocol MCP-Gym server").
+// Convention (check.hpp): the wire convention.
+std::string_view convention_name(Convention convention);  // "mcpgym", "eval-protocol"
+// "mcpgym" | "eval-protocol"; anything else is a profile error naming it.
+Expected<Convention, std::string> parse_convention(std::string_view text);
+
 struct Profile {
   std::string name = "implementation";  // shown in reports
   ProfileKind kind = ProfileKind::kBackend;
@@ -61,6 +69,9 @@ struct Profile {
   std::chrono::milliseconds ready_timeout{10'000};
   // The eras to judge; auto asks the server.
   EraChoice era = EraChoice::kAuto;
+  // The convention to judge it by; under eval-protocol every session the
+  // suite opens carries a key minted as eval-protocol's client mints it.
+  Convention convention = Convention::kMcpgym;
 
   bool claims(Feature feature) const { return features.count(feature) != 0; }
   bool offers(ControlPlane form) const { return control.count(form) != 0; }

@@ -203,6 +203,11 @@ std::optional<std::string> Runner::skip_reason(const Check& check) const {
     if (*n.transport == Transport::kHttp && stdio) return "applies to Streamable HTTP, not stdio";
     if (*n.transport == Transport::kStdio && !stdio) return "applies to the stdio transport only";
   }
+  if (n.convention && *n.convention != profile_.convention) {
+    return "a rule of the " + std::string(convention_name(*n.convention)) +
+           " convention; this run judges " + std::string(convention_name(profile_.convention)) +
+           " (--convention; docs/spec.md \"Conventions\")";
+  }
   if (check.fresh_process && profile_.launch == LaunchMode::kUrl) {
     return "needs a freshly started implementation; a server given by --url cannot be restarted";
   }

@@ -101,6 +101,9 @@ void add_suite_flags(cli::Parser& parser) {
       .option("era", "legacy|modern|both|auto",
               "the MCP eras to judge (default auto: ask the server with server/discover, then "
               "initialize); overrides a profile file's \"era\"")
+      .option("convention", "mcpgym|eval-protocol",
+              "the wire convention to judge by (default mcpgym; docs/spec.md \"Conventions\"); "
+              "overrides a profile file's \"convention\"")
       .flag("list", "list the checks (id, rule, level) and exit")
       .option("only", "GLOBS", "run only checks whose id matches (comma-separated, repeatable)")
       .option("exclude", "GLOBS", "skip checks whose id matches (comma-separated, repeatable)")
@@ -155,6 +158,17 @@ Expected<SuiteOptions, std::string> with_era_flag(SuiteOptions o, const cli::Arg
   return o;
 }
 
+// --convention applies to every profile of the run, as --era does.
+Expected<SuiteOptions, std::string> with_convention_flag(SuiteOptions o, const cli::Args& args) {
+  auto flag = args.get("convention");
+  if (!flag) return o;
+  auto convention = parse_convention(*flag);
+  if (!convention) return unexpected(convention.error());
+  for (Profile& p : o.profiles)
+    p.convention = *convention;
+  return o;
+}
+
 Expected<SuiteOptions, std::string> options_without_era(const cli::Args& args);
 
 }  // namespace
@@ -162,7 +176,9 @@ Expected<SuiteOptions, std::string> options_without_era(const cli::Args& args);
 Expected<SuiteOptions, std::string> suite_options_from(const cli::Args& args) {
   auto o = options_without_era(args);
   if (!o) return o;
-  return with_era_flag(std::move(o).value(), args);
+  auto with_era = with_era_flag(std::move(o).value(), args);
+  if (!with_era) return with_era;
+  return with_convention_flag(std::move(with_era).value(), args);
 }
 
 namespace {

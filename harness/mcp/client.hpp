@@ -97,6 +97,16 @@ struct ClientOptions {
   // "application/json, text/event-stream". The proxy's
   // forward-accept-json-only fault uses it to reproduce HTTP 406 answers.
   std::optional<std::string> accept_override;
+  // HTTP: the key sent as `mcp-session-id` on GET/POST /control/* in place of
+  // the transport's session id: the eval-protocol convention's client key
+  // (docs/spec.md EVP-001, EVP-003; harness/mcp/eval_protocol.hpp mints it).
+  std::optional<std::string> control_key;
+  // The eval-protocol client (EVP-001): a legacy initialize adds to its _extra
+  // object (null: {}) the key minted as eval-protocol's client does from the seed,
+  // config, a row id unique to this client and the model id, with that row and
+  // model id (harness/mcp/eval_protocol.hpp), unless _extra names a key; the key
+  // becomes control_key. Other members, and a non-object _extra, go as given.
+  bool eval_protocol_keys = false;
 };
 
 class McpClient {
@@ -126,6 +136,9 @@ class McpClient {
   // The same for one environment over handles: GET /control/<name>?env_id=<handle>
   // (HANDLE-011). HTTP only.
   virtual Result<json> read_env_control_http(const std::string& name, const std::string& env_id);
+  // POST /control/<name> with a JSON body (reset_session, EVP-006), keyed as
+  // read_control_http is; the answer's JSON on 200. HTTP only.
+  virtual Result<json> post_control_http(const std::string& name, const json& body);
   // HTTP: DELETE the session (200, any 2xx or 405 is success); modern: sends
   // nothing (there is no session). stdio:
   // Process::close_stdin(). Idempotent: only the first call sends anything, and

@@ -7,8 +7,10 @@
 
 #include "common/bounded_json.hpp"
 #include "common/protocol.hpp"
+#include "common/random_id.hpp"
 #include "harness/mcp/client.hpp"
 #include "harness/mcp/client_internal.hpp"
+#include "harness/mcp/eval_protocol.hpp"
 
 namespace mcpgym::harness {
 
@@ -46,6 +48,11 @@ Result<json> McpClient::read_env_control_http(const std::string& name, const std
   return unexpected(detail::make_error(CallErrorKind::kUnsupported, "GET /control/" + name,
                                        "the HTTP control plane needs the HTTP transport; on stdio "
                                        "read the control:// resources"));
+}
+
+Result<json> McpClient::post_control_http(const std::string& name, const json&) {
+  return unexpected(detail::make_error(CallErrorKind::kUnsupported, "POST /control/" + name,
+                                       "the HTTP control plane needs the HTTP transport"));
 }
 
 std::string CallError::message() const {
@@ -232,6 +239,30 @@ Result<json> ClientBase::initialize(const json& extra) {
   return std::move(**discovered);
 }
 
+json ClientBase::keyed_extra(const json& extra) {
+  // An _extra that is not an object is the caller's test of the server: sent as it is.
+  if (!extra.is_null() && !extra.is_object()) return extra;
+  json keyed = extra.is_object() ? extra : json::object();
+  const auto named = keyed.find("session_id");
+  if (named != keyed.end() && named->is_string()) {
+    options_.control_key = named->get<std::string>();
+    return keyed;
+  }
+  EvalProtocolRow row;
+  if (const auto seed = keyed.find("seed"); seed != keyed.end() && seed->is_number_integer()) {
+    row.seed = seed->get<std::int64_t>();
+  }
+  if (const auto config = keyed.find("config"); config != keyed.end()) row.config = *config;
+  row.row_id = "mcpgym-" + random_uuid_v4();  // distinct clients, distinct keys
+  // The caller's members stay as they are (a check may send a bad seed on purpose).
+  const json minted = eval_protocol_extra(row);
+  for (const char* member : {"session_id", "dataset_row_id", "model_id"}) {
+    keyed[member] = minted[member];
+  }
+  options_.control_key = minted["session_id"].get<std::string>();
+  return keyed;
+}
+
 Result<std::optional<json>> ClientBase::discover(bool required) {
   const std::string method(mcp::kDiscoverMethod);
   const json client_info = {{"name", options_.client_name}, {"version", options_.client_version}};
@@ -269,7 +300,8 @@ std::optional<CallError> ClientBase::settle_era() {
   return std::nullopt;
 }
 
-Result<json> ClientBase::legacy_initialize(const json& extra) {
+Result<json> ClientBase::legacy_initialize(const json& given_extra) {
+  const json extra = options_.eval_protocol_keys ? keyed_extra(given_extra) : given_extra;
   json client_info = {{"name", options_.client_name}, {"version", options_.client_version}};
   if (!extra.is_null()) client_info["_extra"] = extra;
   const json params = {{"protocolVersion", options_.protocol_version},

@@ -102,7 +102,10 @@ class ClientBase : public McpClient {
 
  private:
   Expected<Answer, CallError> send(const std::string& method, const json& params);
-  Result<json> legacy_initialize(const json& extra);
+  Result<json> legacy_initialize(const json& given_extra);
+  // ClientOptions::eval_protocol_keys: `extra` with the minted key (kept when
+  // it names one), which becomes the control key.
+  json keyed_extra(const json& extra);
   // server/discover with a modern envelope. `required`: an answer without
   // kModernVersion is an error (modern), not a reason to fall back (auto).
   Result<std::optional<json>> discover(bool required);

@@ -205,21 +205,42 @@ class HttpMcpClient final : public detail::ClientBase {
                        "?env_id=" + encode_path_segment(env_id));
   }
 
-  Result<json> get_control(const std::string& path) {
-    const std::string method = "GET " + path;
-    if (closed_) return unexpected(closed_error(method));
+  // EVP-006: the route's JSON answer, keyed as the reads are.
+  Result<json> post_control_http(const std::string& name, const json& body) override {
+    const std::string path = "/control/" + encode_path_segment(name);
+    HeaderList headers = control_headers();
+    headers.emplace_back("Content-Type", std::string(mcp::kJsonMediaType));
+    return control_exchange({"POST", path, std::move(headers), body.dump()});
+  }
+
+  // The session header of a control request: the convention's client key when
+  // there is one (EVP-003), else the transport's session id.
+  HeaderList control_headers() const {
     HeaderList headers = {{"Accept", "application/json"}};
-    if (session_id_) headers.emplace_back(std::string(mcp::kSessionHeader), *session_id_);
-    auto exchange = send({"GET", path, std::move(headers), ""});
+    const auto& key = options_.control_key ? options_.control_key : session_id_;
+    if (key) headers.emplace_back(std::string(mcp::kSessionHeader), *key);
+    return headers;
+  }
+
+  Result<json> get_control(const std::string& path) {
+    return control_exchange({"GET", path, control_headers(), ""});
+  }
+
+  Result<json> control_exchange(HttpRequest request) {
+    const std::string method = request.method + " " + request.path;
+    const std::string sent =
+        request.body.empty() ? method : method + " " + excerpt(request.body, kSentExcerpt);
+    if (closed_) return unexpected(closed_error(method));
+    auto exchange = send(std::move(request));
     if (!exchange) {
-      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), method));
+      return unexpected(make_error(CallErrorKind::kTransport, method, exchange.error(), sent));
     }
     const std::string received = excerpt(exchange->body, kReceivedExcerpt);
     if (exchange->status != 200) {
       CallError e = make_error(CallErrorKind::kHttpStatus, method,
                                "the server answered HTTP " + std::to_string(exchange->status) +
                                    " where 200 with the control payload was expected",
-                               method, exchange->status, received);
+                               sent, exchange->status, received);
       e.rpc_error = rpc_error_of(exchange->body);
       return unexpected(std::move(e));
     }
@@ -232,7 +253,7 @@ class HttpMcpClient final : public detail::ClientBase {
     auto payload = detail::parse_untrusted(exchange->body, "the body", options_.json_limits);
     if (!payload) {
       return unexpected(make_error(CallErrorKind::kBadResponse, method, std::move(payload).error(),
-                                   method, exchange->status, received));
+                                   sent, exchange->status, received));
     }
     return std::move(*payload);
   }

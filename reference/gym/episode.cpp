@@ -130,9 +130,23 @@ json Episode::initial_state_payload() const {
   return payload;
 }
 
+namespace {
+
+// The ansi-grid fault: the first cell highlighted as gymnasium's ANSI render
+// highlights the agent's (red background, then reset).
+void render_ansi(json& payload) {
+  auto grid = payload.find("grid");
+  if (grid == payload.end() || !grid->is_string() || grid->get_ref<std::string&>().empty()) return;
+  std::string& text = grid->get_ref<std::string&>();
+  text = "\x1b[41m" + text.substr(0, 1) + "\x1b[0m" + text.substr(1);
+}
+
+}  // namespace
+
 json Episode::start_observation_payload() const {
   json payload = start_observation_;
   payload["seed"] = seed_;
+  if (faults_.ansi_grid) render_ansi(payload);
   return payload;
 }
 

@@ -46,6 +46,28 @@ struct Faults {
   // A tool call or read naming an unknown handle creates a fresh environment
   // under it instead of the HANDLE-005 tool error (HANDLE-010's -32602).
   bool unknown_handle_creates = false;
+
+  // The eval-protocol convention (--convention eval-protocol): the bugs of
+  // eval-protocol's own server at its commit 000c2a4 (docs/conformance.md,
+  // "Validating an eval-protocol MCP-Gym server", lists their sources).
+  // The config is ignored: every environment is the game's default one,
+  // whatever config initialize carried (against CONF-004, EVP-007).
+  bool ignore_config = false;
+  // GET /control/initial_state for a key that names no environment creates a
+  // fresh unseeded one under that key instead of the 404 (against EVP-004).
+  bool unknown_key_creates = false;
+  // An initialize whose key names a live environment joins it instead of
+  // getting a fresh one (against EVP-001): clients whose (seed, config, row,
+  // model) match share one environment.
+  bool key_joins_environment = false;
+  // tools/call of an unknown tool is a tool error (isError: true) instead of
+  // -32602 (against DATA-007).
+  bool unknown_tool_as_tool_error = false;
+  // resources/read of an unknown URI fails with code 0 (against CTRL-008).
+  bool unknown_resource_code_zero = false;
+  // /control/initial_state's grid is an ANSI render: the agent's cell
+  // highlighted with escape codes (against EVP-005).
+  bool ansi_grid = false;
 };
 
 }  // namespace mcpgym::gym

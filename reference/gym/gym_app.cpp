@@ -67,6 +67,15 @@ json without_client_seed(json params) {
   return params;
 }
 
+// The initialize params without the client's config (the ignore-config fault).
+json without_client_config(json params) {
+  auto info = params.find("clientInfo");
+  if (info == params.end() || !info->is_object()) return params;
+  auto extra = info->find("_extra");
+  if (extra != info->end() && extra->is_object()) extra->erase("config");
+  return params;
+}
+
 // One legacy session: the episode it holds, behind the session's tools and
 // resources. The core serializes calls into a session; the episode's mutex is
 // for the faults that share one episode between sessions.
@@ -77,7 +86,8 @@ class GymSession final : public mcp::Session {
   // a key of its own); null otherwise.
   GymSession(const Game& game, std::shared_ptr<Episode> episode, bool control_resources,
              CrashAfterCalls crash, std::set<std::string> game_faults,
-             std::optional<std::uint64_t> server_seed, EnvironmentKeys* keys_by_session_id)
+             std::optional<std::uint64_t> server_seed, EnvironmentKeys* keys_by_session_id,
+             const Faults& faults)
       : the_game_(game),
         game_(game.info()),
         game_faults_(std::move(game_faults)),
@@ -85,7 +95,9 @@ class GymSession final : public mcp::Session {
         episode_(std::move(episode)),
         control_resources_(control_resources),
         crash_(std::move(crash)),
-        keys_by_session_id_(keys_by_session_id) {}
+        keys_by_session_id_(keys_by_session_id),
+        unknown_tool_as_tool_error_(faults.unknown_tool_as_tool_error),
+        unknown_resource_code_zero_(faults.unknown_resource_code_zero) {}
 
   void opened(std::string_view session_id) override {
     if (keys_by_session_id_ != nullptr)
@@ -122,6 +134,12 @@ class GymSession final : public mcp::Session {
   Outcome call_tool(const json& params) {
     auto name = tool_name(params);
     if (!name) return unexpected(name.error());
+    if (*name != game_.tool && unknown_tool_as_tool_error_) {
+      return json{
+          {"content",
+           json::array({{{"type", "text"}, {"text", "Unknown tool " + mcp::excerpt(*name)}}})},
+          {"isError", true}};
+    }
     if (*name != game_.tool) {
       return unexpected(mcp::rpc_error(
           mcp::code::kInvalidParams, err::kUnknownTool,
@@ -150,6 +168,9 @@ class GymSession final : public mcp::Session {
         payload = episode_->payload(std::string_view(text).substr(10));
       }
     }
+    if (!payload && unknown_resource_code_zero_) {
+      return unexpected(mcp::RpcError{0, "Unknown resource: " + mcp::excerpt(text), nullptr});
+    }
     if (!payload) return unexpected(not_found(text));
     return json{{"contents", json::array({{{"uri", text},
                                            {"mimeType", mcp::kJsonMediaType},
@@ -169,6 +190,8 @@ class GymSession final : public mcp::Session {
   bool control_resources_;
   CrashAfterCalls crash_;
   EnvironmentKeys* keys_by_session_id_;
+  bool unknown_tool_as_tool_error_;  // faults (Faults says which bug each is)
+  bool unknown_resource_code_zero_;
 };
 
 }  // namespace
@@ -200,11 +223,9 @@ json GymApp::capabilities() const {
 
 Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> GymApp::create_session(
     const json& params, std::string_view /*negotiated*/) {
-  auto setup =
-      options_.faults.ignore_seed
-          ? session_from_initialize(game_, without_client_seed(params), options_.default_seed,
-                                    options_.faults.game)
-          : session_from_initialize(game_, params, options_.default_seed, options_.faults.game);
+  json given = options_.faults.ignore_seed ? without_client_seed(params) : params;
+  if (options_.faults.ignore_config) given = without_client_config(std::move(given));
+  auto setup = session_from_initialize(game_, given, options_.default_seed, options_.faults.game);
   if (!setup) return unexpected(setup.error());
   const bool keyed = options_.convention == Convention::kEvalProtocol;
   std::optional<std::string> key;
@@ -213,18 +234,36 @@ Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> GymApp::create_session(
     if (!given) return unexpected(given.error());
     key = *given;
   }
+  // The key-joins-environment fault: a live environment under the key is reused.
+  auto live = key && options_.faults.key_joins_environment ? keys_.find(*key) : nullptr;
   auto episode =
-      shared_or(std::make_shared<Episode>(game_.info(), std::move(*setup), options_.faults));
+      live ? live
+           : shared_or(std::make_shared<Episode>(game_.info(), std::move(*setup), options_.faults));
   // EVP-001: the client's key names a fresh environment, even when it named another before.
   if (key) keys_.bind(*key, episode);
   return std::unique_ptr<mcp::Session>(std::make_unique<GymSession>(
       game_, std::move(episode), options_.control_resources, crash_, options_.faults.game,
-      options_.default_seed, keyed && !key ? &keys_ : nullptr));
+      options_.default_seed, keyed && !key ? &keys_ : nullptr, options_.faults));
 }
 
 std::optional<mcp::ControlReply> GymApp::serve_control(const mcp::ControlRequest& request) {
   if (options_.convention != Convention::kEvalProtocol) return std::nullopt;
+  if (options_.faults.unknown_key_creates) create_for_unknown_key(request);
   return serve_keyed_control(request, keys_, {game_, options_.faults.game, options_.default_seed});
+}
+
+// The unknown-key-creates fault: GET /control/initial_state for a key that
+// names nothing makes a fresh unseeded environment under it, kept alive by
+// the application since no session holds it.
+void GymApp::create_for_unknown_key(const mcp::ControlRequest& request) {
+  if (request.name != "initial_state" || !request.key || keys_.find(*request.key)) return;
+  auto setup =
+      session_from_initialize(game_, json::object(), options_.default_seed, options_.faults.game);
+  if (!setup) return;
+  auto episode = std::make_shared<Episode>(game_.info(), std::move(*setup), options_.faults);
+  keys_.bind(*request.key, episode);
+  std::lock_guard lock(shared_mutex_);
+  unsessioned_episodes_.push_back(std::move(episode));
 }
 
 // `fresh`, or under the shared-state fault the first session's episode for all.

@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "reference/gym/eval_protocol.hpp"
 #include "reference/gym/faults.hpp"
@@ -70,6 +71,7 @@ class GymApp : public mcp::Application {
 
  private:
   std::shared_ptr<Episode> shared_or(std::shared_ptr<Episode> fresh);
+  void create_for_unknown_key(const mcp::ControlRequest& request);
 
   // The modern era's pieces (gym_app_modern.cpp).
   mcp::Outcome call_tool_by_handle(const mcp::json& params);
@@ -87,6 +89,8 @@ class GymApp : public mcp::Application {
   // The shared-state fault: the first session's episode, which every later session joins.
   std::mutex shared_mutex_;
   std::shared_ptr<Episode> shared_episode_;
+  // The unknown-key-creates fault: environments no session holds (under shared_mutex_).
+  std::vector<std::shared_ptr<Episode>> unsessioned_episodes_;
   HandleStore handles_;
   // eval-protocol: the environments by the key the control plane names them by.
   EnvironmentKeys keys_;

@@ -150,6 +150,11 @@ void HttpServer::handle_not_allowed(const Request& req, Response& res, const std
 
 // HTTP-010 and HTTP-011, before anything else looks at the request.
 bool HttpServer::admit(const Request& req, Response& res) const {
+  return admit_origin(req, res) && admit_host(req, res);
+}
+
+// HTTP-010: a browser page's Origin must be a loopback one.
+bool HttpServer::admit_origin(const Request& req, Response& res) const {
   if (req.has_header("Origin")) {
     const std::string origin = req.header("Origin");
     if (!is_loopback_origin(origin)) {
@@ -159,6 +164,11 @@ bool HttpServer::admit(const Request& req, Response& res) const {
       return false;
     }
   }
+  return true;
+}
+
+// HTTP-011: while listening on loopback, the Host must be a loopback one (DNS rebinding).
+bool HttpServer::admit_host(const Request& req, Response& res) const {
   if (host_check_ && req.has_header("Host")) {
     const std::string host = req.header("Host");
     if (!is_loopback_host(host)) {
@@ -170,6 +180,10 @@ bool HttpServer::admit(const Request& req, Response& res) const {
     }
   }
   return true;
+}
+
+bool HttpServer::admit_control(const Request& req, Response& res) const {
+  return (options_.control_skips_origin || admit_origin(req, res)) && admit_host(req, res);
 }
 
 std::shared_ptr<SessionSlot> HttpServer::resolve_session(const Request& req, Response& res) {
@@ -405,7 +419,7 @@ void HttpServer::handle_delete(const Request& req, Response& res) {
 }
 
 void HttpServer::handle_control(const Request& req, Response& res, const std::string& name) {
-  if (!admit(req, res)) return;
+  if (!admit_control(req, res)) return;
   if (options_.strict_get && !admit_strict_get(req, res)) return;
   // HANDLE-011: ?env_id=<handle> reads the modern control plane; without it,
   // a session's (CTRL-009), exactly as before the modern era.
@@ -444,7 +458,7 @@ void HttpServer::handle_control(const Request& req, Response& res, const std::st
 
 // EVP-006: the session's environment starts a new episode with the body's seed.
 void HttpServer::handle_reset_session(const Request& req, Response& res) {
-  if (!admit(req, res)) return;
+  if (!admit_control(req, res)) return;
   if (served_by_application(req, res, "reset_session")) return;
   auto slot = resolve_session(req, res);
   if (!slot) return;

@@ -86,6 +86,10 @@ struct HttpServerOptions {
   // tools/call's Mcp-Param-* headers are not checked against the arguments
   // that the tool's inputSchema annotates with x-mcp-header.
   bool header_not_validated = false;
+  // Testing only (--fault control-skips-origin), reproducing eval-protocol's
+  // custom routes, which FastMCP serves outside its transport's checks:
+  // /control/* and /control/reset_session take any Origin (against HTTP-010).
+  bool control_skips_origin = false;
 };
 
 class HttpServer {
@@ -124,6 +128,10 @@ class HttpServer {
                           std::string_view hint) const;
   void reply_answer(Response& res, const json& answer) const;
   bool admit(const Request& req, Response& res) const;
+  bool admit_origin(const Request& req, Response& res) const;
+  bool admit_host(const Request& req, Response& res) const;
+  // admit() for the control routes (the control-skips-origin fault lets any Origin through).
+  bool admit_control(const Request& req, Response& res) const;
   bool admit_strict_get(const Request& req, Response& res) const;
   std::shared_ptr<SessionSlot> resolve_session(const Request& req, Response& res);
   std::shared_ptr<SessionSlot> resolve_post_session(const Request& req, Response& res);

@@ -78,7 +78,17 @@ constexpr std::array<AppFault, 4> kHandleFaults = {{
     {"control-cacheable", &gym::Faults::control_cacheable},
     {"unknown-handle-creates", &gym::Faults::unknown_handle_creates},
 }};
+// The eval-protocol convention's field bugs (eval-protocol 000c2a4).
+constexpr std::array<AppFault, 6> kConventionFaults = {{
+    {"ignore-config", &gym::Faults::ignore_config},
+    {"unknown-key-creates", &gym::Faults::unknown_key_creates},
+    {"key-joins-environment", &gym::Faults::key_joins_environment},
+    {"unknown-tool-as-tool-error", &gym::Faults::unknown_tool_as_tool_error},
+    {"unknown-resource-code-zero", &gym::Faults::unknown_resource_code_zero},
+    {"ansi-grid", &gym::Faults::ansi_grid},
+}};
 constexpr std::string_view kSessionFault = "new-session-per-request";
+constexpr std::string_view kControlOriginFault = "control-skips-origin";
 // The server core's modern-era fault (HANDLE-007), listed last.
 constexpr std::string_view kHeaderFault = "header-not-validated";
 
@@ -93,6 +103,9 @@ std::vector<std::string> fault_names(const gym::Game& game) {
     names.emplace_back(name);
   for (const auto& [name, field] : kHandleFaults)
     names.emplace_back(name);
+  for (const auto& [name, field] : kConventionFaults)
+    names.emplace_back(name);
+  names.emplace_back(kControlOriginFault);
   names.emplace_back(kHeaderFault);
   return names;
 }
@@ -109,6 +122,10 @@ void apply_fault(const std::string& name, Options& o) {
   for (const auto& [fault, field] : kHandleFaults) {
     if (name == fault) o.faults.*field = true;
   }
+  for (const auto& [fault, field] : kConventionFaults) {
+    if (name == fault) o.faults.*field = true;
+  }
+  if (name == kControlOriginFault) o.http.control_skips_origin = true;
   const auto& own = o.game->info().faults;
   if (std::find(own.begin(), own.end(), name) != own.end()) o.faults.game.insert(name);
 }
@@ -133,6 +150,9 @@ std::string fault_help() {
     help += ", " + std::string(name);
   for (const auto& [name, field] : kHandleFaults)
     help += ", " + std::string(name);
+  for (const auto& [name, field] : kConventionFaults)
+    help += ", " + std::string(name);
+  help += ", " + std::string(kControlOriginFault);
   help += ", " + std::string(kHeaderFault);
   help += ", or one of the game's own (";
   for (const gym::Game* game : gym::all_games()) {

@@ -35,7 +35,8 @@ inline std::string url_for(int port, const std::string& path = "/mcp") {
 // The reference server on 127.0.0.1, a free port, served on its own thread.
 class ReferenceServer {
  public:
-  explicit ReferenceServer(bool sse_responses) : app_(gym::frozenlake_game()) {
+  explicit ReferenceServer(bool sse_responses, gym::GymAppOptions app_options = {})
+      : app_(gym::frozenlake_game(), std::move(app_options)) {
     mcp::HttpServerOptions options;
     options.worker_threads = 4;
     options.sse_responses = sse_responses;

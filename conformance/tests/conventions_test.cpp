@@ -1,0 +1,165 @@
+// The eval-protocol convention's negative controls (docs/spec.md
+// "Conventions"): the reference under --convention eval-protocol with each
+// fault that reproduces a bug of eval-protocol's own server (commit 000c2a4)
+// is caught by exactly the listed checks of the suite run under
+// --convention eval-protocol; the clean reference in that convention passes
+// every check that applies. The convention's checks are skipped, saying so,
+// under mcpgym.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <ostream>
+#include <set>
+#include <string>
+
+#include "conformance/tests/support.hpp"
+
+namespace mcpgym::conformance {
+namespace {
+
+// As in negative_controls_test.cpp: the property check's RapidCheck seed is fixed.
+[[maybe_unused]] const bool kPropertySeedFixed =
+    ::setenv("MCPGYM_CONFORM_PROPERTY_SEED", "20261206", 0) == 0;
+
+// The reference serving the eval-protocol convention as eval-protocol's server
+// does: the HTTP control plane only, judged under that convention.
+Profile eval_protocol_profile(const std::vector<std::string>& flags = {}) {
+  std::vector<std::string> all = {"--convention", "eval-protocol", "--control-plane", "http"};
+  all.insert(all.end(), flags.begin(), flags.end());
+  Profile p = testing::reference_backend_profile(all);
+  p.name = "reference backend (eval-protocol)";
+  p.control = {ControlPlane::kHttp};
+  p.convention = Convention::kEvalProtocol;
+  return p;
+}
+
+std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
+  std::set<std::string> out;
+  for (const auto& r : results) {
+    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip) {
+      out.insert(r.id + ":" + std::string(verdict_name(r.verdict)));
+    }
+  }
+  return out;
+}
+
+std::string explain(const std::vector<CheckResult>& results, const std::set<std::string>& ids) {
+  std::string out;
+  for (const auto& r : results) {
+    if (ids.count(r.id + ":" + std::string(verdict_name(r.verdict)))) {
+      out += "\n  " + testing::describe(r);
+    }
+  }
+  return out;
+}
+
+struct Control {
+  const char* name;                   // the --fault value; also the test's name
+  std::set<std::string> not_passing;  // "<check id>:<verdict>"
+};
+
+void PrintTo(const Control& control, std::ostream* out) {
+  *out << control.name;
+}
+
+const Control kControls[] = {
+    {"key-joins-environment", {"conventions.same-key-fresh-environment:fail"}},
+    {"unknown-key-creates", {"conventions.unknown-key-initial-state:fail"}},
+    {"ansi-grid", {"conventions.initial-state:fail"}},
+    {"control-skips-origin", {"conventions.control-origin:fail"}},
+    {"unknown-tool-as-tool-error", {"lifecycle.unknown-tool:fail"}},
+    {"unknown-resource-code-zero", {"lifecycle.unknown-resource:fail"}},
+};
+
+class EvalProtocolControl : public ::testing::TestWithParam<Control> {};
+
+std::string test_name(const ::testing::TestParamInfo<Control>& info) {
+  std::string name = info.param.name;
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
+TEST_P(EvalProtocolControl, ExactlyTheExpectedChecksCatchTheBug) {
+  const Control& control = GetParam();
+  const auto results = testing::run_checks(eval_protocol_profile({"--fault", control.name}), {});
+  const auto actual = not_passing(results);
+  std::set<std::string> missed, extra;
+  for (const auto& id : control.not_passing) {
+    if (!actual.count(id)) missed.insert(id);
+  }
+  for (const auto& id : actual) {
+    if (!control.not_passing.count(id)) extra.insert(id);
+  }
+  EXPECT_TRUE(missed.empty()) << "expected but not seen: " << ::testing::PrintToString(missed);
+  EXPECT_TRUE(extra.empty()) << "not expected:" << explain(results, extra);
+}
+
+INSTANTIATE_TEST_SUITE_P(EvalProtocolBugs, EvalProtocolControl, ::testing::ValuesIn(kControls),
+                         test_name);
+
+TEST(CleanReference, TheEvalProtocolConventionPassesEveryCheckThatApplies) {
+  const auto results = testing::run_checks(eval_protocol_profile(), {});
+  const auto failing = not_passing(results);
+  EXPECT_TRUE(failing.empty()) << explain(results, failing);
+  for (const auto& r : results) {
+    if (r.id.rfind("conventions.", 0) == 0) {
+      EXPECT_EQ(r.verdict, Verdict::kPass) << testing::describe(r);
+    }
+  }
+}
+
+// Under mcpgym the convention's checks say why they do not apply.
+TEST(Conventions, TheEvalProtocolChecksAreSkippedUnderMcpgym) {
+  const auto result =
+      testing::run_check(testing::reference_backend_profile(), "conventions.initial-state");
+  EXPECT_EQ(result.verdict, Verdict::kSkip);
+  EXPECT_EQ(result.actual,
+            "a rule of the eval-protocol convention; this run judges mcpgym (--convention; "
+            "docs/spec.md \"Conventions\")");
+}
+
+TEST(Profile, TheConventionKeyIsReadAndRefusedWhenUnknown) {
+  auto p = profile_from_json(
+      json{{"url", "http://127.0.0.1:1/mcp"}, {"convention", "eval-protocol"}});
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->convention, Convention::kEvalProtocol);
+  EXPECT_EQ(p->to_json()["convention"], "eval-protocol");
+  auto deflt = profile_from_json(json{{"url", "http://127.0.0.1:1/mcp"}});
+  ASSERT_TRUE(deflt) << deflt.error();
+  EXPECT_EQ(deflt->convention, Convention::kMcpgym);
+  EXPECT_FALSE(deflt->to_json().contains("convention"));
+  auto wrong =
+      profile_from_json(json{{"url", "http://127.0.0.1:1/mcp"}, {"convention", "reward-kit"}});
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error(),
+            "[mcpgym.conform.bad_profile] convention: 'reward-kit' is not mcpgym or eval-protocol");
+}
+
+// The ready profile in the repository reads, and says what docs/conformance.md says it does.
+TEST(Profile, TheEvalProtocolProfileFileReads) {
+  auto p = read_profile_file(std::string(MCPGYM_SOURCE_DIR) +
+                             "/conformance/profiles/eval-protocol-frozenlake.json");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->convention, Convention::kEvalProtocol);
+  EXPECT_EQ(p->control, std::set<ControlPlane>{ControlPlane::kHttp});
+  EXPECT_EQ(p->game, "frozenlake");
+}
+
+// Every entry of the stock server's baseline names a check of the suite.
+TEST(Baseline, TheEvalProtocolBaselineNamesChecksOfTheSuite) {
+  auto baseline = read_baseline(std::string(MCPGYM_SOURCE_DIR) +
+                                "/conformance/profiles/eval-protocol-000c2a4-baseline.yml");
+  ASSERT_TRUE(baseline) << baseline.error();
+  EXPECT_FALSE(baseline->entries.empty());
+  for (const auto& entry : baseline->entries) {
+    const bool known = std::any_of(all_checks().begin(), all_checks().end(),
+                                   [&](const Check& c) { return c.id == entry; });
+    EXPECT_TRUE(known) << entry;
+  }
+}
+
+}  // namespace
+}  // namespace mcpgym::conformance
