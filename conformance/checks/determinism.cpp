@@ -436,7 +436,7 @@ std::optional<std::pair<json, bool>> payload_of(const json& message) {
   return std::make_pair(std::move(j), initial);
 }
 
-ContractKeys contract_keys(const std::vector<harness::RecordedStep>& golden) {
+ContractKeys recorded_keys(const std::vector<harness::RecordedStep>& golden) {
   ContractKeys keys;
   for (const auto& line : golden) {
     if (!line.messages.is_array()) continue;
@@ -447,6 +447,19 @@ ContractKeys contract_keys(const std::vector<harness::RecordedStep>& golden) {
       for (const auto& [key, value] : payload->first.items())
         into.insert(key);
     }
+  }
+  return keys;
+}
+
+// The keys `convention` requires: under eval-protocol the initial state is the
+// game's observation without `action` (EVP-005), so only those of its keys.
+ContractKeys contract_keys(const std::vector<harness::RecordedStep>& golden,
+                           Convention convention) {
+  ContractKeys keys = recorded_keys(golden);
+  if (convention == Convention::kEvalProtocol) {
+    std::erase_if(keys.initial_state, [&](const std::string& key) {
+      return key == "action" || !keys.tool_result.contains(key);
+    });
   }
   return keys;
 }
@@ -523,7 +536,7 @@ std::optional<Outcome> replay_golden(Context& ctx, const GoldenRecording& g) {
   for (const auto& env : result.envs) {
     if (env.error) return Outcome::broken(expected, g.file + ": " + env.describe());
   }
-  const ContractKeys keys = contract_keys(*golden);
+  const ContractKeys keys = contract_keys(*golden, ctx.profile().convention);
   if (auto d = harness::compare_recordings(canonical(*golden, keys),
                                            canonical(result.recording(), keys))) {
     return Outcome::broken(expected, g.file + ": " + d->describe());

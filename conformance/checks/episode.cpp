@@ -80,13 +80,12 @@ json Lake::Move::summary() const {
 
 Expected<std::unique_ptr<harness::McpClient>, std::string> new_client(Context& ctx,
                                                                       std::mutex& mutex) {
-  if (ctx.profile().launch == LaunchMode::kStdio) {
-    std::lock_guard lock(mutex);
-    return ctx.client();
-  }
-  harness::ClientOptions options;
-  options.timeout = ctx.call_timeout;
-  return harness::connect_http(ctx.url(), options);
+  // Over stdio the context launches a process per client, one at a time; over
+  // HTTP it only connects, so rollouts' clients connect at once. Either way the
+  // context's options hold (the call timeout, the convention's keys).
+  std::unique_lock lock(mutex, std::defer_lock);
+  if (ctx.profile().launch == LaunchMode::kStdio) lock.lock();
+  return ctx.client();
 }
 
 Expected<std::unique_ptr<harness::McpClient>, std::string> ContextConnector::connect(

@@ -844,7 +844,13 @@ Outcome isolated_environments(Context& ctx) {
     auto x = move_exchange(ctx, **a, 1, rpc_id++);
     if (!x) return Outcome::could_not_run(x.error());
     auto p = move_payload(*x);
-    if (!p) return Outcome::could_not_run("session A's move: " + p.error());
+    // On this map neither DOWN can end a fresh episode: a refusal means A's
+    // environment is not the one its initialize asked for (another's, shared).
+    if (!p) {
+      return Outcome::broken(expected, "session A's DOWN number " + std::to_string(k + 1) +
+                                           " answered " + p.error() + " (expected position " +
+                                           std::to_string(kDescPositions[k]) + ")");
+    }
     if (int_field(*p, "position") != kDescPositions[k]) {
       return Outcome::broken(expected, "session A's DOWN number " + std::to_string(k + 1) +
                                            " answered " + json_excerpt(*p) +

@@ -4,7 +4,9 @@
 // bit-exact with gymnasium, for predictions.
 #include "conformance/games/frozenlake.hpp"
 
+#include <algorithm>
 #include <deque>
+#include <sstream>
 #include <utility>
 #include <variant>
 
@@ -65,18 +67,42 @@ std::optional<Plan> plan_path(const std::vector<std::string>& rows, int start, c
 
 namespace {
 
-// The map rows of game://initial_state (CTRL-003), if they make a square map.
-std::optional<std::vector<std::string>> map_of(const json& state) {
-  if (!state.is_object() || !state.contains("map") || !state["map"].is_array()) return std::nullopt;
-  const json& map = state["map"];
-  if (map.size() < 2 || map.size() > 64) return std::nullopt;
-  std::vector<std::string> rows;
-  for (const auto& row : map) {
-    if (!row.is_string() || row.get_ref<const std::string&>().size() != map.size())
-      return std::nullopt;
-    rows.push_back(row.get<std::string>());
+// `rows` if they make a square map.
+std::optional<std::vector<std::string>> square(std::vector<std::string> rows) {
+  if (rows.size() < 2 || rows.size() > 64) return std::nullopt;
+  for (const auto& row : rows) {
+    if (row.size() != rows.size()) return std::nullopt;
   }
   return rows;
+}
+
+// The map drawn by an initial state's grid (DATA-004): the agent's P stands
+// on the start cell S. The eval-protocol convention's initial state is the
+// observation {"position", "grid"} without `map` (EVP-005).
+std::optional<std::vector<std::string>> map_of_grid(const json& grid) {
+  if (!grid.is_string()) return std::nullopt;
+  std::vector<std::string> rows;
+  std::istringstream lines(grid.get<std::string>());
+  for (std::string row; std::getline(lines, row) && rows.size() <= 64;) {
+    std::replace(row.begin(), row.end(), 'P', 'S');
+    rows.push_back(std::move(row));
+  }
+  return square(std::move(rows));
+}
+
+// The map rows of game://initial_state (CTRL-003), else of its grid, if they
+// make a square map.
+std::optional<std::vector<std::string>> map_of(const json& state) {
+  if (!state.is_object()) return std::nullopt;
+  if (!state.contains("map")) return state.contains("grid") ? map_of_grid(state["grid"]) : std::nullopt;
+  const json& map = state["map"];
+  if (!map.is_array() || map.size() > 64) return std::nullopt;
+  std::vector<std::string> rows;
+  for (const auto& row : map) {
+    if (!row.is_string()) return std::nullopt;
+    rows.push_back(row.get<std::string>());
+  }
+  return square(std::move(rows));
 }
 
 std::optional<int> position_of(const json& state) {

@@ -40,9 +40,11 @@ Profile reference_backend_profile(const std::vector<std::string>& flags) {
               " --port {port}" + join_flags(flags);
   p.control = {ControlPlane::kResources, ControlPlane::kHttp};
   p.features = {Feature::kSlippery, Feature::kTruncation, Feature::kGymnasiumMaps, Feature::k8x8};
-  // Named, so no session is spent recognising it: with a fault such as
-  // shared-state that session would become everyone's environment.
+  // Game and eras named, so no session is spent recognising it or probing
+  // its eras: with a fault such as shared-state that session would become
+  // everyone's environment, an unseeded one.
   p.game = "frozenlake";
+  p.era = EraChoice::kBoth;
   return p;
 }
 

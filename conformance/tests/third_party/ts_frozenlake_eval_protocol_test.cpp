@@ -14,7 +14,7 @@
 #include "common/bounded_json.hpp"
 #include "common/protocol.hpp"
 #include "common/testing/temp_dir.hpp"
-#include "conformance/tests/third_party/node_fixture.hpp"
+#include "harness/process/tests/node_fixture.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
 
@@ -237,9 +237,9 @@ TEST_F(TsFrozenLakeEvalProtocol, InitializeRefusesABadKeyOrConfig_EVP001_EVP007_
             "seed, or the same in both");
 }
 
-// Runs the suite under --convention eval-protocol (issue 13, the suite's part) against this
-// mode. DISABLED_ until the suite's --convention flag is on main; enable it then.
-TEST_F(TsFrozenLakeEvalProtocol, DISABLED_SuitePassesItsMustsUnderTheConvention) {
+// Runs the suite under --convention eval-protocol against this mode: a server written without
+// this project's code passes every MUST the convention keeps.
+TEST_F(TsFrozenLakeEvalProtocol, SuitePassesItsMustsUnderTheConvention) {
   const std::string server = "node " + template_word((app_ / "server.mjs").string()) +
                              " --port {port}" + " --convention eval-protocol";
   const auto suite = node_fixture::run_to_end(

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "common/testing/temp_dir.hpp"
-#include "conformance/tests/third_party/node_fixture.hpp"
+#include "harness/process/tests/node_fixture.hpp"
 
 namespace mcpgym::harness {
 namespace {

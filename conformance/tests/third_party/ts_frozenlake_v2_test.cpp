@@ -15,7 +15,7 @@
 #include "common/bounded_json.hpp"
 #include "common/protocol.hpp"
 #include "common/testing/temp_dir.hpp"
-#include "conformance/tests/third_party/node_fixture.hpp"
+#include "harness/process/tests/node_fixture.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
 

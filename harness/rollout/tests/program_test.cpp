@@ -12,6 +12,7 @@
 
 #include "common/testing/temp_dir.hpp"
 #include "harness/process/supervisor.hpp"
+#include "harness/process/tests/node_fixture.hpp"
 #include "harness/record/recording.hpp"
 #include "harness/rollout/rollout.hpp"
 #include "harness/rollout/tests/disguised_backend.hpp"
@@ -267,26 +268,11 @@ TEST(PlayProgram, RefusesBadFlagsBeforeConnecting) {
 // and was written without this project's code: a rollout through it proves the
 // harness interoperates with servers it did not come from.
 TEST(ThirdPartyInterop, RolloutAgainstTheTypeScriptSdkServer) {
-  if (std::system("command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "Node.js and npm are not installed: the TypeScript SDK interop test needs "
-                    "them (apt-get install nodejs npm)";
-  }
+  if (!node_fixture::node_and_npm_installed()) GTEST_SKIP() << node_fixture::kSkipMessage;
   TempDir dir;
-  const auto app = dir.path() / "ts-frozenlake";
-  fs::create_directories(app);
-  for (const char* file : {"package.json", "package-lock.json", "server.mjs"}) {
-    fs::copy_file(kSource / "fixtures/servers/ts-frozenlake" / file, app / file);
-  }
-  const auto installed = run("npm ci --no-audit --no-fund", dir.path(), app);
-  ASSERT_EQ(installed.status, (ExitStatus{false, 0})) << "npm ci failed:\n"
-                                                      << installed.stderr_text;
-
-  LaunchSpec spec;
-  spec.command = "node server.mjs --port {port}";
-  spec.working_directory = app;
-  spec.log_directory = dir.path() / "logs";
-  spec.name = "ts-frozenlake";
-  auto server = launch(spec);
+  auto app = node_fixture::install("ts-frozenlake", dir.path(), dir.path() / "logs");
+  ASSERT_TRUE(app.has_value()) << app.error();
+  auto server = node_fixture::start(*app, dir.path() / "logs");
   ASSERT_TRUE(server.has_value()) << server.error();
 
   const json classic = {{"desc", {"SFFF", "FHFH", "FFFH", "HFFG"}}};

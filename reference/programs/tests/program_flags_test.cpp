@@ -64,7 +64,9 @@ TEST(ProgramFlags, HelpListsTheTestingFlagsUnderTheirOwnHeading) {
        {"new-session-per-request", "shared-state", "ignore-seed", "no-hole-termination",
         "moves-after-end", "stale-status", "empty-control-plane", "terminate-after-first-step",
         "handle-from-seed", "handle-ignored", "control-cacheable", "unknown-handle-creates",
-        "header-not-validated"}) {
+        "ignore-config", "unknown-key-creates", "key-joins-environment",
+        "unknown-tool-as-tool-error", "unknown-resource-code-zero", "ansi-grid",
+        "control-skips-origin", "header-not-validated"}) {
     EXPECT_THAT(run.out, HasSubstr(fault));
   }
 }
@@ -114,7 +116,9 @@ const std::string kFaultExpects =
     "[mcpgym.cli.invalid_value] --fault expects one of new-session-per-request, shared-state, "
     "ignore-seed, no-hole-termination, moves-after-end, stale-status, empty-control-plane, "
     "terminate-after-first-step, handle-from-seed, handle-ignored, control-cacheable, "
-    "unknown-handle-creates, header-not-validated";
+    "unknown-handle-creates, ignore-config, unknown-key-creates, key-joins-environment, "
+    "unknown-tool-as-tool-error, unknown-resource-code-zero, ansi-grid, control-skips-origin, "
+    "header-not-validated";
 
 const std::string kConventionNeedsHttp =
     "[mcpgym.cli.invalid_value] --convention eval-protocol needs --transport http and "

@@ -4,8 +4,7 @@
 // PROXY-004, PROXY-006: a --backend program found on PATH).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
+#include "harness/process/tests/node_fixture.hpp"
 #include "harness/rollout/policy.hpp"
 #include "harness/rollout/rollout.hpp"
 #include "reference/proxy/tests/support.hpp"
@@ -16,23 +15,13 @@ namespace {
 class ProxyThirdParty : public ProxyTest {};
 
 TEST_F(ProxyThirdParty, RolloutThroughTheProxyToTheTypeScriptSdkServer_PROXY001_PROXY004) {
-  if (std::system("command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "Node.js and npm are not installed: the TypeScript SDK backend test needs "
-                    "them (apt-get install nodejs npm)";
-  }
-  const fs::path app = dir() / "ts-frozenlake";
-  fs::create_directories(app);
-  for (const char* file : {"package.json", "package-lock.json", "server.mjs"}) {
-    fs::copy_file(kSourceDir / "fixtures/servers/ts-frozenlake" / file, app / file);
-  }
-  const Finished installed =
-      run_to_exit("npm", {"ci", "--no-audit", "--no-fund"}, app, std::chrono::seconds(120));
-  ASSERT_TRUE(installed.status) << "npm ci did not finish within 120 s";
-  ASSERT_EQ(*installed.status, (ExitStatus{false, 0})) << "npm ci failed:\n"
-                                                       << installed.stderr_text;
+  namespace node_fixture = harness::node_fixture;
+  if (!node_fixture::node_and_npm_installed()) GTEST_SKIP() << node_fixture::kSkipMessage;
+  auto app = node_fixture::install("ts-frozenlake", dir(), dir() / "npm-logs");
+  ASSERT_TRUE(app.has_value()) << app.error();
 
   auto proxy =
-      start_proxy({"--backend", "node '" + (app / "server.mjs").string() + "' --port {port}"});
+      start_proxy({"--backend", "node '" + (*app / "server.mjs").string() + "' --port {port}"});
   ASSERT_TRUE(proxy) << proxy.error();
   const json classic = {{"desc", {"SFFF", "FHFH", "FFFH", "HFFG"}}};
   auto connector = harness::url_connector(proxy->url());
