@@ -31,6 +31,11 @@
 // one available. RapidCheck keeps its implicit parameters in process-wide statics, so runs are
 // serialized by a mutex.
 //
+// Over handles (HANDLE-012, the modern era): the same property with the three
+// environments created by env_create on one modern client and addressed by
+// their env_id (properties.handle-interleavings), every read through the
+// per-handle resources or GET /control/<name>?env_id=.
+//
 // Reproducing: each run draws a RapidCheck seed (or takes
 // MCPGYM_CONFORM_PROPERTY_SEED from the environment) and reports it, with the
 // shrunk minimal failing command sequence, in the outcome.
@@ -57,6 +62,7 @@
 #include "conformance/checks/areas.hpp"
 #include "conformance/core/context.hpp"
 #include "conformance/games/driver.hpp"
+#include "harness/rollout/handles.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -240,23 +246,100 @@ bool is_tool_error(const json& result) {
   return result.is_object() && result.contains("isError") && result["isError"] == true;
 }
 
-// Closes every session of a case, whatever happened.
-struct Sessions {
-  std::vector<std::unique_ptr<harness::McpClient>> clients;
-  ~Sessions() {
-    for (auto& c : clients) {
-      if (c) (void)c->close();
-    }
+// One environment of a case as the run reaches it: an MCP session of its own
+// (legacy), or a handle on the case's one modern client (HANDLE-012).
+class EnvAccess {
+ public:
+  virtual ~EnvAccess() = default;
+  // The game's tool with `action`.
+  virtual harness::Result<json> move(const std::string& tool, const std::string& action) = 0;
+  // `name` (reward, status, info, initial_state) as a resource, or by GET /control/*.
+  virtual harness::Result<json> read(const std::string& name, bool via_http) = 0;
+  // How the initial state's resource is named, for messages.
+  virtual std::string initial_state_uri() const = 0;
+};
+
+class SessionAccess final : public EnvAccess {
+ public:
+  explicit SessionAccess(std::unique_ptr<harness::McpClient> client) : client_(std::move(client)) {}
+  ~SessionAccess() override { (void)client_->close(); }
+  harness::Result<json> move(const std::string& tool, const std::string& action) override {
+    return client_->call_tool(tool, {{"action", action}});
   }
+  harness::Result<json> read(const std::string& name, bool via_http) override {
+    if (name == "initial_state") return client_->read_resource(initial_state_uri());
+    return via_http ? client_->read_control_http(name)
+                    : client_->read_resource("control://" + name);
+  }
+  std::string initial_state_uri() const override { return "game://initial_state"; }
+
+ private:
+  std::unique_ptr<harness::McpClient> client_;
+};
+
+class HandleAccess final : public EnvAccess {
+ public:
+  HandleAccess(harness::McpClient& client, std::string env_id)
+      : client_(client), env_id_(std::move(env_id)) {}
+  ~HandleAccess() override { (void)harness::close_env(client_, env_id_); }
+  harness::Result<json> move(const std::string& tool, const std::string& action) override {
+    return client_.call_tool(tool, harness::with_env_id({{"action", action}}, env_id_));
+  }
+  harness::Result<json> read(const std::string& name, bool via_http) override {
+    return harness::read_env_control(
+        client_,
+        via_http ? harness::ControlPlaneForm::kHttp : harness::ControlPlaneForm::kResources,
+        env_id_, name);
+  }
+  std::string initial_state_uri() const override {
+    return harness::env_control_uri(env_id_, "initial_state");
+  }
+
+ private:
+  harness::McpClient& client_;
+  std::string env_id_;
+};
+
+// The environments of a case, and the modern client their handles live on;
+// every one is closed (session or handle) whatever happened.
+struct Envs {
+  std::unique_ptr<harness::McpClient> modern;  // declared first: outlives the handles
+  std::vector<std::unique_ptr<EnvAccess>> open;
+
+  // A legacy session initialized with `extra`.
+  Expected<void, std::string> open_session(Context& ctx, const json& extra) {
+    auto client = ctx.session(extra);
+    if (!client) return unexpected(client.error());
+    open.push_back(std::make_unique<SessionAccess>(std::move(client).value()));
+    return {};
+  }
+  // An env_create'd handle on the modern client (discovered on first use).
+  Expected<void, std::string> create_handle(Context& ctx, std::uint64_t seed, const json& config) {
+    if (!modern) {
+      harness::ClientOptions options;
+      options.era = harness::Era::kModern;
+      auto client = ctx.client(options);
+      if (!client) return unexpected(client.error());
+      if (auto discovered = (*client)->initialize(nullptr); !discovered)
+        return unexpected("server/discover failed: " + discovered.error().message());
+      modern = std::move(client).value();
+    }
+    auto created = harness::create_env(*modern, seed, config);
+    if (!created) return unexpected("env_create failed: " + created.error().message());
+    open.push_back(std::make_unique<HandleAccess>(*modern, created->env_id));
+    return {};
+  }
+  ~Envs() { open.clear(); }
 };
 
 // ---------------------------------------------------------------------------
 // A run of the property.
 
 struct Run {
-  explicit Run(Context& c) : ctx(c), game(c.game()) {}
+  Run(Context& c, bool over_handles) : ctx(c), game(c.game()), handles(over_handles) {}
   Context& ctx;
   const GameDriver& game;
+  bool handles;                // environments by env_create and env_id, else by session
   bool slippery = false;       // s2 is slippery
   bool truncation = false;     // s2 has a max_episode_steps
   Clock::time_point deadline;  // no new cases after it
@@ -275,14 +358,12 @@ struct Run {
   bool one_case(const Case& c);
   // One case: "" when every answer matched, else the problem.
   std::string execute(const Case& c, std::string& trace);
-  // Opens session `i` and its model: "" when both are as asked.
-  std::string open_session(std::size_t i, const SessionSpec& spec, Sessions& sessions,
-                           SessionModel& m);
+  // Opens environment `i` and its model: "" when both are as asked.
+  std::string open_env(std::size_t i, const SessionSpec& spec, Envs& envs, SessionModel& m);
   // One command's answer against the model: "" when it matched.
-  std::string run_command(const Command& cmd, harness::McpClient& client, SessionModel& m);
-  std::string check_move(const Command& cmd, harness::McpClient& client, SessionModel& m);
-  std::string check_control_read(const Command& cmd, harness::McpClient& client,
-                                 const SessionModel& m);
+  std::string run_command(const Command& cmd, EnvAccess& env, SessionModel& m);
+  std::string check_move(const Command& cmd, EnvAccess& env, SessionModel& m);
+  std::string check_control_read(const Command& cmd, EnvAccess& env, const SessionModel& m);
 };
 
 std::vector<SessionSpec> Run::specs(const Case& c) const {
@@ -292,26 +373,29 @@ std::vector<SessionSpec> Run::specs(const Case& c) const {
   return {a, a, b};
 }
 
-std::string Run::open_session(std::size_t i, const SessionSpec& spec, Sessions& sessions,
-                              SessionModel& m) {
+std::string Run::open_env(std::size_t i, const SessionSpec& spec, Envs& envs, SessionModel& m) {
   const std::string s = "s" + std::to_string(i);
   const json config = spec.config(game);
-  auto client = ctx.session({{"seed", spec.seed}, {"config", config}});
-  if (!client) {
-    setup_error = "opening " + s + " (" + spec.describe() + "): " + client.error();
+  auto opened = handles ? envs.create_handle(ctx, static_cast<std::uint64_t>(spec.seed), config)
+                        : envs.open_session(ctx, {{"seed", spec.seed}, {"config", config}});
+  if (!opened) {
+    setup_error = "opening " + s + " (" + spec.describe() + "): " + opened.error();
     return "";
   }
-  sessions.clients.push_back(std::move(client).value());
-  auto state = sessions.clients.back()->read_resource("game://initial_state");
-  if (!state) return s + ": game://initial_state could not be read: " + state.error().message();
+  EnvAccess& env = *envs.open.back();
+  auto state = env.read("initial_state", false);
+  if (!state) {
+    return s + ": " + env.initial_state_uri() + " could not be read: " + state.error().message();
+  }
   m.initial_state = *state;
   // The session must be the one asked for (SEED-001, CTRL-011): with a
   // shared environment it shows another session's.
   json asked = slipperiness_config(game, spec.slippery);
   asked["seed"] = spec.seed;
   if (const std::string wrong = differences(m.initial_state, asked); !wrong.empty()) {
-    return s + " (" + spec.describe() + "): game://initial_state " +
-           excerpt(m.initial_state.dump(), 200) + " does not match the session asked for: " + wrong;
+    return s + " (" + spec.describe() + "): " + env.initial_state_uri() + " " +
+           excerpt(m.initial_state.dump(), 200) + " does not match the " +
+           (handles ? "environment" : "session") + " asked for: " + wrong;
   }
   auto model = game.model(static_cast<std::uint64_t>(spec.seed), config, m.initial_state);
   if (!model) return s + " (" + spec.describe() + "): " + model.error();
@@ -319,9 +403,9 @@ std::string Run::open_session(std::size_t i, const SessionSpec& spec, Sessions& 
   return "";
 }
 
-std::string Run::check_move(const Command& cmd, harness::McpClient& client, SessionModel& m) {
+std::string Run::check_move(const Command& cmd, EnvAccess& env, SessionModel& m) {
   const std::string action = cmd.op == Op::kMove ? cmd.action_name : "JUMP";
-  auto r = client.call_tool(game.tool(), {{"action", action}});
+  auto r = env.move(game.tool(), action);
   if (!r) return "no tool result: " + r.error().message();
   if (cmd.op == Op::kBadMove || m.ended()) {
     if (is_tool_error(*r)) return "";
@@ -344,11 +428,9 @@ std::string Run::check_move(const Command& cmd, harness::McpClient& client, Sess
   return "";
 }
 
-std::string Run::check_control_read(const Command& cmd, harness::McpClient& client,
-                                    const SessionModel& m) {
+std::string Run::check_control_read(const Command& cmd, EnvAccess& env, const SessionModel& m) {
   const std::string name = control_name(cmd.op);
-  auto r =
-      cmd.via_http ? client.read_control_http(name) : client.read_resource("control://" + name);
+  auto r = env.read(name, cmd.via_http);
   if (!r) return "no answer: " + r.error().message();
   json want;
   if (cmd.op == Op::kReward) {
@@ -370,17 +452,17 @@ std::string Run::check_control_read(const Command& cmd, harness::McpClient& clie
   return "";
 }
 
-std::string Run::run_command(const Command& cmd, harness::McpClient& client, SessionModel& m) {
+std::string Run::run_command(const Command& cmd, EnvAccess& env, SessionModel& m) {
   switch (cmd.op) {
     case Op::kMove:
     case Op::kBadMove:
-      return check_move(cmd, client, m);
+      return check_move(cmd, env, m);
     case Op::kReward:
     case Op::kStatus:
     case Op::kInfo:
-      return check_control_read(cmd, client, m);
+      return check_control_read(cmd, env, m);
     case Op::kInitialState: {
-      auto r = client.read_resource("game://initial_state");
+      auto r = env.read("initial_state", false);
       if (!r) return "no answer: " + r.error().message();
       if (*r == m.initial_state) return "";
       return "answered " + excerpt(r->dump(), 200) +
@@ -392,13 +474,13 @@ std::string Run::run_command(const Command& cmd, harness::McpClient& client, Ses
 
 std::string Run::execute(const Case& c, std::string& trace) {
   const auto session_specs = specs(c);
-  Sessions sessions;
+  Envs envs;
   std::vector<SessionModel> models(session_specs.size());
   for (std::size_t i = 0; i < session_specs.size(); ++i) {
     trace += (i ? "; s" : "s") + std::to_string(i) + ": " + session_specs[i].describe();
   }
   for (std::size_t i = 0; i < session_specs.size(); ++i) {
-    const std::string problem = open_session(i, session_specs[i], sessions, models[i]);
+    const std::string problem = open_env(i, session_specs[i], envs, models[i]);
     if (!problem.empty() || !setup_error.empty()) return problem;
   }
   trace += c.commands.empty() ? "; no commands" : "; commands:";
@@ -407,8 +489,7 @@ std::string Run::execute(const Case& c, std::string& trace) {
     trace += " " + std::to_string(++n) + ". " + describe(cmd);
     const auto index = static_cast<std::size_t>(cmd.session);
     SessionModel& m = models[index];
-    if (const std::string problem = run_command(cmd, *sessions.clients[index], m);
-        !problem.empty()) {
+    if (const std::string problem = run_command(cmd, *envs.open[index], m); !problem.empty()) {
       trace += " <- here";
       return std::to_string(n) + ". " + describe(cmd) + " (s" + std::to_string(cmd.session) +
              " at step_count " + std::to_string(m.steps) + " in the model): " + problem;
@@ -468,7 +549,7 @@ std::timed_mutex& rapidcheck_mutex() {
   return m;
 }
 
-Outcome run_property(Context& ctx) {
+Outcome run_property(Context& ctx, bool over_handles) {
   const Profile& profile = ctx.profile();
   // Each proxy session (and each stdio session) starts a process: fewer cases there.
   const bool heavy = profile.kind == ProfileKind::kProxy || profile.launch == LaunchMode::kStdio;
@@ -484,7 +565,7 @@ Outcome run_property(Context& ctx) {
 
   std::string seed_origin;
   const std::uint64_t seed = run_seed(seed_origin);
-  Run run(ctx);
+  Run run(ctx, over_handles);
   run.slippery = slippery_predictable(profile, run.game);
   run.truncation = profile.claims(Feature::kTruncation);
   run.deadline = Clock::now() + budget;
@@ -503,7 +584,8 @@ Outcome run_property(Context& ctx) {
   params.disableShrinking = false;
   rc::detail::TestListenerAdapter quiet;
   rc::detail::TestMetadata metadata;
-  metadata.id = "properties.session-interleavings";
+  metadata.id =
+      over_handles ? "properties.handle-interleavings" : "properties.session-interleavings";
   metadata.description = metadata.id;
   const auto started = Clock::now();
   // The overload with a reproduce map: the shorter ones read the process-wide
@@ -517,7 +599,9 @@ Outcome run_property(Context& ctx) {
 
   const std::string expected =
       "in random interleavings of moves and reads over " + std::to_string(kSessions) +
-      " sessions open at once, every answer is what a model of that session alone predicts "
+      (over_handles ? " handles open at once on one modern client" : " sessions open at once") +
+      ", every answer is what a model of that " + (over_handles ? "handle" : "session") +
+      " alone predicts "
       "(the observation after a move; reward, step_count, terminated, truncated, "
       "total_reward right after it; tool errors, changing nothing, for an invalid action and "
       "for moves after the end)";
@@ -582,7 +666,26 @@ std::vector<Check> session_property_checks() {
                 .model = true,
                 .games = {}},
       .fresh_process = false,
-      .run = run_property});
+      .run = [](Context& ctx) { return run_property(ctx, false); }});
+  // HANDLE-012: the same rules per handle as per session, judged by the same
+  // property over env_create'd handles.
+  checks.push_back(Check{
+      .id = "properties.handle-interleavings",
+      .spec_id = "HANDLE-012",
+      .level = Level::kMust,
+      .rule = "The generic MCP-Gym rules hold per handle exactly as per session: each handle has "
+              "an environment of its own, and two handles with one seed and configuration evolve "
+              "independently (SESS-008); every call and read naming a handle reaches its "
+              "environment for its whole life (SESS-007)",
+      .needs = {.kinds = kGymKinds,
+                .features = {},
+                .control = {},
+                .transport = Transport::kHttp,
+                .model = true,
+                .games = {},
+                .era = CheckEra::kModern},
+      .fresh_process = false,
+      .run = [](Context& ctx) { return run_property(ctx, true); }});
   return checks;
 }
 
