@@ -536,7 +536,7 @@ Outcome idle_expiry(Context& ctx) {
   return Outcome::held(expected, "the idle handle \"" + excerpt(c->env_id, 60) + "\" is expired");
 }
 
-// --- HANDLE-007 ---------------------------------------------------------------
+// --- HANDLE-014 ---------------------------------------------------------------
 
 // The header name `tool` mirrors env_id into, when its inputSchema annotates it.
 std::optional<std::string> env_id_header(HandleClient& client, const std::string& tool) {
@@ -546,6 +546,38 @@ std::optional<std::string> env_id_header(HandleClient& client, const std::string
   }
   return std::nullopt;
 }
+
+// Whether a tool's inputSchema takes env_id.
+bool takes_env_id(const json& tool) {
+  const json schema = tool.is_object() ? tool.value("inputSchema", json::object()) : json();
+  return schema.is_object() && schema.contains("properties") && schema["properties"].is_object() &&
+         schema["properties"].contains(kEnvId);
+}
+
+Outcome env_id_annotated(Context& ctx) {
+  HandleClient client(ctx);
+  const std::string expected =
+      "every tool whose inputSchema takes env_id annotates it with \"x-mcp-header\": \"Env-Id\"";
+  std::string annotated, not_annotated;  // "name (header)", comma-separated
+  for (const json& tool : client.tools()) {
+    if (!takes_env_id(tool) || !tool["name"].is_string()) continue;
+    const std::string name = tool["name"].get<std::string>();
+    const auto header = env_id_header(client, name);
+    const bool right = header && iequals(*header, std::string(mcp::kParamHeaderPrefix) + "Env-Id");
+    std::string& list = right ? annotated : not_annotated;
+    list +=
+        (list.empty() ? "" : ", ") + name + (header ? " (" + *header + ")" : " (no x-mcp-header)");
+  }
+  if (annotated.empty() && not_annotated.empty()) {
+    return Outcome::could_not_run("tools/list listed no tool that takes env_id");
+  }
+  if (!not_annotated.empty()) {
+    return Outcome::broken(expected, "not annotated as Env-Id: " + not_annotated);
+  }
+  return Outcome::held(expected, "annotated: " + annotated);
+}
+
+// --- HANDLE-007 ---------------------------------------------------------------
 
 Outcome env_id_header_validated(Context& ctx) {
   HandleClient client(ctx);
@@ -923,8 +955,15 @@ std::vector<Check> handle_checks() {
                    "configurable idle time expires; its handle is then expired "
                    "(HANDLE-005).",
                    idle_expiry),
+      handle_check("env-id-annotated", "HANDLE-014", Level::kShould,
+                   "`env_id` in the `inputSchema` of every tool that takes it carries "
+                   "`\"x-mcp-header\": \"Env-Id\"` (the name compared ignoring ASCII case), so "
+                   "that clients mirror it into the header `Mcp-Param-Env-Id` and a router or "
+                   "proxy can place a request without parsing its body",
+                   env_id_annotated),
       handle_check("env-id-header", "HANDLE-007", Level::kMust,
-                   "A server that annotates an argument MUST validate its header against "
+                   "A server that annotates an argument with `x-mcp-header` (HANDLE-014) MUST "
+                   "validate its header against "
                    "the body: a `tools/call` whose body has the argument while the "
                    "header is missing, whose header differs from the body",
                    env_id_header_validated),

@@ -22,6 +22,7 @@
 #include "conformance/core/process_tree.hpp"
 #include "conformance/core/target.hpp"
 #include "harness/mcp/client.hpp"
+#include "harness/rollout/handles.hpp"
 
 namespace mcpgym::conformance {
 namespace {
@@ -105,15 +106,9 @@ Expected<std::unique_ptr<McpClient>, std::string> modern_client(Context& ctx) {
 
 // env_create with `seed`: the handle, or why there is none.
 Expected<std::string, std::string> create_env(McpClient& client, std::uint64_t seed) {
-  auto created = client.call_tool("env_create", json{{"seed", seed}});
+  auto created = harness::create_env(client, seed);
   if (!created) return unexpected("env_create failed: " + created.error().message());
-  const auto structured = created->find("structuredContent");
-  if (created->value("isError", false) || structured == created->end() ||
-      !structured->is_object() || !structured->contains("env_id") ||
-      !(*structured)["env_id"].is_string()) {
-    return unexpected("env_create answered no env_id: " + excerpt(created->dump(), 400));
-  }
-  return (*structured)["env_id"].get<std::string>();
+  return created->env_id;
 }
 
 // `count` moves of the game's first action on `handle`.

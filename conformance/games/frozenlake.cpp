@@ -94,7 +94,8 @@ std::optional<std::vector<std::string>> map_of_grid(const json& grid) {
 // make a square map.
 std::optional<std::vector<std::string>> map_of(const json& state) {
   if (!state.is_object()) return std::nullopt;
-  if (!state.contains("map")) return state.contains("grid") ? map_of_grid(state["grid"]) : std::nullopt;
+  if (!state.contains("map"))
+    return state.contains("grid") ? map_of_grid(state["grid"]) : std::nullopt;
   const json& map = state["map"];
   if (!map.is_array() || map.size() > 64) return std::nullopt;
   std::vector<std::string> rows;

@@ -18,6 +18,9 @@
 namespace mcpgym::conformance {
 namespace {
 
+using testing::explain;
+using testing::not_passing;
+
 // As in negative_controls_test.cpp: the property check's RapidCheck seed is fixed.
 [[maybe_unused]] const bool kPropertySeedFixed =
     ::setenv("MCPGYM_CONFORM_PROPERTY_SEED", "20261206", 0) == 0;
@@ -32,26 +35,6 @@ Profile eval_protocol_profile(const std::vector<std::string>& flags = {}) {
   p.control = {ControlPlane::kHttp};
   p.convention = Convention::kEvalProtocol;
   return p;
-}
-
-std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
-  std::set<std::string> out;
-  for (const auto& r : results) {
-    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip) {
-      out.insert(r.id + ":" + std::string(verdict_name(r.verdict)));
-    }
-  }
-  return out;
-}
-
-std::string explain(const std::vector<CheckResult>& results, const std::set<std::string>& ids) {
-  std::string out;
-  for (const auto& r : results) {
-    if (ids.count(r.id + ":" + std::string(verdict_name(r.verdict)))) {
-      out += "\n  " + testing::describe(r);
-    }
-  }
-  return out;
 }
 
 struct Control {
@@ -127,8 +110,8 @@ TEST(Conventions, TheEvalProtocolChecksAreSkippedUnderMcpgym) {
 }
 
 TEST(Profile, TheConventionKeyIsReadAndRefusedWhenUnknown) {
-  auto p = profile_from_json(
-      json{{"url", "http://127.0.0.1:1/mcp"}, {"convention", "eval-protocol"}});
+  auto p =
+      profile_from_json(json{{"url", "http://127.0.0.1:1/mcp"}, {"convention", "eval-protocol"}});
   ASSERT_TRUE(p) << p.error();
   EXPECT_EQ(p->convention, Convention::kEvalProtocol);
   EXPECT_EQ(p->to_json()["convention"], "eval-protocol");

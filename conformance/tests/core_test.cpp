@@ -415,7 +415,9 @@ TEST(Eras, AToldEraSkipsTheOtherEraSaysWhy) {
 // Auto asks the server: the reference serves both eras on one endpoint.
 TEST(Eras, AutoFindsBothErasOnTheReference) {
   TempWork work;
-  Runner runner(reference_backend_profile(), work.paths());
+  Profile auto_eras = reference_backend_profile();
+  auto_eras.era = EraChoice::kAuto;
+  Runner runner(auto_eras, work.paths());
   Check modern = make_check("core.modern", [](Context&) { return Outcome::held("", ""); });
   modern.needs.era = CheckEra::kModern;
   EXPECT_EQ(runner.run_one(modern, 10s).verdict, Verdict::kPass);

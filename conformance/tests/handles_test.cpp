@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/tests/front_fixture.hpp"
 #include "conformance/tests/support.hpp"
 
 namespace mcpgym::conformance::testing {
@@ -24,27 +25,9 @@ Profile modern_reference(const std::vector<std::string>& flags = {}) {
   return p;
 }
 
-// "<check id>:<verdict>" of every handle check that did not pass or skip.
-std::set<std::string> tripped(const std::vector<CheckResult>& results) {
-  std::set<std::string> out;
-  for (const auto& r : results) {
-    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip)
-      out.insert(r.id + ":" + std::string(verdict_name(r.verdict)));
-  }
-  return out;
-}
-
-std::string explain(const std::vector<CheckResult>& results) {
-  std::string out;
-  for (const auto& r : results) {
-    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip) out += "\n  " + describe(r);
-  }
-  return out;
-}
-
 TEST(HandleChecks, TheReferencePassesEveryOneThatApplies) {
   const auto results = run_checks(modern_reference(), {"handles.*"});
-  EXPECT_TRUE(tripped(results).empty()) << explain(results);
+  EXPECT_TRUE(not_passing(results).empty()) << explain(results);
   EXPECT_EQ(ids_with(results, Verdict::kSkip), std::vector<std::string>{"handles.idle-expiry"});
 }
 
@@ -71,6 +54,32 @@ TEST(HandleChecks, ALegacyOnlyRunSkipsThemWithTheReason) {
   EXPECT_EQ(r.actual, "not judged: --era legacy");
 }
 
+// HANDLE-014's mutant: every tools/list answer without its x-mcp-header
+// annotations (the server behind still validates the headers).
+void drop_annotations(const ForwardedRequest&, ForwardedResponse& res) {
+  json answer = json::parse(res.body, nullptr, false);
+  if (!answer.is_object() || !answer.contains("result")) return;
+  auto tools = answer["result"].find("tools");
+  if (tools == answer["result"].end() || !tools->is_array()) return;
+  for (json& tool : *tools) {
+    auto schema = tool.find("inputSchema");
+    if (schema == tool.end() || !schema->contains("properties")) continue;
+    for (auto& [name, property] : (*schema)["properties"].items())
+      property.erase("x-mcp-header");
+  }
+  res.body = answer.dump();
+}
+
+TEST(HandleChecks, EnvIdAnnotatedWarnsNamingEveryToolThatDoesNotAnnotate) {
+  Mutant m({}, drop_annotations);
+  const CheckResult r = run_check(m.profile, "handles.env-id-annotated");
+  EXPECT_EQ(r.verdict, Verdict::kWarn) << describe(r);
+  EXPECT_EQ(r.actual,
+            "not annotated as Env-Id: env_close (no x-mcp-header), lake_move (no x-mcp-header)");
+  const CheckResult clean = run_check(modern_reference(), "handles.env-id-annotated");
+  EXPECT_EQ(clean.actual, "annotated: env_close (Mcp-Param-Env-Id), lake_move (Mcp-Param-Env-Id)");
+}
+
 struct HandleFault {
   const char* name;  // the reference's --fault
   std::set<std::string> tripped;
@@ -84,7 +93,7 @@ class HandleFaults : public ::testing::TestWithParam<HandleFault> {};
 
 TEST_P(HandleFaults, TripExactlyTheirChecks) {
   const auto results = run_checks(modern_reference({"--fault", GetParam().name}), {"handles.*"});
-  EXPECT_EQ(tripped(results), GetParam().tripped) << explain(results);
+  EXPECT_EQ(not_passing(results), GetParam().tripped) << explain(results);
 }
 
 const HandleFault kHandleFaults[] = {

@@ -223,23 +223,6 @@ std::vector<ModernMutant> modern_mutants() {
   };
 }
 
-std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
-  std::set<std::string> out;
-  for (const auto& r : results) {
-    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip)
-      out.insert(r.id + ":" + std::string(verdict_name(r.verdict)));
-  }
-  return out;
-}
-
-std::string explain(const std::vector<CheckResult>& results) {
-  std::string out;
-  for (const auto& r : results) {
-    if (r.verdict != Verdict::kPass) out += "\n  " + describe(r);
-  }
-  return out;
-}
-
 Profile in_era(Profile profile, EraChoice era) {
   profile.era = era;
   return profile;

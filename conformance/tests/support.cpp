@@ -172,4 +172,26 @@ std::vector<std::string> ids_with(const std::vector<CheckResult>& results, Verdi
   return ids;
 }
 
+std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
+  std::set<std::string> out;
+  for (const auto& r : results) {
+    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip)
+      out.insert(r.id + ":" + std::string(verdict_name(r.verdict)));
+  }
+  return out;
+}
+
+std::string explain(const std::vector<CheckResult>& results, const std::set<std::string>& ids) {
+  std::string out;
+  for (const auto& r : results) {
+    if (ids.contains(r.id + ":" + std::string(verdict_name(r.verdict))))
+      out += "\n  " + describe(r);
+  }
+  return out;
+}
+
+std::string explain(const std::vector<CheckResult>& results) {
+  return explain(results, not_passing(results));
+}
+
 }  // namespace mcpgym::conformance::testing

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,5 +72,11 @@ Finished run_program(const std::vector<std::string>& argv, const std::filesystem
 
 // The ids of results with this verdict.
 std::vector<std::string> ids_with(const std::vector<CheckResult>& results, Verdict verdict);
+// "<check id>:<verdict>" of every check that neither passed nor was skipped.
+std::set<std::string> not_passing(const std::vector<CheckResult>& results);
+// Each result whose "<check id>:<verdict>" is in `ids`, whole, one per line
+// (for a test's failure message); without `ids`, every one not passing.
+std::string explain(const std::vector<CheckResult>& results, const std::set<std::string>& ids);
+std::string explain(const std::vector<CheckResult>& results);
 
 }  // namespace mcpgym::conformance::testing

@@ -24,7 +24,7 @@ using mcp::json;
 using mcp::Outcome;
 
 constexpr std::string_view kCloseTool = "env_close";
-// HANDLE-007: the header name clients mirror env_id into (Mcp-Param-Env-Id).
+// HANDLE-014: the header name clients mirror env_id into (Mcp-Param-Env-Id).
 constexpr std::string_view kEnvIdHeader = "Env-Id";
 constexpr std::string_view kControlScheme = "control://";
 constexpr std::string_view kGameScheme = "game://";

@@ -60,13 +60,26 @@ TEST(ProgramFlags, HelpListsTheTestingFlagsUnderTheirOwnHeading) {
     EXPECT_NE(at, std::string::npos) << flag;
     EXPECT_GT(at, heading) << flag << " is not under the testing heading";
   }
-  for (const char* fault :
-       {"new-session-per-request", "shared-state", "ignore-seed", "no-hole-termination",
-        "moves-after-end", "stale-status", "empty-control-plane", "terminate-after-first-step",
-        "handle-from-seed", "handle-ignored", "control-cacheable", "unknown-handle-creates",
-        "ignore-config", "unknown-key-creates", "key-joins-environment",
-        "unknown-tool-as-tool-error", "unknown-resource-code-zero", "ansi-grid",
-        "control-skips-origin", "header-not-validated"}) {
+  for (const char* fault : {"new-session-per-request",
+                            "shared-state",
+                            "ignore-seed",
+                            "no-hole-termination",
+                            "moves-after-end",
+                            "stale-status",
+                            "empty-control-plane",
+                            "terminate-after-first-step",
+                            "handle-from-seed",
+                            "handle-ignored",
+                            "control-cacheable",
+                            "unknown-handle-creates",
+                            "ignore-config",
+                            "unknown-key-creates",
+                            "key-joins-environment",
+                            "unknown-tool-as-tool-error",
+                            "unknown-resource-code-zero",
+                            "ansi-grid",
+                            "control-skips-origin",
+                            "header-not-validated"}) {
     EXPECT_THAT(run.out, HasSubstr(fault));
   }
 }
