@@ -56,6 +56,16 @@ const Control kControls[] = {
       "metadata.line-per-step:error", "metadata.matches-control-plane:error",
       "metadata.no-call-after-end:error", "termination.multi-env-rollout:error"}},
     {"control-skips-origin", {"conventions.control-origin:fail"}},
+    {"lenient-reset", {"conventions.reset-session:fail"}},
+    // Every environment is the game's default one, the seed's own map: each
+    // check that sends a map, slipperiness or a step limit sees another game.
+    {"ignore-config",
+     {"determinism.golden-replay:fail", "determinism.gymnasium-maps:fail",
+      "determinism.slippery-model:fail", "metadata.line-per-step:fail",
+      "metadata.matches-control-plane:fail", "metadata.no-call-after-end:fail",
+      "properties.session-interleavings:fail", "sessions.concurrent-sessions:fail",
+      "sessions.isolated-environments:fail", "termination.moves-after-end:error",
+      "termination.truncation:fail"}},
     {"unknown-tool-as-tool-error", {"lifecycle.unknown-tool:fail"}},
     {"unknown-resource-code-zero", {"lifecycle.unknown-resource:fail"}},
 };
@@ -147,6 +157,37 @@ TEST(Baseline, TheEvalProtocolBaselineNamesChecksOfTheSuite) {
                                    [&](const Check& c) { return c.id == entry; });
     EXPECT_TRUE(known) << entry;
   }
+}
+
+// The baseline checked by a run: the ready profile's settings (no feature
+// claimed, the legacy era, the HTTP control plane) against the reference with
+// every fault that reproduces a bug of the stock server, each cited in the
+// baseline. What does not pass is exactly what the baseline lists, so the
+// first run against a real eval-protocol server differs from it only where
+// eval-protocol differs from these faults.
+TEST(Baseline, TheEvalProtocolBaselineIsWhatTheStockServersBugsFail) {
+  auto ready = read_profile_file(std::string(MCPGYM_SOURCE_DIR) +
+                                 "/conformance/profiles/eval-protocol-frozenlake.json");
+  ASSERT_TRUE(ready) << ready.error();
+  // --seed: the server's own seed, so that the seed-blind, config-blind
+  // environments are one known map and deal in every run (verdicts by chance
+  // otherwise).
+  Profile p = eval_protocol_profile(
+      {"--seed", "7", "--fault",
+       "ignore-seed,ignore-config,moves-after-end,key-joins-environment,unknown-key-creates,"
+       "ansi-grid,lenient-reset,control-skips-origin,unknown-tool-as-tool-error,"
+       "unknown-resource-code-zero"});
+  p.features = ready->features;
+  p.era = ready->era;
+  const auto results = testing::run_checks(p, {});
+  std::set<std::string> failing;
+  for (const auto& id : not_passing(results))
+    failing.insert(id.substr(0, id.find(':')));
+  auto baseline = read_baseline(std::string(MCPGYM_SOURCE_DIR) +
+                                "/conformance/profiles/eval-protocol-000c2a4-baseline.yml");
+  ASSERT_TRUE(baseline) << baseline.error();
+  const std::set<std::string> listed(baseline->entries.begin(), baseline->entries.end());
+  EXPECT_EQ(failing, listed) << explain(results);
 }
 
 }  // namespace

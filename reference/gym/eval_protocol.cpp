@@ -71,6 +71,9 @@ ControlReply serve_found(const mcp::ControlRequest& request, const EnvironmentKe
                   "clientInfo._extra.session_id (without one, the Mcp-Session-Id it returned)");
   }
   auto episode = keys.find(*request.key);
+  if (!episode && request.name == "reset_session" && context.lenient) {
+    return {200, json{{"message", "Session reset successfully"}}};  // nothing was reset
+  }
   if (!episode) {
     return refuse(404, err::kUnknownKey,
                   "Session " + quoted_excerpt(*request.key) +
@@ -117,7 +120,9 @@ std::shared_ptr<Episode> EnvironmentKeys::find(const std::string& key) const {
 mcp::Outcome reset_episode(Episode& episode, const json& body, const ResetContext& context) {
   auto requested = seed_from_reset_body(body);
   if (!requested) return unexpected(requested.error());
-  const std::optional<std::uint64_t> seed = *requested ? *requested : context.server_seed;
+  // Under the lenient-reset fault seed 0 seeds nothing, as eval-protocol's `if seed:`.
+  const bool given = *requested && !(context.lenient && **requested == 0);
+  const std::optional<std::uint64_t> seed = given ? *requested : context.server_seed;
   const std::uint64_t chosen = seed ? *seed : random_below_or_equal(kMaxSeed);
   std::lock_guard lock(episode.mutex);
   auto env = remake_env(context.game, episode.game_config(), chosen, context.game_faults);

@@ -54,6 +54,8 @@ struct ResetContext {
   const Game& game;
   const std::set<std::string>& game_faults;
   std::optional<std::uint64_t> server_seed;
+  // The lenient-reset fault (Faults): eval-protocol's reset_session.
+  bool lenient = false;
 };
 
 // EVP-006, both conventions: the episode restarted on the body's seed (else

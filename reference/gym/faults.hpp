@@ -68,6 +68,10 @@ struct Faults {
   // /control/initial_state's grid is an ANSI render: the agent's cell
   // highlighted with escape codes (against EVP-005).
   bool ansi_grid = false;
+  // POST /control/reset_session answers 200 for a key that names nothing
+  // (resetting nothing), and seed 0 seeds nothing, as eval-protocol's
+  // `if seed:` (against EVP-006).
+  bool lenient_reset = false;
 };
 
 }  // namespace mcpgym::gym

@@ -127,7 +127,7 @@ class GymSession final : public mcp::Session {
 
   // EVP-006: the body's seed, else as SEED-002 without a client seed.
   Outcome reset_session(const json& body) override {
-    return reset_episode(*episode_, body, {the_game_, game_faults_, server_seed_});
+    return reset_episode(*episode_, body, {the_game_, game_faults_, server_seed_, false});
   }
 
  private:
@@ -249,7 +249,9 @@ Expected<std::unique_ptr<mcp::Session>, mcp::RpcError> GymApp::create_session(
 std::optional<mcp::ControlReply> GymApp::serve_control(const mcp::ControlRequest& request) {
   if (options_.convention != Convention::kEvalProtocol) return std::nullopt;
   if (options_.faults.unknown_key_creates) create_for_unknown_key(request);
-  return serve_keyed_control(request, keys_, {game_, options_.faults.game, options_.default_seed});
+  return serve_keyed_control(
+      request, keys_,
+      {game_, options_.faults.game, options_.default_seed, options_.faults.lenient_reset});
 }
 
 // The unknown-key-creates fault: GET /control/initial_state for a key that

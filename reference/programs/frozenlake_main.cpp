@@ -79,13 +79,14 @@ constexpr std::array<AppFault, 4> kHandleFaults = {{
     {"unknown-handle-creates", &gym::Faults::unknown_handle_creates},
 }};
 // The eval-protocol convention's field bugs (eval-protocol 000c2a4).
-constexpr std::array<AppFault, 6> kConventionFaults = {{
+constexpr std::array<AppFault, 7> kConventionFaults = {{
     {"ignore-config", &gym::Faults::ignore_config},
     {"unknown-key-creates", &gym::Faults::unknown_key_creates},
     {"key-joins-environment", &gym::Faults::key_joins_environment},
     {"unknown-tool-as-tool-error", &gym::Faults::unknown_tool_as_tool_error},
     {"unknown-resource-code-zero", &gym::Faults::unknown_resource_code_zero},
     {"ansi-grid", &gym::Faults::ansi_grid},
+    {"lenient-reset", &gym::Faults::lenient_reset},
 }};
 constexpr std::string_view kSessionFault = "new-session-per-request";
 constexpr std::string_view kControlOriginFault = "control-skips-origin";

@@ -78,6 +78,7 @@ TEST(ProgramFlags, HelpListsTheTestingFlagsUnderTheirOwnHeading) {
                             "unknown-tool-as-tool-error",
                             "unknown-resource-code-zero",
                             "ansi-grid",
+                            "lenient-reset",
                             "control-skips-origin",
                             "header-not-validated"}) {
     EXPECT_THAT(run.out, HasSubstr(fault));
@@ -130,7 +131,8 @@ const std::string kFaultExpects =
     "ignore-seed, no-hole-termination, moves-after-end, stale-status, empty-control-plane, "
     "terminate-after-first-step, handle-from-seed, handle-ignored, control-cacheable, "
     "unknown-handle-creates, ignore-config, unknown-key-creates, key-joins-environment, "
-    "unknown-tool-as-tool-error, unknown-resource-code-zero, ansi-grid, control-skips-origin, "
+    "unknown-tool-as-tool-error, unknown-resource-code-zero, ansi-grid, lenient-reset, "
+    "control-skips-origin, "
     "header-not-validated";
 
 const std::string kConventionNeedsHttp =
