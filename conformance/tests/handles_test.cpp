@@ -5,7 +5,11 @@
 // only the handle area runs, so a failure names the check at once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -119,6 +123,140 @@ std::string fault_test_name(const ::testing::TestParamInfo<HandleFault>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Reference, HandleFaults, ::testing::ValuesIn(kHandleFaults),
                          fault_test_name);
+
+// --- Mutant fronts: a check no reference fault reaches, each broken on the wire
+
+// The JSON answer to every POST whose body calls `method` (for tools/call,
+// the tool `tool`), edited in place.
+MutantFront::ResponseHook edit_answers(std::string method, std::string tool,
+                                       std::function<void(nlohmann::json&)> edit) {
+  return [=](const ForwardedRequest& req, ForwardedResponse& res) {
+    const nlohmann::json body = body_of(req);
+    if (method_of(req) != method) return;
+    if (!tool.empty() && (!body.contains("params") || body["params"].value("name", "") != tool))
+      return;
+    nlohmann::json answer = nlohmann::json::parse(res.body, nullptr, false);
+    if (!answer.is_object()) return;
+    edit(answer);
+    res.body = answer.dump();
+  };
+}
+
+// A tool result's payload, in structuredContent and in its text, edited alike.
+void edit_payload(nlohmann::json& answer, const std::function<void(nlohmann::json&)>& edit) {
+  if (!answer.contains("result") || !answer["result"].is_object()) return;
+  nlohmann::json& result = answer["result"];
+  if (result.contains("structuredContent")) edit(result["structuredContent"]);
+  if (!result.contains("content") || !result["content"].is_array()) return;
+  for (auto& block : result["content"]) {
+    if (!block.is_object() || !block.contains("text") || !block["text"].is_string()) continue;
+    auto payload = nlohmann::json::parse(block["text"].get<std::string>(), nullptr, false);
+    if (!payload.is_object()) continue;
+    edit(payload);
+    block["text"] = payload.dump();
+  }
+}
+
+struct HandleMutant {
+  const char* name;  // also the test's name
+  MutantFront::ResponseHook on_response;
+  std::set<std::string> tripped;
+};
+
+void PrintTo(const HandleMutant& mutant, std::ostream* out) {
+  *out << mutant.name;
+}
+
+std::vector<HandleMutant> handle_mutants() {
+  using nlohmann::json;
+  return {
+      // HANDLE-001: env_create's result does not echo the seed in use.
+      {"CreateWithoutSeed",
+       edit_answers("tools/call", "env_create",
+                    [](json& a) { edit_payload(a, [](json& p) { p.erase("seed"); }); }),
+       {"handles.create-shape:fail"}},
+      // HANDLE-003: a bad seed is a JSON-RPC error instead of a tool error.
+      {"BadSeedAsProtocolError",
+       edit_answers("tools/call", "env_create",
+                    [](json& a) {
+                      if (!a.contains("result") || !a["result"].value("isError", false)) return;
+                      a.erase("result");
+                      a["error"] = {{"code", -32602}, {"message", "Invalid params: seed"}};
+                    }),
+       {"handles.bad-arguments:fail"}},
+      // HANDLE-004: tools/list without env_close.
+      {"NoEnvClose",
+       edit_answers("tools/list", "",
+                    [](json& a) {
+                      auto& tools = a["result"]["tools"];
+                      tools.erase(std::remove_if(tools.begin(), tools.end(),
+                                                 [](const json& t) {
+                                                   return t.value("name", "") == "env_close";
+                                                 }),
+                                  tools.end());
+                    }),
+       // The client then learns no x-mcp-header for env_close: its call carries no
+       // Mcp-Param-Env-Id, which the server refuses (400), so closing errs.
+       {"handles.dead-handle:error", "handles.tools:fail"}},
+      // HANDLE-006: env_create's description says nothing of expiry.
+      {"CreateDescriptionSilentOnExpiry",
+       edit_answers("tools/list", "",
+                    [](json& a) {
+                      for (auto& t : a["result"]["tools"]) {
+                        if (t.value("name", "") == "env_create")
+                          t["description"] = "Create an environment.";
+                      }
+                    }),
+       {"handles.expiry-described:warn"}},
+      // HANDLE-008: one of the four templates missing.
+      {"TemplatesWithoutInfo",
+       edit_answers("resources/templates/list", "",
+                    [](json& a) {
+                      auto& templates = a["result"]["resourceTemplates"];
+                      templates.erase(
+                          std::remove_if(templates.begin(), templates.end(),
+                                         [](const json& t) {
+                                           return t.value("uriTemplate", "").find("/info") !=
+                                                  std::string::npos;
+                                         }),
+                          templates.end());
+                    }),
+       {"handles.templates:fail"}},
+      // HANDLE-012 (DATA-006 per handle): a move after the end answered as a move.
+      {"MoveAfterEndAnswered",
+       edit_answers("tools/call", "lake_move",
+                    [](json& a) {
+                      if (!a.contains("result") || !a["result"].value("isError", false) ||
+                          a["result"].dump().find("episode_over") == std::string::npos)
+                        return;
+                      a["result"] = {
+                          {"content", {{{"type", "text"}, {"text", R"({"position":0})"}}}},
+                          {"isError", false}};
+                    }),
+       {"handles.whole-episode:fail"}},
+  };
+}
+
+class HandleMutantControl : public ::testing::TestWithParam<HandleMutant> {};
+
+TEST_P(HandleMutantControl, ExactlyTheExpectedChecksCatchIt) {
+  Mutant m({}, GetParam().on_response);
+  const auto results = run_checks(m.profile, {"handles.*"});
+  EXPECT_EQ(not_passing(results), GetParam().tripped) << explain(results);
+}
+
+INSTANTIATE_TEST_SUITE_P(Handles, HandleMutantControl, ::testing::ValuesIn(handle_mutants()),
+                         [](const ::testing::TestParamInfo<HandleMutant>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// HANDLE-006: a server that never expires handles, judged with a timeout.
+TEST(HandleChecks, IdleExpiryWarnsWhenTheHandleOutlivesTheTimeout) {
+  Profile p = modern_reference({"--session-idle-timeout", "0"});
+  p.idle_timeout = 1000ms;
+  const CheckResult r = run_check(p, "handles.idle-expiry");
+  EXPECT_EQ(r.verdict, Verdict::kWarn) << describe(r);
+}
 
 }  // namespace
 }  // namespace mcpgym::conformance::testing

@@ -37,8 +37,9 @@ struct MutantFront::Impl {
   int port = -1;
 
   void handle(const httplib::Request& req, httplib::Response& res) {
+    // The target as sent, query included (req.path drops `?env_id=`, HANDLE-011).
     ForwardedRequest in{.method = req.method,
-                        .path = req.path,
+                        .path = req.target.empty() ? req.path : req.target,
                         .headers = {},
                         .body = req.body,
                         .remote_port = req.remote_port};

@@ -45,10 +45,10 @@ struct Control {
 // bug of the legacy era, judged there (--era legacy): under both eras it would
 // also trip the handle checks that apply its rule per handle (HANDLE-012), and
 // those are proven by the modern faults' own controls.
-const std::set<std::string> kModernFaults = {"handle-from-seed",     "handle-ignored",
-                                             "control-cacheable",    "unknown-handle-creates",
-                                             "header-not-validated", "modern-handle-passthrough",
-                                             "modern-route-to-first"};
+const std::set<std::string> kModernFaults = {"handle-from-seed",      "handle-ignored",
+                                             "control-cacheable",     "unknown-handle-creates",
+                                             "header-not-validated",  "modern-handle-passthrough",
+                                             "modern-route-to-first", "modern-close-keeps-backend"};
 
 Profile in_fault_era(Profile profile, const std::string& fault) {
   profile.era = kModernFaults.contains(fault) ? EraChoice::kBoth : EraChoice::kLegacy;
@@ -89,10 +89,10 @@ const Control kControls[] = {
                          "metadata.no-call-after-end:error"})},
     // "environments sharing state".
     {"shared-state", false,
-     episode_checks_and({"sessions.isolated-environments:fail",
-                         "sessions.concurrent-sessions:fail", "metadata.control-plane-present:fail",
-                         "termination.moves-after-end:error", "metadata.no-call-after-end:error",
-                         "determinism.seed-used:fail", "determinism.gymnasium-maps:fail"})},
+     episode_checks_and({"sessions.isolated-environments:fail", "sessions.concurrent-sessions:fail",
+                         "metadata.control-plane-present:fail", "termination.moves-after-end:error",
+                         "metadata.no-call-after-end:error", "determinism.seed-used:fail",
+                         "determinism.gymnasium-maps:fail"})},
     // "seeds silently ignored".
     {"ignore-seed",
      false,
@@ -165,6 +165,8 @@ const Control kControls[] = {
     // A modern proxy that hands out its backends' own handles (PROXY-014).
     {"modern-handle-passthrough", true, {"proxy-modern.own-handles:fail"}},
     // A modern proxy that forwards every handle to its first backend (PROXY-014).
+    // A modern proxy whose env_close leaves the backend running (PROXY-014).
+    {"modern-close-keeps-backend", true, {"proxy-modern.env-close-stops-backend:fail"}},
     {"modern-route-to-first",
      true,
      {"proxy-modern.handle-per-backend:fail", "handles.isolated:fail",

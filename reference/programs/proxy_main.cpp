@@ -77,7 +77,8 @@ cli::Parser make_parser() {
               "initialize that arrives while another backend is starting), "
               "modern-handle-passthrough (env_create hands out the backend's own handle, not one "
               "the proxy mints), modern-route-to-first (every known handle reaches the oldest "
-              "environment's backend)");
+              "environment's backend), modern-close-keeps-backend (env_close leaves the "
+              "environment's backend running until the proxy exits)");
   return parser;
 }
 
@@ -90,6 +91,7 @@ constexpr std::string_view kBackendErrorWithoutStderr = "backend-error-without-s
 constexpr std::string_view kRefuseWhileStarting = "refuse-while-starting";
 constexpr std::string_view kModernHandlePassthrough = "modern-handle-passthrough";
 constexpr std::string_view kModernRouteToFirst = "modern-route-to-first";
+constexpr std::string_view kModernCloseKeepsBackend = "modern-close-keeps-backend";
 
 // The directory of the running executable (/proc/self/exe), for the
 // script-relative-to-exe fault.
@@ -138,7 +140,7 @@ int main(int argc, char** argv) {
                        std::string(kForwardResourceReadGet), std::string(kBackendSurvivesDelete),
                        std::string(kBackendsOutliveProxy), std::string(kBackendErrorWithoutStderr),
                        std::string(kRefuseWhileStarting), std::string(kModernHandlePassthrough),
-                       std::string(kModernRouteToFirst)});
+                       std::string(kModernRouteToFirst), std::string(kModernCloseKeepsBackend)});
   if (!faults) return usage(faults.error());
   const auto has_fault = [&](std::string_view name) {
     return std::find(faults->begin(), faults->end(), name) != faults->end();
@@ -198,6 +200,7 @@ int main(int argc, char** argv) {
   proxy_options.idle_timeout = *idle;
   proxy_options.modern_handle_passthrough = has_fault(kModernHandlePassthrough);
   proxy_options.modern_route_to_first = has_fault(kModernRouteToFirst);
+  proxy_options.modern_close_keeps_backend = has_fault(kModernCloseKeepsBackend);
   proxy::ProxyApp app(std::move(proxy_options));
   mcp::HttpServerOptions http;
   http.host = args.get("host").value_or("127.0.0.1");

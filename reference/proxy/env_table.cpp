@@ -20,10 +20,16 @@ BackendEnv::~BackendEnv() {
   // Drop the client's keep-alive connection first: a backend waits for open
   // connections (up to its shutdown grace) before it exits on SIGTERM.
   client_.reset();
-  const auto status = process_->stop();
-  log_debug("backend " + std::to_string(process_->pid()) +
-            " of an environment stopped: " + status.describe());
+  if (process_) {
+    const auto status = process_->stop();
+    log_debug("backend " + std::to_string(process_->pid()) +
+              " of an environment stopped: " + status.describe());
+  }
   --*live_;
+}
+
+std::unique_ptr<harness::Process> BackendEnv::release_process() {
+  return std::move(process_);
 }
 
 EnvTable::EnvTable(std::chrono::milliseconds idle_timeout) : idle_timeout_(idle_timeout) {

@@ -37,6 +37,9 @@ class BackendEnv {
   std::string backend_handle;  // set once the backend's env_create answered
   harness::Process& process() { return *process_; }
   harness::McpClient& client() { return *client_; }
+  // Only the modern-close-keeps-backend fault: the process, no longer
+  // stopped with the environment.
+  std::unique_ptr<harness::Process> release_process();
 
  private:
   std::unique_ptr<harness::Process> process_;

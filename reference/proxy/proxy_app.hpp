@@ -63,6 +63,10 @@ struct ProxyOptions {
   // Testing only (--fault modern-route-to-first): every known handle is
   // forwarded to the backend of the oldest live environment (against PROXY-014).
   bool modern_route_to_first = false;
+  // Testing only (--fault modern-close-keeps-backend): env_close ends the
+  // handle but leaves its backend running until the proxy exits (against
+  // PROXY-014, as backend-survives-delete is against PROXY-011).
+  bool modern_close_keeps_backend = false;
 };
 
 // The backend processes of ended sessions that --fault backend-survives-delete

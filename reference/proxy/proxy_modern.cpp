@@ -287,6 +287,10 @@ Outcome ProxyApp::call_by_handle(const std::string& tool, json arguments) {
                                                "tools/call " + tool, result.error(), kEnvAdvice),
                                env->backend_handle, handle));
   }
+  if (closing && options_.modern_close_keeps_backend) {
+    std::lock_guard keep(abandoned_->mutex);  // stopped only when the proxy goes
+    abandoned_->processes.push_back(closing->release_process());
+  }
   return replaced(without_meta(*std::move(result)), env->backend_handle, handle);
 }
 

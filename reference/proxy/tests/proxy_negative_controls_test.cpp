@@ -51,7 +51,8 @@ TEST_F(ProxyNegativeControls, UnknownFaultExitsWith2ListingTheValidOnes) {
                 "[mcpgym.cli.invalid_value] --fault expects one of script-relative-to-exe, "
                 "forward-accept-json-only, forward-resource-read-get, backend-survives-delete, "
                 "backends-outlive-proxy, backend-error-without-stderr, "
-                "refuse-while-starting, modern-handle-passthrough, modern-route-to-first; got "
+                "refuse-while-starting, modern-handle-passthrough, modern-route-to-first, "
+                "modern-close-keeps-backend; got "
                 "'bogus'");
 }
 
