@@ -72,14 +72,6 @@ const Control kControls[] = {
 
 class EvalProtocolControl : public ::testing::TestWithParam<Control> {};
 
-std::string test_name(const ::testing::TestParamInfo<Control>& info) {
-  std::string name = info.param.name;
-  for (char& c : name) {
-    if (c == '-') c = '_';
-  }
-  return name;
-}
-
 TEST_P(EvalProtocolControl, ExactlyTheExpectedChecksCatchTheBug) {
   const Control& control = GetParam();
   const auto results = testing::run_checks(eval_protocol_profile({"--fault", control.name}), {});
@@ -96,7 +88,7 @@ TEST_P(EvalProtocolControl, ExactlyTheExpectedChecksCatchTheBug) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EvalProtocolBugs, EvalProtocolControl, ::testing::ValuesIn(kControls),
-                         test_name);
+                         testing::fault_test_name<Control>);
 
 TEST(CleanReference, TheEvalProtocolConventionPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(eval_protocol_profile(), {});

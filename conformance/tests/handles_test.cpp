@@ -113,16 +113,8 @@ const HandleFault kHandleFaults[] = {
     {"header-not-validated", {"handles.env-id-header:fail"}},
 };
 
-std::string fault_test_name(const ::testing::TestParamInfo<HandleFault>& info) {
-  std::string name = info.param.name;
-  for (char& c : name) {
-    if (c == '-') c = '_';
-  }
-  return name;
-}
-
 INSTANTIATE_TEST_SUITE_P(Reference, HandleFaults, ::testing::ValuesIn(kHandleFaults),
-                         fault_test_name);
+                         testing::fault_test_name<HandleFault>);
 
 // --- Mutant fronts: a check no reference fault reaches, each broken on the wire
 

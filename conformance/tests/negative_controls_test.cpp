@@ -184,15 +184,6 @@ void PrintTo(const Control& control, std::ostream* out) {
 
 class NegativeControl : public ::testing::TestWithParam<Control> {};
 
-// A control's test name: its fault name with '_' for '-' (gtest's names allow no '-').
-std::string test_name(const ::testing::TestParamInfo<Control>& info) {
-  std::string name = info.param.name;
-  for (char& c : name) {
-    if (c == '-') c = '_';
-  }
-  return name;
-}
-
 TEST_P(NegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   const Control& control = GetParam();
   const std::vector<std::string> flags = {"--fault", control.name};
@@ -212,7 +203,8 @@ TEST_P(NegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   EXPECT_TRUE(extra.empty()) << "not expected:" << explain(results, extra);
 }
 
-INSTANTIATE_TEST_SUITE_P(FieldBugs, NegativeControl, ::testing::ValuesIn(kControls), test_name);
+INSTANTIATE_TEST_SUITE_P(FieldBugs, NegativeControl, ::testing::ValuesIn(kControls),
+                         testing::fault_test_name<Control>);
 
 TEST(CleanReference, TheBackendPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(reference_backend_profile(), {});
@@ -318,7 +310,8 @@ TEST_P(CliffWalkingNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CliffWalking, CliffWalkingNegativeControl,
-                         ::testing::ValuesIn(kCliffWalkingControls), test_name);
+                         ::testing::ValuesIn(kCliffWalkingControls),
+                         testing::fault_test_name<Control>);
 
 TEST(CleanReference, TheBackendServingCliffWalkingPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(reference_cliffwalking_backend_profile(), {});
@@ -423,7 +416,8 @@ TEST_P(TaxiNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
   EXPECT_EQ(actual, control.not_passing) << explain(results, actual);
 }
 
-INSTANTIATE_TEST_SUITE_P(Taxi, TaxiNegativeControl, ::testing::ValuesIn(kTaxiControls), test_name);
+INSTANTIATE_TEST_SUITE_P(Taxi, TaxiNegativeControl, ::testing::ValuesIn(kTaxiControls),
+                         testing::fault_test_name<Control>);
 
 TEST(CleanReference, TheBackendServingTaxiPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(taxi_profile({}), {});
@@ -503,7 +497,8 @@ TEST_P(BlackjackNegativeControl, ExactlyTheExpectedChecksCatchTheFieldBug) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Blackjack, BlackjackNegativeControl,
-                         ::testing::ValuesIn(kBlackjackControls), test_name);
+                         ::testing::ValuesIn(kBlackjackControls),
+                         testing::fault_test_name<Control>);
 
 TEST(CleanReference, TheBackendServingBlackjackPassesEveryCheckThatApplies) {
   const auto results = testing::run_checks(blackjack_profile({}), {});

@@ -2,6 +2,9 @@
 // Running single checks in tests: profiles for the reference programs (with
 // fault-injection flags for negative controls) and for mutant fronts, and a
 // one-call way to get a check's result.
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -78,5 +81,14 @@ std::set<std::string> not_passing(const std::vector<CheckResult>& results);
 // (for a test's failure message); without `ids`, every one not passing.
 std::string explain(const std::vector<CheckResult>& results, const std::set<std::string>& ids);
 std::string explain(const std::vector<CheckResult>& results);
+
+// A parameterized test's name from its parameter's fault `name`: '-' becomes
+// '_', since gtest's names allow no '-'.
+template <class Param>
+std::string fault_test_name(const ::testing::TestParamInfo<Param>& info) {
+  std::string name = info.param.name;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
 
 }  // namespace mcpgym::conformance::testing

@@ -62,7 +62,7 @@ std::optional<ModernAnswer> ModernDispatcher::handle(const Message& message,
     const int status = error.code == code::kHeaderMismatch ? 400 : http_status_of(error);
     return refuse(message.id, status, error);
   }
-  return ModernAnswer{200, make_result(message.id, decorated(message.method, *outcome))};
+  return ModernAnswer{200, make_result(message.id, decorated(message.method, std::move(*outcome)))};
 }
 
 ModernAnswer ModernDispatcher::refuse(const json& id, int http_status,
@@ -125,11 +125,7 @@ json ModernDispatcher::decorated(std::string_view method, json result) const {
   }
   json& meta = result["_meta"];
   if (!meta.is_object()) meta = json::object();
-  const std::string server_info_key(kMetaServerInfo);
-  if (!meta.contains(server_info_key)) {
-    const ServerInfo info = app_.server_info();
-    meta[server_info_key] = {{"name", info.name}, {"version", info.version}};
-  }
+  if (!meta.contains(server_info_key_)) meta[server_info_key_] = server_info_;
   return result;
 }
 
@@ -143,30 +139,39 @@ RpcError ModernDispatcher::in_modern_codes(const json& params, RpcError error) c
   return error;
 }
 
-// Asked once and kept; a failed tools/list is not kept, so the next call asks again.
-std::vector<ParamHeader> ModernDispatcher::param_headers_for(const json& params) {
+// Asked once and kept; a failed tools/list is not kept, so the next call asks
+// again. Once kept, the map never changes: later calls read it without the lock.
+const std::vector<ParamHeader>& ModernDispatcher::param_headers_for(const json& params) {
+  static const std::vector<ParamHeader> kNone;
   const auto name = params.find("name");
-  if (name == params.end() || !name->is_string()) return {};
+  if (name == params.end() || !name->is_string()) return kNone;
+  const ParamHeaderMap* map = param_headers_ready_.load(std::memory_order_acquire);
+  if (map == nullptr) map = list_param_headers();
+  if (map == nullptr) return kNone;
+  const auto found = map->find(name->get_ref<const std::string&>());
+  return found == map->end() ? kNone : found->second;
+}
+
+const ParamHeaderMap* ModernDispatcher::list_param_headers() {
   std::lock_guard lock(param_headers_mutex_);
-  if (!param_headers_) {
-    ParamHeaderMap map;
-    json request = own_request_params();
-    // Every page, within a bound against an application that never ends its list.
-    for (int page = 0; page < 100; ++page) {
-      Outcome listed = call_application("tools/list", request);
-      if (!listed) {
-        log_error("x-mcp-header validation skipped: tools/list failed: " + listed.error().message);
-        return {};
-      }
-      map.merge(param_headers_of(*listed));
-      const auto cursor = listed->find("nextCursor");
-      if (cursor == listed->end() || !cursor->is_string()) break;
-      request["cursor"] = *cursor;
+  if (param_headers_) return &*param_headers_;
+  ParamHeaderMap map;
+  json request = own_request_params();
+  // Every page, within a bound against an application that never ends its list.
+  for (int page = 0; page < 100; ++page) {
+    Outcome listed = call_application("tools/list", request);
+    if (!listed) {
+      log_error("x-mcp-header validation skipped: tools/list failed: " + listed.error().message);
+      return nullptr;
     }
-    param_headers_ = std::move(map);
+    map.merge(param_headers_of(*listed));
+    const auto cursor = listed->find("nextCursor");
+    if (cursor == listed->end() || !cursor->is_string()) break;
+    request["cursor"] = *cursor;
   }
-  const auto found = param_headers_->find(name->get<std::string>());
-  return found == param_headers_->end() ? std::vector<ParamHeader>{} : found->second;
+  param_headers_ = std::move(map);
+  param_headers_ready_.store(&*param_headers_, std::memory_order_release);
+  return &*param_headers_;
 }
 
 }  // namespace mcpgym::mcp
