@@ -479,9 +479,9 @@ Outcome seed_reaches_backend(Context& ctx) {
       "the proxy, the same in the backend's initialize and its --seed";
   auto before = audits_of(ctx);
   if (!before) return Outcome::could_not_run(before.error());
-  std::set<int> old_pids;
+  std::set<std::string> old_files;  // by audit file: a pid comes round again
   for (const auto& a : *before)
-    old_pids.insert(a.pid);
+    old_files.insert(a.file);
 
   Sessions sessions;
   auto given = open(ctx, sessions, json{{"seed", kSeedGiven}, {"config", json::object()}});
@@ -498,7 +498,7 @@ Outcome seed_reaches_backend(Context& ctx) {
   const BackendAudit* seeded = backend ? *backend : nullptr;
   std::vector<const BackendAudit*> fresh;
   for (const auto& a : *audits) {
-    if (!old_pids.count(a.pid)) fresh.push_back(&a);
+    if (!old_files.contains(a.file)) fresh.push_back(&a);
   }
   if (!seeded) {
     std::string seen;

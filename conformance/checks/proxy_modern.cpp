@@ -67,15 +67,15 @@ int moves_of(const BackendAudit& audit) {
       }));
 }
 
-// The audits of backends that started after `before` (pids) and got a
+// The audits of backends that started after `before` (audit files) and got a
 // tools/call: the environments' backends (not one that only listed tools).
-Expected<std::vector<BackendAudit>, std::string> env_backends_since(Context& ctx,
-                                                                    const std::set<int>& before) {
+Expected<std::vector<BackendAudit>, std::string> env_backends_since(
+    Context& ctx, const std::set<std::string>& before) {
   auto audits = read_backend_audits(ctx.target().audit_dir());
   if (!audits) return unexpected(audits.error());
   std::vector<BackendAudit> found;
   for (auto& audit : *audits) {
-    if (before.count(audit.pid)) continue;
+    if (before.contains(audit.file)) continue;
     if (std::any_of(audit.requests.begin(), audit.requests.end(), is_tool_call)) {
       found.push_back(std::move(audit));
     }
@@ -83,13 +83,14 @@ Expected<std::vector<BackendAudit>, std::string> env_backends_since(Context& ctx
   return found;
 }
 
-Expected<std::set<int>, std::string> audited_pids(Context& ctx) {
+// The backends audited so far, by audit file (not pid: a pid comes round again).
+Expected<std::set<std::string>, std::string> audited_backends(Context& ctx) {
   auto audits = read_backend_audits(ctx.target().audit_dir());
   if (!audits) return unexpected(audits.error());
-  std::set<int> pids;
+  std::set<std::string> files;
   for (const auto& audit : *audits)
-    pids.insert(audit.pid);
-  return pids;
+    files.insert(audit.file);
+  return files;
 }
 
 // A modern client of the proxy, after server/discover.
@@ -142,7 +143,7 @@ Outcome handles_reach_their_backends(Context& ctx) {
   const std::string expected =
       "two env_create calls start two backends; 2 moves by the first handle and 1 by the second "
       "reach one backend each (2 and 1)";
-  auto before = audited_pids(ctx);
+  auto before = audited_backends(ctx);
   if (!before) return Outcome::could_not_run(before.error());
   auto client = modern_client(ctx);
   if (!client) return Outcome::could_not_run(client.error());
@@ -190,7 +191,7 @@ Outcome handles_are_the_proxys_own(Context& ctx) {
       "the environment's backend knows it under a handle other than the one the proxy handed "
       "out: game://<proxy's handle>/initial_state read at the backend is -32602, and no request "
       "reaching the backend carries the proxy's handle in Mcp-Param-Env-Id";
-  auto before = audited_pids(ctx);
+  auto before = audited_backends(ctx);
   if (!before) return Outcome::could_not_run(before.error());
   auto client = modern_client(ctx);
   if (!client) return Outcome::could_not_run(client.error());
@@ -236,7 +237,8 @@ Outcome handles_are_the_proxys_own(Context& ctx) {
 }
 
 // The running backend that got the calls of the one environment created since `before`.
-Expected<SeenProcess, std::string> sole_new_backend(Context& ctx, const std::set<int>& before) {
+Expected<SeenProcess, std::string> sole_new_backend(Context& ctx,
+                                                    const std::set<std::string>& before) {
   auto backends = env_backends_since(ctx, before);
   if (!backends) return unexpected(backends.error());
   if (backends->size() != 1) {
@@ -262,7 +264,7 @@ Outcome env_close_stops_its_backend(Context& ctx) {
   std::vector<std::string> handles;
   std::vector<SeenProcess> processes;
   for (std::uint64_t seed : {kSeedCloseA, kSeedCloseB}) {
-    auto before = audited_pids(ctx);
+    auto before = audited_backends(ctx);
     if (!before) return Outcome::could_not_run(before.error());
     auto handle = create_env(**client, seed);
     if (!handle) {

@@ -92,6 +92,7 @@ Expected<std::vector<BackendAudit>, std::string> read_backend_audits(const fs::p
   for (const fs::path& file : files) {
     std::ifstream in(file);
     BackendAudit audit;
+    audit.file = file.filename().string();
     std::string text;
     int line_no = 0;
     while (std::getline(in, text)) {

@@ -37,6 +37,7 @@ std::string never_started(const std::string& launcher);
 
 // One backend process's audit: its start record and what followed.
 struct BackendAudit {
+  std::string file;  // its file's name: who it is (a pid comes round again)
   int pid = 0;
   int ppid = 0;  // the process that started it (0 in audits written before ppid was recorded)
   std::string cwd;
@@ -46,7 +47,7 @@ struct BackendAudit {
   std::vector<std::uint64_t> seeds;      // the seeds of those sessions
 };
 
-// Every backend-<pid>.jsonl in `audit_dir`, by pid. A missing directory is an
+// Every backend-<pid>[-<n>].jsonl in `audit_dir`, by file name. A missing directory is an
 // empty list; an unreadable or malformed line is an error naming file and line.
 Expected<std::vector<BackendAudit>, std::string> read_backend_audits(
     const std::filesystem::path& audit_dir);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <string>
@@ -81,6 +82,21 @@ std::set<std::string> not_passing(const std::vector<CheckResult>& results);
 // (for a test's failure message); without `ids`, every one not passing.
 std::string explain(const std::vector<CheckResult>& results, const std::set<std::string>& ids);
 std::string explain(const std::vector<CheckResult>& results);
+
+// Expects `results` to trip exactly `expected` ("<check id>:<verdict>"); a
+// failure names what was expected but not seen, and each check not expected,
+// whole.
+inline void expect_exactly(const std::vector<CheckResult>& results,
+                           const std::set<std::string>& expected) {
+  const auto actual = not_passing(results);
+  std::set<std::string> missed, extra;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                      std::inserter(missed, missed.end()));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                      std::inserter(extra, extra.end()));
+  EXPECT_TRUE(missed.empty()) << "expected but not seen: " << ::testing::PrintToString(missed);
+  EXPECT_TRUE(extra.empty()) << "not expected:" << explain(results, extra);
+}
 
 // A parameterized test's name from its parameter's fault `name`: '-' becomes
 // '_', since gtest's names allow no '-'.

@@ -23,11 +23,17 @@ Expected<std::unique_ptr<AuditLog>, std::string> AuditLog::open(const fs::path& 
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return fail(dir, ec.message());
-  const fs::path path =
-      fs::absolute(dir, ec) / ("backend-" + std::to_string(::getpid()) + ".jsonl");
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(path, std::strerror(errno));
-  return std::unique_ptr<AuditLog>(new AuditLog(path, fd));
+  // A file of its own: on a busy machine a pid comes round again while the
+  // directory still holds the audit of the process that had it before, so a
+  // reused pid gets backend-<pid>-<n>.jsonl rather than appending to that one.
+  const fs::path base = fs::absolute(dir, ec) / ("backend-" + std::to_string(::getpid()));
+  for (int n = 0; n < 1000; ++n) {
+    const fs::path path = base.string() + (n == 0 ? "" : "-" + std::to_string(n)) + ".jsonl";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) return std::unique_ptr<AuditLog>(new AuditLog(path, fd));
+    if (errno != EEXIST) return fail(path, std::strerror(errno));
+  }
+  return fail(base.string() + ".jsonl", "1,000 audits of this pid already there");
 }
 
 AuditLog::~AuditLog() {

@@ -1,8 +1,8 @@
 #pragma once
 // The --audit-dir trail of mcpgym-frozenlake: one JSON object per line,
-// appended to DIR/backend-<pid>.jsonl. Another process (the conformance
-// suite) reads the file while the server runs, so every line is written
-// whole with one unbuffered write(2), and lines from many threads never mix.
+// appended to DIR/backend-<pid>.jsonl (-<n> added when a reused pid finds one). Another process
+// (the conformance suite) reads the file while the server runs, so every line is written whole with
+// one unbuffered write(2), and lines from many threads never mix.
 #include <cstdint>
 #include <filesystem>
 #include <memory>

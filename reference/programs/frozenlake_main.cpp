@@ -207,7 +207,8 @@ cli::Parser make_parser(const std::string& name) {
       .option("fault", "NAME", fault_help())
       .option("audit-dir", "DIR",
               "testing: append the start-up, every HTTP request and every new session as JSON "
-              "lines to DIR/backend-<pid>.jsonl")
+              "lines to DIR/backend-<pid>.jsonl (backend-<pid>-<n>.jsonl when a reused pid finds "
+              "one there)")
       .flag("lenient-accept", "testing: accept any Accept header (no 406, HTTP-003)")
       .flag("strict-get",
             "testing: refuse a GET /control/* whose Accept lacks application/json (406) or "
