@@ -15,9 +15,9 @@
 #include "common/bounded_json.hpp"
 #include "common/protocol.hpp"
 #include "common/testing/temp_dir.hpp"
-#include "harness/process/tests/node_fixture.hpp"
 #include "harness/http/raw_http.hpp"
 #include "harness/process/supervisor.hpp"
+#include "harness/process/tests/node_fixture.hpp"
 
 namespace mcpgym::harness {
 namespace {
