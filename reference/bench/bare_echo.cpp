@@ -1,7 +1,8 @@
 // mcpgym-bench-bare: the throughput baseline for docs/performance.md. A bare
-// cpp-httplib endpoint with the backend's exact server settings that answers
-// every POST /mcp with a fixed small JSON-RPC result, so the backend's figure
-// can be read as a fraction of what the HTTP layer alone allows.
+// cpp-httplib endpoint (a thread per connection, blocking reads: the stock
+// library the backend served on before its own transport) that answers every
+// POST /mcp with a fixed small JSON-RPC result and does nothing else, so the
+// backend's figure reads as a fraction of what HTTP alone costs.
 #include <httplib.h>
 
 #include <cstdio>

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -30,6 +31,12 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 // When accept() runs out of descriptors, accepting pauses this long.
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 constexpr auto kMaxLoopWait = std::chrono::seconds(1);
+// A worker also looks at stopping_ this often, in case a wake-up was missed.
+constexpr int kWorkerWaitMs = 1000;
+// epoll keys: a connection's key is its id, from 1.
+constexpr std::uint64_t kStopKey = 0;
+constexpr std::uint64_t kListenKey = 1;
+constexpr std::uint64_t kWakeKey = 2;
 
 void set_no_delay(int fd) {
   // Without TCP_NODELAY, delayed ACKs cap a keep-alive connection at ~25 requests/s.
@@ -79,11 +86,28 @@ bool has_blank_line(std::string_view bytes, std::size_t from) {
   return false;
 }
 
+// Whether the client has sent bytes not yet read.
+bool has_unread_bytes(int fd) {
+  char byte;
+  return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+void add_to(int epoll_fd, int fd, std::uint64_t key, std::uint32_t events) {
+  epoll_event event{};
+  event.events = events;
+  event.data.u64 = key;
+  if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+  }
+}
+
 }  // namespace
 
 struct HttpTransport::Connection {
-  enum class Phase { kHead, kBody, kAtWorker, kLingering };
+  enum class Phase { kHead, kBody, kLingering };
+  std::uint64_t id = 0;
   int fd = -1;
+  bool busy = false;  // a worker holds it (set and cleared with mutex_ held)
   Phase phase = Phase::kHead;
   std::string in;           // received, not yet consumed
   std::size_t scanned = 0;  // bytes of `in` searched for the end of the head
@@ -97,24 +121,25 @@ struct HttpTransport::Connection {
 HttpTransport::HttpTransport(HttpTransportOptions options, HttpHandler handler,
                              HttpRejector rejector)
     : options_(std::move(options)), handler_(std::move(handler)), rejector_(std::move(rejector)) {
-  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  acceptor_epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+  worker_epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+  stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (acceptor_epoll_ < 0 || worker_epoll_ < 0 || wake_fd_ < 0 || stop_fd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "epoll_create1/eventfd");
   }
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = wake_fd_;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event);
+  add_to(acceptor_epoll_, wake_fd_, kWakeKey, EPOLLIN);
+  // Level-triggered and never drained: once written, every worker's wait returns.
+  add_to(worker_epoll_, stop_fd_, kStopKey, EPOLLIN);
 }
 
 HttpTransport::~HttpTransport() {
   stop();
-  for (auto& [fd, connection] : connections_)
-    ::close(fd);
+  for (auto& [id, connection] : connections_)
+    ::close(connection->fd);
   if (listen_fd_ >= 0) ::close(listen_fd_);
-  ::close(wake_fd_);
-  ::close(epoll_fd_);
+  for (const int fd : {wake_fd_, stop_fd_, acceptor_epoll_, worker_epoll_})
+    ::close(fd);
 }
 
 Expected<int, std::string> HttpTransport::bind() {
@@ -154,75 +179,72 @@ Expected<int, std::string> HttpTransport::bind() {
   const int port = bound.ss_family == AF_INET6
                        ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
                        : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = listen_fd_;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &event);
+  add_to(acceptor_epoll_, listen_fd_, kListenKey, EPOLLIN);
   return port;
 }
 
 void HttpTransport::stop() {
   stopping_ = true;
-  wake();
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(stop_fd_, &one, sizeof one);
+  wake_acceptor();
 }
 
-void HttpTransport::wake() {
+void HttpTransport::wake_acceptor() {
   const std::uint64_t one = 1;
   [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
 }
 
 void HttpTransport::serve() {
   if (stopping_ || listen_fd_ < 0) return;
-  closing_ = false;
   const int threads = std::max(1, options_.worker_threads);
   for (int i = 0; i < threads; ++i)
     workers_.emplace_back([this] { work(); });
-  run_loop();
-  // Writes in progress fail at once; requests still queued are dropped.
-  for (auto& [fd, connection] : connections_)
-    ::shutdown(fd, SHUT_RDWR);
+  run_acceptor();
+  // Writes in progress fail at once; what is not yet read is dropped.
   {
-    std::lock_guard lock(queue_mutex_);
-    closing_ = true;
-    jobs_.clear();
+    std::lock_guard lock(mutex_);
+    for (auto& [id, connection] : connections_)
+      ::shutdown(connection->fd, SHUT_RDWR);
   }
-  queue_wake_.notify_all();
   for (auto& worker : workers_)
     worker.join();
   workers_.clear();
-  done_.clear();
-  for (auto& [fd, connection] : connections_)
-    ::close(fd);
+  for (auto& [id, connection] : connections_)
+    ::close(connection->fd);
   connections_.clear();
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+  ::epoll_ctl(acceptor_epoll_, EPOLL_CTL_DEL, listen_fd_, nullptr);
   ::close(listen_fd_);
   listen_fd_ = -1;
 }
 
-void HttpTransport::run_loop() {
-  std::vector<epoll_event> events(256);
-  next_check_ = Clock::now() + kMaxLoopWait;
+// ---- The acceptor ----------------------------------------------------------
+
+HttpTransport::Clock::time_point HttpTransport::next_check() const {
+  return Clock::time_point(Clock::duration(next_check_.load()));
+}
+
+void HttpTransport::run_acceptor() {
+  std::array<epoll_event, 8> events{};
+  next_check_ = (Clock::now() + kMaxLoopWait).time_since_epoch().count();
   while (!stopping_) {
-    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_check_ - Clock::now());
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_check() - Clock::now());
     const int timeout = static_cast<int>(std::clamp<long long>(wait.count(), 0, 1000));
-    const int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
+    const int n =
+        ::epoll_wait(acceptor_epoll_, events.data(), static_cast<int>(events.size()), timeout);
     if (n < 0 && errno != EINTR) {
       log_error("epoll_wait: " + std::string(std::strerror(errno)));
       return;
     }
     for (int i = 0; i < n; ++i) {
-      const int fd = events[static_cast<std::size_t>(i)].data.fd;
-      if (fd == wake_fd_) {
+      if (events[static_cast<std::size_t>(i)].data.u64 == kWakeKey) {
         std::uint64_t count;
         [[maybe_unused]] auto r = ::read(wake_fd_, &count, sizeof count);
-        finish_jobs();
-      } else if (fd == listen_fd_) {
+      } else {
         accept_all();
-      } else if (auto it = connections_.find(fd); it != connections_.end()) {
-        on_readable(*it->second);
       }
     }
-    if (Clock::now() >= next_check_) expire_deadlines();
+    if (Clock::now() >= next_check()) expire_deadlines();
   }
 }
 
@@ -240,10 +262,11 @@ void HttpTransport::accept_all() {
       log_warn("accept: " + std::string(std::strerror(errno)) + "; pausing accepts");
       accept_paused_ = true;
       accept_resume_ = Clock::now() + kAcceptPause;
+      std::lock_guard lock(mutex_);
       note_deadline(accept_resume_);
       epoll_event event{};
-      event.data.fd = listen_fd_;
-      ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event);
+      event.data.u64 = kListenKey;
+      ::epoll_ctl(acceptor_epoll_, EPOLL_CTL_MOD, listen_fd_, &event);
     }
     return;
   }
@@ -251,6 +274,7 @@ void HttpTransport::accept_all() {
 
 void HttpTransport::add_connection(int fd) {
   set_no_delay(fd);
+  std::lock_guard lock(mutex_);
   if (connections_.size() >= options_.max_connections && !make_room()) {
     HttpResponseMessage refusal = rejector_(
         503, err::kTooManyConnections,
@@ -262,20 +286,22 @@ void HttpTransport::add_connection(int fd) {
     return;
   }
   auto connection = std::make_unique<Connection>();
+  connection->id = next_id_++;
   connection->fd = fd;
   connection->waiting_since = Clock::now();
-  watch(*connection);
   note_deadline(deadline_of(*connection));
-  connections_.emplace(fd, std::move(connection));
+  Connection& c = *connection;
+  connections_.emplace(c.id, std::move(connection));
+  arm(c, EPOLL_CTL_ADD);
 }
 
-// At the connection cap: closes the connection that has waited longest for a
-// complete request (idle, or still sending one). False when every connection
-// is at a worker.
+// At the connection cap (mutex_ held): closes the connection that has waited
+// longest for a complete request (idle, or still sending one). False when
+// every connection is at a worker.
 bool HttpTransport::make_room() {
   Connection* oldest = nullptr;
-  for (auto& [fd, connection] : connections_) {
-    if (connection->phase == Connection::Phase::kAtWorker) continue;
+  for (auto& [id, connection] : connections_) {
+    if (connection->busy) continue;
     if (!oldest || connection->waiting_since < oldest->waiting_since) oldest = connection.get();
   }
   if (!oldest) return false;
@@ -284,28 +310,124 @@ bool HttpTransport::make_room() {
   return true;
 }
 
-void HttpTransport::on_readable(Connection& c) {
-  if (c.phase == Connection::Phase::kAtWorker) return;
-  char buffer[kReadChunk];
-  const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-  if (n <= 0) {
-    close_connection(c);  // end of stream or reset: nothing to answer
+void HttpTransport::resume_accepting_when_due(Clock::time_point now) {
+  if (!accept_paused_) return;
+  if (now < accept_resume_) {
+    note_deadline(accept_resume_);
     return;
   }
-  if (c.phase == Connection::Phase::kLingering) return;  // dropped
-  if (c.in.empty() && c.phase == Connection::Phase::kHead) {
-    c.request_started = Clock::now();
-    note_deadline(deadline_of(c));
-  }
-  c.in.append(buffer, static_cast<std::size_t>(n));
-  advance(c);
+  accept_paused_ = false;
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = kListenKey;
+  ::epoll_ctl(acceptor_epoll_, EPOLL_CTL_MOD, listen_fd_, &event);
 }
 
-// Parses as far as the bytes received allow; a complete request goes to a worker.
-void HttpTransport::advance(Connection& c) {
-  if (c.phase == Connection::Phase::kHead && !parse_head(c)) return;
-  if (c.phase == Connection::Phase::kBody && !read_body(c)) return;
+// Deadlines of the connections no worker holds: a request not complete in
+// time gets 408, an idle connection past its keep-alive is closed, a refused
+// one is closed when its linger ends.
+void HttpTransport::expire_deadlines() {
+  std::lock_guard lock(mutex_);
+  const auto now = Clock::now();
+  next_check_ = (now + kMaxLoopWait).time_since_epoch().count();
+  resume_accepting_when_due(now);
+  std::vector<Connection*> expired;
+  for (auto& [id, connection] : connections_) {
+    if (connection->busy) continue;
+    const auto deadline = deadline_of(*connection);
+    if (deadline <= now) {
+      expired.push_back(connection.get());
+    } else {
+      note_deadline(deadline);
+    }
+  }
+  for (Connection* c : expired) {
+    const bool idle = c->phase == Connection::Phase::kHead && c->in.empty();
+    if (idle && has_unread_bytes(c->fd)) {
+      // A request arrived while every worker was busy: not idle, a worker reads it next.
+      c->waiting_since = now;
+      note_deadline(deadline_of(*c));
+    } else if (c->phase == Connection::Phase::kLingering || idle) {
+      close_connection(*c);
+    } else {
+      reject(*c, 408, err::kRequestTimeout,
+             "Request Timeout: the request was not complete within " +
+                 std::to_string(options_.request_timeout.count()) +
+                 " ms of its first byte (the server's --request-timeout); the connection is "
+                 "closed",
+             c->phase == Connection::Phase::kBody ? &c->head : nullptr);
+    }
+  }
+}
+
+// ---- A worker --------------------------------------------------------------
+
+void HttpTransport::work() {
+  epoll_event event{};  // one connection per wake-up: the others stay for other workers
+  while (!stopping_) {
+    const int n = ::epoll_wait(worker_epoll_, &event, 1, kWorkerWaitMs);
+    if (n < 0 && errno != EINTR) {
+      log_error("epoll_wait: " + std::string(std::strerror(errno)));
+      return;
+    }
+    if (n <= 0) continue;
+    if (event.data.u64 == kStopKey) return;
+    serve_connection(event.data.u64);
+  }
+}
+
+void HttpTransport::serve_connection(std::uint64_t id) {
+  Connection* c = take(id);
+  if (c == nullptr) return;  // closed by the acceptor before this worker got to it
+  give_back(*c, on_readable(*c));
+}
+
+HttpTransport::Connection* HttpTransport::take(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  const auto it = connections_.find(id);
+  if (it == connections_.end() || it->second->busy) return nullptr;
+  it->second->busy = true;
+  return it->second.get();
+}
+
+// The worker is done with the connection: closed, or watched again.
+void HttpTransport::give_back(Connection& c, bool keep) {
+  std::lock_guard lock(mutex_);
+  if (!keep) {
+    close_connection(c);
+    return;
+  }
+  c.busy = false;
+  note_deadline(deadline_of(c));
+  arm(c, EPOLL_CTL_MOD);
+}
+
+// One read, and what it completes. False when the connection is to be closed.
+bool HttpTransport::on_readable(Connection& c) {
+  char buffer[kReadChunk];
+  const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return true;
+  if (n <= 0) return false;  // end of stream or reset: nothing to answer
+  if (c.phase == Connection::Phase::kLingering) return true;  // dropped
+  if (c.in.empty() && c.phase == Connection::Phase::kHead) c.request_started = Clock::now();
+  c.in.append(buffer, static_cast<std::size_t>(n));
+  return advance(c);
+}
+
+// Parses as far as the bytes received allow and answers every complete
+// request, pipelined ones in order. False when the connection is to be closed.
+bool HttpTransport::advance(Connection& c) {
+  for (;;) {
+    if (c.phase == Connection::Phase::kHead && !parse_head(c)) return true;
+    if (c.phase != Connection::Phase::kBody) return true;
+    std::optional<HttpRequestMessage> request = read_body(c);
+    if (!request) return true;
+    if (!answer(c, *request)) return false;
+    c.phase = Connection::Phase::kHead;
+    c.waiting_since = Clock::now();
+    c.request_started = c.waiting_since;  // a pipelined request started at the latest now
+    c.scanned = 0;
+  }
 }
 
 // True when the head is complete (phase kBody); false when more bytes are
@@ -335,11 +457,12 @@ bool HttpTransport::parse_head(Connection& c) {
   return true;
 }
 
-// True when the request was complete and handed to a worker.
-bool HttpTransport::read_body(Connection& c) {
+// The request, once its body is complete; nothing while more bytes are
+// needed or when the body was refused.
+std::optional<HttpRequestMessage> HttpTransport::read_body(Connection& c) {
   std::string body;
   if (c.head.framing == BodyFraming::kLength) {
-    if (c.in.size() < c.head.content_length) return false;
+    if (c.in.size() < c.head.content_length) return std::nullopt;
     body = c.in.substr(0, c.head.content_length);
     c.in.erase(0, c.head.content_length);
   } else if (c.head.framing == BodyFraming::kChunked) {
@@ -348,22 +471,34 @@ bool HttpTransport::read_body(Connection& c) {
     if (state == ChunkedBodyDecoder::State::kRejected) {
       const HeadRejection why = c.chunked->rejection();
       reject(c, why.status, why.error_id, why.text, &c.head);
-      return false;
+      return std::nullopt;
     }
-    if (state == ChunkedBodyDecoder::State::kIncomplete) return false;
+    if (state == ChunkedBodyDecoder::State::kIncomplete) return std::nullopt;
     body = std::move(c.chunked->body());
     c.chunked.reset();
   }
-  c.phase = Connection::Phase::kAtWorker;
-  unwatch(c);  // nothing more is read until the answer is written
-  Job job{&c, {std::move(c.head), std::move(body)}};
-  {
-    std::lock_guard lock(queue_mutex_);
-    jobs_.push_back(std::move(job));
-  }
-  queue_wake_.notify_one();
-  return true;
+  return HttpRequestMessage{std::move(c.head), std::move(body)};
 }
+
+// Computes and writes the response. False when the connection is to be closed.
+bool HttpTransport::answer(Connection& c, const HttpRequestMessage& request) {
+  HttpResponseMessage response;
+  try {
+    response = handler_(request);
+  } catch (const std::exception& e) {
+    log_error(std::string("request handler failed: ") + e.what());
+    response = rejector_(500, err::kInternalError,
+                         std::string("Internal Server Error: ") + e.what(), nullptr);
+    response.close = true;
+  }
+  const bool keep_alive = request.head.keep_alive && !response.close && !stopping_;
+  const bool head_request = request.method() == "HEAD";
+  const bool written = send_all(c.fd, serialize_response(response, keep_alive, head_request),
+                                Clock::now() + options_.write_timeout);
+  return keep_alive && written;
+}
+
+// ---- Either role -----------------------------------------------------------
 
 // A refusal by the transport: the answer, then no more writing; what the
 // client still sends is read and dropped for a moment, then the connection closes.
@@ -377,30 +512,6 @@ void HttpTransport::reject(Connection& c, int status, std::string_view id, const
   c.in.shrink_to_fit();
   c.chunked.reset();
   c.linger_until = Clock::now() + kLingerTime;
-  note_deadline(c.linger_until);
-}
-
-// Connections handed back by workers: closed, or waiting for their next request.
-void HttpTransport::finish_jobs() {
-  std::vector<Done> done;
-  {
-    std::lock_guard lock(queue_mutex_);
-    done.swap(done_);
-  }
-  for (const Done& d : done) {
-    Connection& c = *d.connection;
-    if (!d.keep_alive) {
-      close_connection(c);
-      continue;
-    }
-    c.phase = Connection::Phase::kHead;
-    c.waiting_since = Clock::now();
-    c.request_started = c.waiting_since;  // a pipelined request started at the latest now
-    c.scanned = 0;
-    note_deadline(deadline_of(c));
-    watch(c);
-    advance(c);
-  }
 }
 
 HttpTransport::Clock::time_point HttpTransport::deadline_of(const Connection& c) const {
@@ -412,107 +523,33 @@ HttpTransport::Clock::time_point HttpTransport::deadline_of(const Connection& c)
       return c.request_started + options_.request_timeout;
     case Connection::Phase::kLingering:
       return c.linger_until;
-    case Connection::Phase::kAtWorker:
-      break;
   }
   return Clock::time_point::max();
 }
 
+// With mutex_ held. Wakes the acceptor when the deadline is earlier than the
+// one it waits for.
 void HttpTransport::note_deadline(Clock::time_point deadline) {
-  next_check_ = std::min(next_check_, deadline);
+  const Clock::rep wanted = deadline.time_since_epoch().count();
+  if (wanted >= next_check_.load()) return;
+  next_check_ = wanted;
+  wake_acceptor();
 }
 
-void HttpTransport::expire_deadlines() {
-  const auto now = Clock::now();
-  next_check_ = now + kMaxLoopWait;
-  if (accept_paused_ && now >= accept_resume_) {
-    accept_paused_ = false;
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.fd = listen_fd_;
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event);
-  } else if (accept_paused_) {
-    note_deadline(accept_resume_);
-  }
-  std::vector<Connection*> expired;
-  for (auto& [fd, connection] : connections_) {
-    const auto deadline = deadline_of(*connection);
-    if (deadline <= now) {
-      expired.push_back(connection.get());
-    } else {
-      note_deadline(deadline);
-    }
-  }
-  for (Connection* c : expired) {
-    const bool mid_request = c->phase == Connection::Phase::kBody ||
-                             (c->phase == Connection::Phase::kHead && !c->in.empty());
-    if (mid_request) {
-      reject(*c, 408, err::kRequestTimeout,
-             "Request Timeout: the request was not complete within " +
-                 std::to_string(options_.request_timeout.count()) +
-                 " ms of its first byte (the server's --request-timeout); the connection is "
-                 "closed",
-             c->phase == Connection::Phase::kBody ? &c->head : nullptr);
-    } else {
-      close_connection(*c);
-    }
-  }
-}
-
+// With mutex_ held, by the acceptor or the worker holding the connection.
 void HttpTransport::close_connection(Connection& c) {
-  const int fd = c.fd;
-  if (c.phase != Connection::Phase::kAtWorker) unwatch(c);
-  ::close(fd);
-  connections_.erase(fd);  // destroys c
+  ::epoll_ctl(worker_epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
+  ::close(c.fd);
+  connections_.erase(c.id);  // destroys c
 }
 
-void HttpTransport::watch(Connection& c) {
+// With mutex_ held: one-shot, so the worker woken for it holds it alone; a
+// hang-up is not reported again until the connection is re-armed.
+void HttpTransport::arm(Connection& c, int operation) {
   epoll_event event{};
-  event.events = EPOLLIN | EPOLLRDHUP;
-  event.data.fd = c.fd;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &event);
-}
-
-// A connection at a worker leaves the epoll set: a hang-up would otherwise be
-// reported (level-triggered, unmaskable) on every wait until the answer is written.
-void HttpTransport::unwatch(Connection& c) {
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
-}
-
-void HttpTransport::work() {
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_wake_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
-      if (closing_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    answer(job);
-  }
-}
-
-void HttpTransport::answer(Job& job) {
-  HttpResponseMessage response;
-  try {
-    response = handler_(job.request);
-  } catch (const std::exception& e) {
-    log_error(std::string("request handler failed: ") + e.what());
-    response = rejector_(500, err::kInternalError,
-                         std::string("Internal Server Error: ") + e.what(), nullptr);
-    response.close = true;
-  }
-  const bool keep_alive = job.request.head.keep_alive && !response.close && !stopping_;
-  const bool head_request = job.request.method() == "HEAD";
-  const bool written =
-      send_all(job.connection->fd, serialize_response(response, keep_alive, head_request),
-               Clock::now() + options_.write_timeout);
-  {
-    std::lock_guard lock(queue_mutex_);
-    done_.push_back({job.connection, keep_alive && written});
-  }
-  wake();
+  event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  event.data.u64 = c.id;
+  ::epoll_ctl(worker_epoll_, operation, c.fd, &event);
 }
 
 }  // namespace mcpgym::mcp

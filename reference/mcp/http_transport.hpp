@@ -1,22 +1,28 @@
 #pragma once
-// The project's HTTP/1.1 server transport. One I/O thread runs epoll over
-// non-blocking sockets and reads and parses requests incrementally, so a slow
-// or silent client costs a socket and a buffer, never a thread. Only a
-// complete request goes to the bounded worker pool, whose thread computes the
-// response and writes it (within a write deadline). Deadlines: a whole-request
-// read deadline from a request's first byte to its last (drip-feeding does
-// not extend it), an idle keep-alive timeout, and a cap on open connections
-// (past it the connection that has waited longest for a complete request is
-// closed; when every connection is at a worker, the new one gets 503).
+// The project's HTTP/1.1 server transport, over non-blocking sockets and
+// epoll, so a slow or silent client costs a socket and a buffer, never a
+// thread. Two roles:
+// - one acceptor (the thread in serve()) accepts connections, enforces the
+//   connection cap and every deadline: a whole-request read deadline from a
+//   request's first byte to its last (drip-feeding does not extend it), an
+//   idle keep-alive timeout, the linger after a refusal. It never runs a
+//   handler, so it stays responsive when every worker is busy (past the cap,
+//   the connection that has waited longest for a complete request is closed;
+//   when every connection is at a worker, the new one gets 503);
+// - a bounded pool of workers share one epoll set of connections, each
+//   registered one-shot: the worker woken for a connection owns it alone,
+//   reads and parses what arrived and, once a request is complete, computes
+//   the response and writes it (within a write deadline) on the same thread,
+//   then re-arms the connection. A request costs one thread wake-up and no
+//   hand-off between threads (docs/performance.md, "The modern era").
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,7 +62,7 @@ class HttpTransport {
 
   // Binds and listens with a backlog of SOMAXCONN; returns the port.
   Expected<int, std::string> bind();
-  // Runs the I/O loop and the workers until stop().
+  // Runs the acceptor on the calling thread and the workers until stop().
   void serve();
   // Thread-safe and idempotent; serve() returns promptly (after the
   // responses being computed are written or fail).
@@ -65,58 +71,56 @@ class HttpTransport {
  private:
   using Clock = std::chrono::steady_clock;
   struct Connection;
-  struct Job {
-    Connection* connection = nullptr;
-    HttpRequestMessage request;
-  };
-  struct Done {
-    Connection* connection;
-    bool keep_alive;
-  };
 
-  void run_loop();
+  // The acceptor.
+  void run_acceptor();
   void accept_all();
   void add_connection(int fd);
   bool make_room();
-  void on_readable(Connection& c);
-  void advance(Connection& c);
+  void expire_deadlines();
+  void resume_accepting_when_due(Clock::time_point now);
+  Clock::time_point next_check() const;
+
+  // A worker.
+  void work();
+  void serve_connection(std::uint64_t id);
+  Connection* take(std::uint64_t id);
+  void give_back(Connection& c, bool keep);
+  bool on_readable(Connection& c);
+  bool advance(Connection& c);
   bool parse_head(Connection& c);
-  bool read_body(Connection& c);
-  void dispatch(Connection& c);
+  std::optional<HttpRequestMessage> read_body(Connection& c);
+  bool answer(Connection& c, const HttpRequestMessage& request);
+
+  // Either role; those that touch the table hold mutex_.
   void reject(Connection& c, int status, std::string_view id, const std::string& text,
               const RequestHead* head = nullptr);
-  void finish_jobs();
-  void expire_deadlines();
   void close_connection(Connection& c);
-  void watch(Connection& c);
-  void unwatch(Connection& c);
+  void arm(Connection& c, int operation);
   Clock::time_point deadline_of(const Connection& c) const;
   void note_deadline(Clock::time_point deadline);
-  void wake();
-
-  void work();
-  void answer(Job& job);
+  void wake_acceptor();
 
   HttpTransportOptions options_;
   HttpHandler handler_;
   HttpRejector rejector_;
   int listen_fd_ = -1;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  int acceptor_epoll_ = -1;  // the listening socket and wake_fd_
+  int worker_epoll_ = -1;    // every connection (one-shot) and stop_fd_
+  int wake_fd_ = -1;         // an earlier deadline, or stop(): the acceptor recomputes its wait
+  int stop_fd_ = -1;         // written once by stop(), never drained: wakes every worker
   std::atomic<bool> stopping_{false};
-  bool accept_paused_ = false;
+  bool accept_paused_ = false;  // the acceptor's own
   Clock::time_point accept_resume_{};
-  Clock::time_point next_check_{};
+  // When the acceptor next expires deadlines; lowered by any thread (holding mutex_).
+  std::atomic<Clock::rep> next_check_{0};
 
-  // Owned and touched by the I/O thread, except a connection at a worker,
-  // which only that worker touches until it is handed back through done_.
-  std::unordered_map<int, std::unique_ptr<Connection>> connections_;
-
-  std::mutex queue_mutex_;
-  std::condition_variable queue_wake_;
-  std::deque<Job> jobs_;
-  std::vector<Done> done_;
-  bool closing_ = false;
+  // The table of connections. A connection whose `busy` is set belongs to the
+  // worker that took it, which alone touches it until give_back(); any other
+  // connection is touched only with mutex_ held.
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
+  std::uint64_t next_id_ = 3;  // 0 to 2 are the fixed epoll keys (http_transport.cpp)
   std::vector<std::thread> workers_;
 };
 

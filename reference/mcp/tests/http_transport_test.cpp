@@ -1,6 +1,6 @@
 // HttpTransport on its own, with a handler the test controls: what happens at
-// the connection cap when every connection is at a worker, pipelining, and
-// Expect: 100-continue.
+// the connection cap and at the keep-alive timeout when every worker is busy,
+// pipelining, and Expect: 100-continue.
 #include "reference/mcp/http_transport.hpp"
 
 #include <gtest/gtest.h>
@@ -86,6 +86,41 @@ TEST(HttpTransport, PastTheCapWithEveryConnectionAtAWorkerANewOneGets503_HTTP019
   const auto slow = busy.read_response(5s);
   ASSERT_TRUE(slow.has_value());
   EXPECT_EQ(slow->body, "GET /slow ");
+}
+
+// Workers read connections; when all are busy, a request that came in waits
+// unread. The keep-alive timeout is for idle connections: this one is not.
+TEST(HttpTransport, ARequestWaitingForABusyWorkerOutlivesTheKeepAliveTimeout) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  HttpTransportOptions options;
+  options.worker_threads = 1;
+  options.keep_alive_timeout = 100ms;
+  Running server(options, [&](const HttpRequestMessage& request) {
+    if (request.path() == "/slow") {
+      entered.set_value();
+      released.wait();
+    }
+    return echo(request);
+  });
+  RawSocket busy(server.port());
+  ASSERT_TRUE(busy.send("GET /slow HTTP/1.1\r\n\r\n"));
+  ASSERT_EQ(entered.get_future().wait_for(5s), std::future_status::ready);
+  RawSocket waiting(server.port());
+  ASSERT_TRUE(waiting.send("GET /waiting HTTP/1.1\r\n\r\n"));
+  // An idle connection opened later: once its keep-alive timeout has closed
+  // it, the acceptor has been past the waiting connection's deadline too.
+  RawSocket idle(server.port());
+  ASSERT_TRUE(idle.closed_within(5s)) << "the idle connection was not closed at its keep-alive";
+
+  release.set_value();
+  const auto slow = busy.read_response(5s);
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_EQ(slow->body, "GET /slow ");
+  const auto answer = waiting.read_response(5s);
+  ASSERT_TRUE(answer.has_value()) << "the waiting request was dropped as an idle connection";
+  EXPECT_EQ(answer->body, "GET /waiting ");
 }
 
 TEST(HttpTransport, PipelinedRequestsAreAnsweredInOrder) {
