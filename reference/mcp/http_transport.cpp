@@ -197,9 +197,7 @@ void HttpTransport::wake_acceptor() {
 
 void HttpTransport::serve() {
   if (stopping_ || listen_fd_ < 0) return;
-  const int threads = std::max(1, options_.worker_threads);
-  for (int i = 0; i < threads; ++i)
-    workers_.emplace_back([this] { work(); });
+  add_worker_if_none_idle();
   run_acceptor();
   // Writes in progress fail at once; what is not yet read is dropped.
   {
@@ -207,9 +205,13 @@ void HttpTransport::serve() {
     for (auto& [id, connection] : connections_)
       ::shutdown(connection->fd, SHUT_RDWR);
   }
-  for (auto& worker : workers_)
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(workers_mutex_);  // no worker starts once stopping_ is set
+    workers.swap(workers_);
+  }
+  for (auto& worker : workers)
     worker.join();
-  workers_.clear();
   for (auto& [id, connection] : connections_)
     ::close(connection->fd);
   connections_.clear();
@@ -362,6 +364,16 @@ void HttpTransport::expire_deadlines() {
 
 // ---- A worker --------------------------------------------------------------
 
+// Up to the pool's size, so that a connection that becomes readable finds a
+// worker waiting.
+void HttpTransport::add_worker_if_none_idle() {
+  std::lock_guard lock(workers_mutex_);
+  if (stopping_ || idle_workers_ > 0) return;
+  if (workers_.size() >= static_cast<std::size_t>(std::max(1, options_.worker_threads))) return;
+  ++idle_workers_;
+  workers_.emplace_back([this] { work(); });
+}
+
 void HttpTransport::work() {
   epoll_event event{};  // one connection per wake-up: the others stay for other workers
   while (!stopping_) {
@@ -372,7 +384,9 @@ void HttpTransport::work() {
     }
     if (n <= 0) continue;
     if (event.data.u64 == kStopKey) return;
+    if (--idle_workers_ == 0) add_worker_if_none_idle();
     serve_connection(event.data.u64);
+    ++idle_workers_;
   }
 }
 

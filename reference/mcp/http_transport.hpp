@@ -14,7 +14,8 @@
 //   reads and parses what arrived and, once a request is complete, computes
 //   the response and writes it (within a write deadline) on the same thread,
 //   then re-arms the connection. A request costs one thread wake-up and no
-//   hand-off between threads (docs/performance.md, "The modern era").
+//   hand-off between threads (docs/performance.md, "The modern era"). A
+//   worker starts when the last idle one takes a connection.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -82,6 +83,7 @@ class HttpTransport {
   Clock::time_point next_check() const;
 
   // A worker.
+  void add_worker_if_none_idle();
   void work();
   void serve_connection(std::uint64_t id);
   Connection* take(std::uint64_t id);
@@ -121,7 +123,13 @@ class HttpTransport {
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
   std::uint64_t next_id_ = 3;  // 0 to 2 are the fixed epoll keys (http_transport.cpp)
+
+  // Workers start on demand, up to options_.worker_threads: a backend that
+  // serves one client never pays for 64 threads (each start-up of a proxy's
+  // backend did, about 8 ms before its first answer).
+  std::mutex workers_mutex_;
   std::vector<std::thread> workers_;
+  std::atomic<int> idle_workers_{0};
 };
 
 }  // namespace mcpgym::mcp

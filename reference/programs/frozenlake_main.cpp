@@ -190,8 +190,8 @@ cli::Parser make_parser(const std::string& name) {
               "end sessions and environment handles idle this long; 0 never (default 600)")
       .option("max-body", "BYTES", "largest request body accepted (default 4194304)")
       .option("threads", "N",
-              "HTTP worker threads = requests computed at once; open connections cost none "
-              "(default 64)")
+              "most HTTP worker threads = requests computed at once, started as needed; "
+              "open connections cost none (default 64)")
       .option("max-connections", "N",
               "most open HTTP connections; past it the one waiting longest for a request is "
               "closed (default 512)")

@@ -51,8 +51,8 @@ cli::Parser make_parser() {
               "--threads given to a reference backend (mcpgym-frozenlake, mcpgym-gym) whose "
               "--backend command gives none; 0 leaves its default of 64 (default 4)")
       .option("threads", "N",
-              "HTTP worker threads = requests computed at once; open connections cost none "
-              "(default max-envs + 32)")
+              "most HTTP worker threads = requests computed at once, started as needed; "
+              "open connections cost none (default max-envs + 32)")
       .option("max-connections", "N",
               "most open HTTP connections; past it the one waiting longest for a request is "
               "closed (default 512)")

@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/error_ids.hpp"
 #include "common/testing/raw_socket.hpp"
@@ -121,6 +125,42 @@ TEST(HttpTransport, ARequestWaitingForABusyWorkerOutlivesTheKeepAliveTimeout) {
   const auto answer = waiting.read_response(5s);
   ASSERT_TRUE(answer.has_value()) << "the waiting request was dropped as an idle connection";
   EXPECT_EQ(answer->body, "GET /waiting ");
+}
+
+// One worker starts with the server; another starts whenever the last idle
+// one takes a connection, up to the limit.
+TEST(HttpTransport, WorkersStartOnDemandUpToTheLimit) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  int inside = 0;
+  bool released = false;
+  HttpTransportOptions options;
+  options.worker_threads = 3;
+  Running server(options, [&](const HttpRequestMessage& request) {
+    std::unique_lock lock(mutex);
+    ++inside;
+    changed.notify_all();
+    changed.wait(lock, [&] { return released; });
+    return echo(request);
+  });
+  std::vector<std::unique_ptr<RawSocket>> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(std::make_unique<RawSocket>(server.port()));
+    ASSERT_TRUE(clients.back()->send("GET /" + std::to_string(i) + " HTTP/1.1\r\n\r\n"));
+  }
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_TRUE(changed.wait_for(lock, 5s, [&] { return inside == 3; }))
+        << inside << " requests were computed at once, not 3";
+    released = true;
+  }
+  changed.notify_all();
+  for (int i = 0; i < 4; ++i) {
+    const auto answer = clients[static_cast<std::size_t>(i)]->read_response(5s);
+    ASSERT_TRUE(answer.has_value()) << i;
+    EXPECT_EQ(answer->body, "GET /" + std::to_string(i) + " ");
+  }
+  EXPECT_EQ(inside, 4);
 }
 
 TEST(HttpTransport, PipelinedRequestsAreAnsweredInOrder) {
