@@ -61,21 +61,46 @@ HttpResponseMessage echo(const HttpRequestMessage& request) {
   return response;
 }
 
+// A handler whose GET /slow holds its worker until release(); any other
+// request is echoed at once. Declared before the server, which calls it.
+class SlowPath {
+ public:
+  HttpHandler handler() {
+    return [this](const HttpRequestMessage& request) {
+      if (request.path() == "/slow") {
+        entered_.set_value();
+        released_.wait();
+      }
+      return echo(request);
+    };
+  }
+  // Sends GET /slow on `socket`; true once a worker is inside it.
+  bool occupy(RawSocket& socket) {
+    return socket.send("GET /slow HTTP/1.1\r\n\r\n") &&
+           entered_.get_future().wait_for(5s) == std::future_status::ready;
+  }
+  // Lets the slow request finish and expects its answer on `socket`.
+  void release_and_expect_answer(RawSocket& socket) {
+    release_.set_value();
+    const auto slow = socket.read_response(5s);
+    ASSERT_TRUE(slow.has_value()) << "no answer to GET /slow";
+    EXPECT_EQ(slow->body, "GET /slow ");
+  }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::promise<void> entered_;
+};
+
 TEST(HttpTransport, PastTheCapWithEveryConnectionAtAWorkerANewOneGets503_HTTP019) {
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> entered;
+  SlowPath slow;
   HttpTransportOptions options;
   options.max_connections = 1;
   options.worker_threads = 1;
-  Running server(options, [&](const HttpRequestMessage& request) {
-    entered.set_value();
-    released.wait();
-    return echo(request);
-  });
+  Running server(options, slow.handler());
   RawSocket busy(server.port());
-  ASSERT_TRUE(busy.send("GET /slow HTTP/1.1\r\n\r\n"));
-  ASSERT_EQ(entered.get_future().wait_for(5s), std::future_status::ready);
+  ASSERT_TRUE(slow.occupy(busy));
 
   RawSocket refused(server.port());
   const auto answer = refused.read_response(5s);
@@ -85,32 +110,19 @@ TEST(HttpTransport, PastTheCapWithEveryConnectionAtAWorkerANewOneGets503_HTTP019
             "[mcpgym.http.too_many_connections] Service Unavailable: all 1 connections are busy "
             "with requests (the server's --max-connections); retry later");
   EXPECT_TRUE(refused.closed_within(5s));
-
-  release.set_value();
-  const auto slow = busy.read_response(5s);
-  ASSERT_TRUE(slow.has_value());
-  EXPECT_EQ(slow->body, "GET /slow ");
+  slow.release_and_expect_answer(busy);
 }
 
 // Workers read connections; when all are busy, a request that came in waits
 // unread. The keep-alive timeout is for idle connections: this one is not.
 TEST(HttpTransport, ARequestWaitingForABusyWorkerOutlivesTheKeepAliveTimeout) {
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> entered;
+  SlowPath slow;
   HttpTransportOptions options;
   options.worker_threads = 1;
   options.keep_alive_timeout = 100ms;
-  Running server(options, [&](const HttpRequestMessage& request) {
-    if (request.path() == "/slow") {
-      entered.set_value();
-      released.wait();
-    }
-    return echo(request);
-  });
+  Running server(options, slow.handler());
   RawSocket busy(server.port());
-  ASSERT_TRUE(busy.send("GET /slow HTTP/1.1\r\n\r\n"));
-  ASSERT_EQ(entered.get_future().wait_for(5s), std::future_status::ready);
+  ASSERT_TRUE(slow.occupy(busy));
   RawSocket waiting(server.port());
   ASSERT_TRUE(waiting.send("GET /waiting HTTP/1.1\r\n\r\n"));
   // An idle connection opened later: once its keep-alive timeout has closed
@@ -118,10 +130,7 @@ TEST(HttpTransport, ARequestWaitingForABusyWorkerOutlivesTheKeepAliveTimeout) {
   RawSocket idle(server.port());
   ASSERT_TRUE(idle.closed_within(5s)) << "the idle connection was not closed at its keep-alive";
 
-  release.set_value();
-  const auto slow = busy.read_response(5s);
-  ASSERT_TRUE(slow.has_value());
-  EXPECT_EQ(slow->body, "GET /slow ");
+  slow.release_and_expect_answer(busy);
   const auto answer = waiting.read_response(5s);
   ASSERT_TRUE(answer.has_value()) << "the waiting request was dropped as an idle connection";
   EXPECT_EQ(answer->body, "GET /waiting ");
