@@ -330,19 +330,16 @@ Outcome not_from_seed(Context& ctx) {
                        "\"" + excerpt(a->env_id, 80) + "\" and \"" + excerpt(b->env_id, 80) + "\"");
 }
 
-constexpr int kHandleSample = 128;
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// Handles a sample takes (each starts a backend behind a proxy).
+int sample_size(const Profile& profile) {
+  return id_statistics::sample_size(profile.kind == ProfileKind::kProxy, 128);
 }
 
 // `count` handles from env_create with one seed, each closed at once.
 Expected<id_statistics::IdSample, std::string> sample_handles(Context& ctx, int count) {
   HandleClient client(ctx);
   id_statistics::IdSample sample;
-  sample.start_ms = unix_ms();
+  sample.start_ms = id_statistics::unix_ms();
   for (int i = 0; i < count; ++i) {
     auto c = client.create({{"seed", kSeeds.unpredictable}});
     if (!c) return unexpected("env_create " + std::to_string(i + 1) + ": " + c.error());
@@ -351,7 +348,7 @@ Expected<id_statistics::IdSample, std::string> sample_handles(Context& ctx, int 
     if (i == 0)
       ctx.note("(the other " + std::to_string(count - 1) + " env_create calls are alike)");
   }
-  sample.end_ms = unix_ms();
+  sample.end_ms = id_statistics::unix_ms();
   return sample;
 }
 
@@ -374,7 +371,7 @@ std::optional<std::string> invisible_character(const std::vector<std::string>& i
 
 // Handles drawn like session ids: visible ASCII, distinct, no counter or clock, 122 bits.
 Outcome handles_unpredictable(Context& ctx) {
-  auto sample = sample_handles(ctx, kHandleSample);
+  auto sample = sample_handles(ctx, sample_size(ctx.profile()));
   if (!sample) return Outcome::could_not_run(sample.error());
   const auto& ids = sample->ids;
   const std::string n = std::to_string(ids.size());
@@ -916,6 +913,13 @@ Check handle_check(std::string id, std::string spec_id, Level level, std::string
                .run = run};
 }
 
+// `check`, which opens at most `sessions` environments (its deadline grows
+// with them behind a proxy).
+Check opening(Check check, int sessions) {
+  check.sessions = sessions;
+  return check;
+}
+
 }  // namespace
 
 std::vector<Check> handle_checks() {
@@ -930,11 +934,12 @@ std::vector<Check> handle_checks() {
                    "never derived from the seed, the configuration, the time, a counter "
                    "or an address. No two environments share one, live or ended.",
                    not_from_seed),
-      handle_check("unpredictable", "HANDLE-002", Level::kMust,
-                   "The handle (`env_id`) is an opaque string of visible ASCII (0x21 to "
-                   "0x7E) carrying at least 122 random bits from a cryptographically "
-                   "secure source",
-                   handles_unpredictable),
+      opening(handle_check("unpredictable", "HANDLE-002", Level::kMust,
+                           "The handle (`env_id`) is an opaque string of visible ASCII (0x21 "
+                           "to 0x7E) carrying at least 122 random bits from a "
+                           "cryptographically secure source",
+                           handles_unpredictable),
+              id_statistics::kProxySample),
       handle_check("bad-arguments", "HANDLE-003", Level::kMust,
                    "is a tool execution error: a result with `isError: true` and a text "
                    "block naming the argument at fault (`seed`, `config.p`), never a "

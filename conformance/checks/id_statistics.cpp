@@ -4,12 +4,23 @@
 #include "conformance/checks/id_statistics.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <sstream>
 
 #include "common/text.hpp"
 
 namespace mcpgym::conformance::id_statistics {
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int sample_size(bool behind_proxy, int direct) {
+  return behind_proxy ? 64 : direct;
+}
 
 namespace {
 

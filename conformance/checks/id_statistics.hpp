@@ -1,7 +1,9 @@
 #pragma once
-// Statistics over a sample of session ids, for SESS-002 (unpredictable: no
-// counter, no clock), SESS-003 (enough random bits) and SESS-012 (an id never
-// issued). Pure functions of the ids; taking the sample is sessions.cpp's job.
+// Statistics over a sample of session ids or environment handles, for SESS-002
+// and HANDLE-002 (unpredictable: no counter, no clock), SESS-003 (enough
+// random bits) and SESS-012 (an id never issued). Pure functions of the ids,
+// but for the sample's clock and size; taking the sample is the checks' job
+// (sessions.cpp, handles.cpp).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -17,6 +19,14 @@ struct IdSample {
   std::int64_t start_ms = 0, end_ms = 0;
   std::string stopped;  // why sampling stopped early, if it did
 };
+
+// The Unix time now in ms: the clock of an IdSample's start and end.
+std::int64_t unix_ms();
+// Ids a sample takes behind a proxy, where each id starts a backend process
+// (64 samples of hex digits are still judged reliably, see estimate_bits).
+constexpr int kProxySample = 64;
+// Ids a sample takes: `direct` from a server, kProxySample behind a proxy.
+int sample_size(bool behind_proxy, int direct);
 
 // The first `n` ids quoted and cut for a message: "\"a\", \"b\", ...".
 std::string show_ids(const std::vector<std::string>& ids, std::size_t n = 3);

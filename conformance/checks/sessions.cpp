@@ -201,18 +201,9 @@ std::string step_count_diagnosis(std::optional<int> seen, int steps) {
 // ---------------------------------------------------------------------------
 // Session-id samples (SESS-002, SESS-003, SESS-012).
 
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Sessions a sample takes behind a proxy, where each one starts a backend process.
-constexpr int kProxySample = 64;
-
 // Sessions a sample takes.
 int sample_size(const Profile& profile) {
-  return profile.kind == ProfileKind::kProxy ? kProxySample : 1000;
+  return id_statistics::sample_size(profile.kind == ProfileKind::kProxy, 1000);
 }
 
 // Issues `count` sessions one after another (initialize, then DELETE at once),

@@ -271,6 +271,19 @@ Expected<int, std::string> pick_free_port() {
                     last_error + "; free some ports or pass an explicit \"port\" value");
 }
 
+bool port_in_use(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool taken =
+      ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno == EADDRINUSE;
+  ::close(fd);
+  return taken;
+}
+
 std::string ExitStatus::describe() const {
   if (signaled) {
     std::string text = "killed by signal " + std::to_string(code);

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <regex>
 
+#include "common/log.hpp"
 #include "common/text.hpp"
 #include "harness/process/internal.hpp"
 #include "harness/process/keeper.hpp"
@@ -247,21 +248,37 @@ std::string default_url(std::optional<int> port) {
 
 }  // namespace
 
+// A port picked for {port} is free when picked, but another process may take
+// it before the child binds it: an outgoing connection's ephemeral port, on a
+// machine busy with loopback traffic (pick_free_port). The child then exits
+// before becoming ready; when the port is in use by then, it is started again
+// on another port, this many times in all.
+constexpr int kPortAttempts = 3;
+
 Expected<std::unique_ptr<Process>, std::string> launch(const LaunchSpec& spec) {
   const auto deadline = Clock::now() + spec.ready_timeout;
   if (auto checked = check_names_and_logs(spec); !checked) return unexpected(checked.error());
   auto pattern = check_readiness(spec);
   if (!pattern) return unexpected(pattern.error());
-  auto command = prepare_command(spec);
-  if (!command) return unexpected(command.error());
-  auto descriptors = open_descriptors(spec);
-  if (!descriptors) return unexpected(spawn_failed(command->display, descriptors.error()));
-  const std::string url = default_url(command->port);
-  auto process = start(spec, std::move(*command), std::move(*descriptors));
-  if (!process) return unexpected(process.error());
-  auto ready = internal::await_readiness(**process, spec, *pattern, url, deadline);
-  if (!ready) return unexpected(ready.error());
-  return std::unique_ptr<Process>(std::move(*process));
+  const bool port_given = spec.values.count("port") > 0;
+  for (int attempt = 1;; ++attempt) {
+    auto command = prepare_command(spec);
+    if (!command) return unexpected(command.error());
+    auto descriptors = open_descriptors(spec);
+    if (!descriptors) return unexpected(spawn_failed(command->display, descriptors.error()));
+    const std::optional<int> port = command->port;
+    const std::string url = default_url(port);
+    auto process = start(spec, std::move(*command), std::move(*descriptors));
+    if (!process) return unexpected(process.error());
+    auto ready = internal::await_readiness(**process, spec, *pattern, url, deadline);
+    if (ready) return std::unique_ptr<Process>(std::move(*process));
+    const bool port_taken = !port_given && port && (*process)->poll_exit() && port_in_use(*port);
+    if (!port_taken || attempt == kPortAttempts || Clock::now() >= deadline) {
+      return unexpected(ready.error());
+    }
+    log_debug("[mcpgym.process] port " + std::to_string(*port) +
+              " was taken before the child bound it; starting it again on another port");
+  }
 }
 
 }  // namespace mcpgym::harness

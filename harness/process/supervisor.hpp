@@ -43,6 +43,9 @@ bool uses_placeholder(std::string_view command_template, std::string_view name);
 
 // A free TCP port on 127.0.0.1 at the time of asking (bind port 0, read, close).
 Expected<int, std::string> pick_free_port();
+// Whether a socket of any process holds `port` on 127.0.0.1 now (a bind to it
+// fails with EADDRINUSE).
+bool port_in_use(int port);
 
 struct ExitStatus {
   bool signaled = false;

@@ -1,11 +1,16 @@
 // launch() and Process with small /bin/sh children crafted for each behaviour.
 #include "harness/process/supervisor.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -208,6 +213,71 @@ TEST_F(Supervisor, EarlyExitQuotesTheLastStdoutLine) {
             "kill -9 $$'' was killed by signal 9 (SIGKILL) before becoming ready (waited "
             "for a stdout line matching 'listening on (http://\\S+)'; it printed 2 stdout lines "
             "and none matched, the last: 'more\\x09garbage'); its stderr was empty");
+}
+
+// A socket listening on 127.0.0.1:`port` for as long as the object lives.
+class PortHolder {
+ public:
+  explicit PortHolder(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (fd_ >= 0 && (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+                     ::listen(fd_, 1) != 0)) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~PortHolder() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  PortHolder(const PortHolder&) = delete;
+  PortHolder& operator=(const PortHolder&) = delete;
+  bool holds() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+// Whether `path` exists within `deadline`, looked at every 10 ms.
+bool appears_within(const std::filesystem::path& path, std::chrono::milliseconds deadline) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (!std::filesystem::exists(path)) {
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+// A port picked for {port} can be taken before the child binds it (here the
+// test takes the one the first child was given); that child exits, and
+// launch() starts it again on another port.
+TEST_F(Supervisor, AChildWhosePickedPortWasTakenIsStartedAgainOnAnotherPort) {
+  const std::string dir = dir_.path().string();
+  const auto script = dir_.path() / "server.sh";
+  std::ofstream(script) << "if [ ! -e '" << dir << "/first-port' ]; then\n"
+                        << "  echo \"$1\" > '" << dir << "/first-port.tmp'\n"
+                        << "  mv '" << dir << "/first-port.tmp' '" << dir << "/first-port'\n"
+                        << "  while [ ! -e '" << dir << "/go' ]; do sleep 0.01; done\n"
+                        << "  exit 1\n"
+                        << "fi\n"
+                        << "echo \"listening on http://127.0.0.1:$1/mcp\"\n"
+                        << "exec sleep 100\n";
+  auto launched = std::async(std::launch::async, [&] {
+    return launch(spec("/bin/sh " + template_word(script.string()) + " {port}"));
+  });
+  ASSERT_TRUE(appears_within(dir_.path() / "first-port", 5s)) << "the first child never started";
+  const int first_port = std::stoi(read_file(dir_.path() / "first-port"));
+  const PortHolder holder(first_port);
+  ASSERT_TRUE(holder.holds()) << "could not take port " << first_port;
+  std::ofstream(dir_.path() / "go") << "";
+
+  auto process = launched.get();
+  ASSERT_TRUE(process.has_value()) << process.error();
+  ASSERT_TRUE((*process)->port().has_value());
+  EXPECT_NE(*(*process)->port(), first_port);
+  EXPECT_EQ((*process)->url(), "http://127.0.0.1:" + std::to_string(*(*process)->port()) + "/mcp");
 }
 
 TEST_F(Supervisor, NeverReadyIsStoppedAndGone) {
